@@ -1,0 +1,37 @@
+namespace TicketAspire.Tenancy;
+
+/// <summary>The jurisdiction cell a service runs in, as the AppHost passes it from <c>regions/&lt;cell&gt;.json</c>.</summary>
+public sealed class CellOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Cell";
+
+    /// <summary>Cell id (<c>eu</c>, <c>us</c>, …).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Jurisdiction name.</summary>
+    public string Jurisdiction { get; set; } = "";
+
+    /// <summary>ISO 4217 currency of the cell.</summary>
+    public string Currency { get; set; } = "";
+
+    /// <summary>The resellers of the cell (only the migrator reads this; services read the catalog database).</summary>
+    public List<ResellerOptions> Resellers { get; set; } = [];
+}
+
+/// <summary>One reseller as listed in a cell file.</summary>
+public sealed class ResellerOptions
+{
+    /// <summary>Reseller id: lower-case letters, digits and dashes.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Display name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Hosts that resolve to the reseller.</summary>
+    public List<string> Hosts { get; set; } = [];
+
+    /// <summary>The tenant this entry describes in <paramref name="cell"/>.</summary>
+    public ResellerTenantInfo ToTenantInfo(string cell) => new(
+        Id, Name, cell, ResellerTenantInfo.DatabaseNameFor(Id), ResellerTenantInfo.RedisConnectionNameFor(Id), Hosts);
+}

@@ -1,0 +1,4 @@
+namespace TicketAspire.Tenancy;
+
+/// <summary>Base tenant record.</summary>
+public record TenantInfo(string Id, string Identifier) : ITenantInfo;
