@@ -1,0 +1,31 @@
+using TicketAspire.AppHost.Extensions;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Settings (command line `TicketAspire:Cells=eu` or environment `TicketAspire__Cells=eu`):
+//   TicketAspire:Cells        comma-separated cell ids to start (default: every regions/*.json)
+//   TicketAspire:DataDir      Postgres data root (default: <repo>/.data, gitignored; tests pass a throw-away dir)
+//   TicketAspire:Durable      false turns fsync off (tests)
+//   TicketAspire:ApiReplicas  API processes per cell (default 1)
+var config = builder.Configuration;
+var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+var settings = new CellSettings(
+    RepoRoot: repoRoot,
+    DataRoot: Path.GetFullPath(config["TicketAspire:DataDir"] ?? Path.Combine(repoRoot, ".data")),
+    DurablePostgres: !string.Equals(config["TicketAspire:Durable"], "false", StringComparison.OrdinalIgnoreCase),
+    FixedPorts: !string.Equals(config["TicketAspire:FixedPorts"], "false", StringComparison.OrdinalIgnoreCase),
+    ApiReplicas: int.TryParse(config["TicketAspire:ApiReplicas"], out var replicas) && replicas > 0 ? replicas : 1);
+
+var cells = CellFile.LoadAll(Path.Combine(repoRoot, "regions"));
+var selected = config["TicketAspire:Cells"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+foreach (var unknown in selected?.Except(cells.Select(c => c.Id)) ?? [])
+{
+    throw new InvalidOperationException($"TicketAspire:Cells names '{unknown}', which has no file in regions/.");
+}
+
+foreach (var cell in cells.Where(c => selected is null || selected.Contains(c.Id)))
+{
+    builder.AddJurisdictionCell(cell, settings);
+}
+
+builder.Build().Run();

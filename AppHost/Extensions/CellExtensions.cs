@@ -1,0 +1,119 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+
+namespace TicketAspire.AppHost.Extensions;
+
+/// <summary>Composes one jurisdiction cell: its Postgres, a Redis per reseller, migrator, API and worker.</summary>
+public static class CellExtensions
+{
+    /// <summary>Adds every resource of <paramref name="cell"/>; names start with the cell id (<c>eu-api</c>).</summary>
+    public static void AddJurisdictionCell(this IDistributedApplicationBuilder builder, CellFile cell, CellSettings settings)
+    {
+        string N(string name) => $"{cell.Id}-{name}";
+
+        // ---- infrastructure: the cell's Postgres server, one Redis-protocol server per reseller ----
+        var pgResource = new PostgresExeResource(N("postgres"), "/bin/bash", settings.RepoRoot);
+        var postgres = builder.AddResource(pgResource)
+            .WithArgs(Path.Combine(settings.RepoRoot, "scripts", "run-postgres.sh"), Path.Combine(settings.DataRoot, N("postgres")))
+            .WithEndpoint(name: "tcp", scheme: "tcp", env: "PGPORT")
+            .WithEnvironment("PG_DURABLE", settings.DurablePostgres ? "true" : "false")
+            .WithHealthCheck(HealthChecks.AddPostgresCheck(builder, pgResource));
+
+        var redisServers = new List<(ResellerEntry Reseller, IResourceBuilder<IResource> Server, EndpointReference Endpoint)>();
+        foreach (var reseller in cell.Resellers)
+        {
+            var name = N($"{reseller.Id}-redis");
+            if (cell.RedisKind == "redis-server")
+            {
+                var redis = builder.AddExecutable(name, "redis-server", settings.RepoRoot).WithEndpoint(name: "tcp", scheme: "tcp");
+                var endpoint = redis.GetEndpoint("tcp");
+                redis.WithArgs(ctx =>
+                {
+                    ctx.Args.Add("--port");
+                    ctx.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
+                    ctx.Args.Add("--bind");
+                    ctx.Args.Add("127.0.0.1");
+                    ctx.Args.Add("--save");
+                    ctx.Args.Add("");
+                    ctx.Args.Add("--appendonly");
+                    ctx.Args.Add("no");
+                }).WithHealthCheck(HealthChecks.AddRedisCheck(builder, name, endpoint));
+                redisServers.Add((reseller, redis, endpoint));
+            }
+            else
+            {
+                var garnet = builder.AddProject<Projects.GarnetHost>(name).WithEndpoint(name: "tcp", scheme: "tcp", env: "GARNET_PORT");
+                var endpoint = garnet.GetEndpoint("tcp");
+                garnet.WithHealthCheck(HealthChecks.AddRedisCheck(builder, name, endpoint));
+                redisServers.Add((reseller, garnet, endpoint));
+            }
+        }
+
+        // ---- migrator: catalog + one database per reseller, before any service takes traffic ----
+        var migrator = builder.AddProject<Projects.Migrator>(N("migrator"))
+            .WithReference(postgres, connectionName: "postgres").WaitFor(postgres)
+            .WithCellConfiguration(cell, includeResellers: true);
+
+        // ---- services ----
+        var api = builder.AddProject<Projects.Api>(N("api"))
+            .WithHttpEndpoint(port: settings.FixedPorts ? cell.ApiPort : null)
+            .WithHttpHealthCheck("/health")
+            .WithReplicas(settings.ApiReplicas)
+            .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
+            .WithCellConfiguration(cell, includeResellers: false);
+
+        var worker = builder.AddProject<Projects.Worker>(N("worker"))
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health")
+            .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
+            .WithCellConfiguration(cell, includeResellers: false);
+
+        foreach (var (reseller, server, endpoint) in redisServers)
+        {
+            var connectionName = $"ConnectionStrings__redis-{reseller.Id}";
+            var hostAndPort = ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)}");
+            api.WithEnvironment(connectionName, hostAndPort).WaitFor(server);
+            worker.WithEnvironment(connectionName, hostAndPort).WaitFor(server);
+        }
+    }
+
+    /// <summary>Passes the cell's id, currency and rules (and for the migrator its resellers) as configuration.</summary>
+    private static IResourceBuilder<ProjectResource> WithCellConfiguration(this IResourceBuilder<ProjectResource> project, CellFile cell, bool includeResellers)
+    {
+        project.WithEnvironment("Cell__Id", cell.Id)
+            .WithEnvironment("Cell__Jurisdiction", cell.Jurisdiction)
+            .WithEnvironment("Cell__Currency", cell.Currency);
+        if (cell.Rules is { } rules)
+        {
+            project.WithEnvironment("CellRules__ResaleAllowed", rules.ResaleAllowed.ToString())
+                .WithEnvironment("CellRules__ResalePriceCapPercent", rules.ResalePriceCapPercent.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("CellRules__DynamicPricingAllowed", rules.DynamicPricingAllowed.ToString())
+                .WithEnvironment("CellRules__GuestCheckout", rules.GuestCheckout.ToString())
+                .WithEnvironment("CellRules__DataRetentionDays", rules.DataRetentionDays.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("CellRules__TaxRatePercent", rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (includeResellers)
+        {
+            for (var i = 0; i < cell.Resellers.Count; i++)
+            {
+                var r = cell.Resellers[i];
+                project.WithEnvironment($"Cell__Resellers__{i}__Id", r.Id).WithEnvironment($"Cell__Resellers__{i}__Name", r.Name);
+                for (var h = 0; h < r.Hosts.Count; h++)
+                {
+                    project.WithEnvironment($"Cell__Resellers__{i}__Hosts__{h}", r.Hosts[h]);
+                }
+            }
+        }
+
+        return project;
+    }
+}
+
+/// <summary>Settings of this AppHost run (configuration keys under <c>TicketAspire:</c>).</summary>
+/// <param name="RepoRoot">The repository root.</param>
+/// <param name="DataRoot">Where each cell's Postgres data directory lives.</param>
+/// <param name="DurablePostgres">fsync on (runs) or off (tests).</param>
+/// <param name="FixedPorts">Give each cell's API the fixed port of its cell file.</param>
+/// <param name="ApiReplicas">API processes per cell.</param>
+public sealed record CellSettings(string RepoRoot, string DataRoot, bool DurablePostgres, bool FixedPorts, int ApiReplicas);

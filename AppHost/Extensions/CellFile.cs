@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace TicketAspire.AppHost.Extensions;
+
+/// <summary>One <c>regions/&lt;cell&gt;.json</c> file: a jurisdiction cell, its rules and its resellers.</summary>
+public sealed record CellFile(
+    string Id,
+    string Jurisdiction,
+    string Currency,
+    int ApiPort,
+    string? RedisServer,
+    CellRules? Rules,
+    IReadOnlyList<ResellerEntry> Resellers)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Redis-protocol server of the cell's resellers: <c>garnet</c> (default) or <c>redis-server</c>.</summary>
+    public string RedisKind => RedisServer ?? "garnet";
+
+    /// <summary>Reads and validates every <c>*.json</c> of <paramref name="directory"/>; a bad file stops start-up.</summary>
+    public static IReadOnlyList<CellFile> LoadAll(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new CellFileException(directory, "(directory)", "the regions directory does not exist");
+        }
+
+        var cells = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(Load).ToList();
+        if (cells.Count == 0)
+        {
+            throw new CellFileException(directory, "(directory)", "no cell files (*.json) found");
+        }
+
+        foreach (var dup in cells.GroupBy(c => c.Id).Where(g => g.Count() > 1))
+        {
+            throw new CellFileException(directory, "id", $"cell id '{dup.Key}' is used by more than one file");
+        }
+
+        foreach (var dup in cells.GroupBy(c => c.ApiPort).Where(g => g.Count() > 1))
+        {
+            throw new CellFileException(directory, "api_port", $"port {dup.Key} is used by more than one cell");
+        }
+
+        return cells;
+    }
+
+    /// <summary>Reads and validates one cell file.</summary>
+    public static CellFile Load(string path)
+    {
+        CellFile? cell;
+        try
+        {
+            cell = JsonSerializer.Deserialize<CellFile>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new CellFileException(path, ex.Path ?? "(json)", ex.Message);
+        }
+
+        if (cell is null)
+        {
+            throw new CellFileException(path, "(root)", "the file is empty");
+        }
+
+        cell.Validate(path);
+        return cell;
+    }
+
+    private void Validate(string path)
+    {
+        void Fail(string field, string message) => throw new CellFileException(path, field, message);
+        var idPattern = new Regex("^[a-z][a-z0-9-]{1,30}$");
+
+        if (Id is null || !idPattern.IsMatch(Id)) { Fail("id", "required: lower-case letters, digits and dashes, 2..31 characters"); }
+        if (!string.Equals(Path.GetFileNameWithoutExtension(path), Id, StringComparison.Ordinal)) { Fail("id", $"must equal the file name ('{Path.GetFileNameWithoutExtension(path)}')"); }
+        if (string.IsNullOrWhiteSpace(Jurisdiction)) { Fail("jurisdiction", "required"); }
+        if (Currency is not { Length: 3 } || !Currency.All(char.IsAsciiLetterUpper)) { Fail("currency", "required: an ISO 4217 code such as EUR"); }
+        if (ApiPort is < 1024 or > 65535) { Fail("api_port", "required: a port from 1024 to 65535"); }
+        if (RedisKind is not ("garnet" or "redis-server")) { Fail("redis_server", "'garnet' or 'redis-server'"); }
+        if (Rules is { } rules)
+        {
+            if (rules.ResalePriceCapPercent is < 0 or > 1000) { Fail("rules.resale_price_cap_percent", "0..1000"); }
+            if (rules.DataRetentionDays is < 1 or > 36500) { Fail("rules.data_retention_days", "1..36500"); }
+            if (rules.TaxRatePercent is < 0 or > 100) { Fail("rules.tax_rate_percent", "0..100"); }
+        }
+
+        if (Resellers is null || Resellers.Count == 0) { Fail("resellers", "at least one reseller"); }
+        var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Resellers!.Count; i++)
+        {
+            var r = Resellers[i];
+            if (r.Id is null || !idPattern.IsMatch(r.Id)) { Fail($"resellers[{i}].id", "required: lower-case letters, digits and dashes, 2..31 characters"); }
+            if (!ids.Add(r.Id!)) { Fail($"resellers[{i}].id", $"'{r.Id}' is listed twice"); }
+            if (string.IsNullOrWhiteSpace(r.Name)) { Fail($"resellers[{i}].name", "required"); }
+            if (r.Hosts is null || r.Hosts.Count == 0) { Fail($"resellers[{i}].hosts", "at least one host"); }
+            for (var h = 0; h < r.Hosts!.Count; h++)
+            {
+                if (Uri.CheckHostName(r.Hosts[h]) != UriHostNameType.Dns) { Fail($"resellers[{i}].hosts[{h}]", $"'{r.Hosts[h]}' is not a host name"); }
+                if (!hosts.Add(r.Hosts[h])) { Fail($"resellers[{i}].hosts[{h}]", $"'{r.Hosts[h]}' is listed twice"); }
+            }
+        }
+    }
+}
+
+/// <summary>The rules of a jurisdiction (feature flags and limits).</summary>
+public sealed record CellRules(
+    bool ResaleAllowed,
+    int ResalePriceCapPercent,
+    bool DynamicPricingAllowed,
+    bool GuestCheckout,
+    int DataRetentionDays,
+    decimal TaxRatePercent);
+
+/// <summary>A reseller of the cell.</summary>
+public sealed record ResellerEntry(string Id, string Name, IReadOnlyList<string> Hosts);
+
+/// <summary>A cell file is invalid; the message names the file and the field.</summary>
+public sealed class CellFileException(string file, string field, string message)
+    : Exception($"{file}: field '{field}': {message}")
+{
+    public string File { get; } = file;
+
+    public string Field { get; } = field;
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TicketAspire.Api.Infrastructure;
+using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Services;
+using TicketAspire.Tenancy;
+
+namespace TicketAspire.Api.Apis;
+
+/// <summary>Event types, events, their availability and seat maps.</summary>
+public static class EventsApi
+{
+    public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("Events");
+
+        api.MapGet("/event-types", GetEventTypes).WithName("ListEventTypes").WithSummary("List event types");
+        api.MapGet("/events", ListEvents).WithName("ListEvents").WithSummary("List and search events");
+        api.MapPost("/events", CreateEvent).WithName("CreateEvent").WithSummary("Create an event with its venue and ticket classes");
+        api.MapGet("/events/{id:guid}", GetEvent).WithName("GetEvent").WithSummary("Get an event with classes, prices and live availability");
+        api.MapGet("/events/{id:guid}/seats", GetSeatMap).WithName("GetSeatMap").WithSummary("Get the seat map with each seat's status");
+
+        return api;
+    }
+
+    public static Ok<EventTypesResponse> GetEventTypes() => TypedResults.Ok(new EventTypesResponse(EventTypes.All));
+
+    public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> ListEvents(HttpRequest request, EventCatalog events, CancellationToken ct)
+    {
+        var query = ParseQuery(request.Query, out var errors);
+        if (errors.Count > 0)
+        {
+            return Problems.From(InventoryError.Validation(errors));
+        }
+
+        return TypedResults.Ok(await events.ListAsync(query, ct));
+    }
+
+    public static async Task<Results<Created<EventDetail>, ProblemHttpResult>> CreateEvent(
+        CreateEventCommand command, EventCatalog events, IOptions<CellOptions> cell, CancellationToken ct)
+    {
+        var result = await events.CreateAsync(command, cell.Value.Currency, ct);
+        return result.Error is { } error
+            ? Problems.From(error)
+            : TypedResults.Created($"/v1/events/{result.Value!.Id}", result.Value);
+    }
+
+    public static async Task<Results<Ok<EventDetail>, ProblemHttpResult>> GetEvent(Guid id, EventCatalog events, CancellationToken ct)
+    {
+        var result = await events.GetAsync(id, ct);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+    }
+
+    public static async Task<Results<Ok<SeatMap>, ProblemHttpResult>> GetSeatMap(Guid id, EventCatalog events, CancellationToken ct)
+    {
+        var result = await events.GetSeatMapAsync(id, ct);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+    }
+
+    /// <summary>Reads seed 001's filters; every invalid value becomes a field error.</summary>
+    public static EventQuery ParseQuery(IQueryCollection q, out Dictionary<string, string[]> errors)
+    {
+        var found = new Dictionary<string, string[]>();
+        string? Text(string key, int max = 100)
+        {
+            var v = q[key].ToString();
+            if (string.IsNullOrWhiteSpace(v)) { return null; }
+            if (v.Length > max) { found[key] = [$"At most {max} characters."]; }
+            return v.Trim();
+        }
+
+        DateTimeOffset? Date(string key)
+        {
+            var v = Text(key);
+            if (v is null) { return null; }
+            if (DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)) { return d; }
+            found[key] = ["An ISO 8601 date or date-time."];
+            return null;
+        }
+
+        int Int(string key, int fallback, int min, int max)
+        {
+            var v = Text(key);
+            if (v is null) { return fallback; }
+            if (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) { return n; }
+            found[key] = [$"A whole number from {min} to {max}."];
+            return fallback;
+        }
+
+        var type = Text("type");
+        if (type is not null && !EventTypes.IsKnown(type)) { found["type"] = [$"Unknown type; see /v1/event-types."]; }
+        var sortBy = Text("sort_by") ?? "date";
+        if (sortBy == "event_name") { sortBy = "name"; }
+        if (sortBy is not ("date" or "name" or "location")) { found["sort_by"] = ["One of: date, name, location."]; }
+        var order = Text("order") ?? "asc";
+        if (order is not ("asc" or "desc")) { found["order"] = ["asc or desc."]; }
+        var query = new EventQuery(type, Text("location"), Date("date_from"), Date("date_to"), sortBy, order == "desc",
+            Int("page", 1, 1, 100_000), Int("size", 20, 1, 100));
+        if (query.DateFrom > query.DateTo) { found["date_to"] = ["Must not be before date_from."]; }
+        errors = found;
+        return query;
+    }
+}
+
+/// <summary>The event types.</summary>
+public sealed record EventTypesResponse(IReadOnlyList<EventType> EventTypes);

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using TicketAspire.Api.Infrastructure;
+using TicketAspire.Inventory.Services;
+using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.AspNetCore;
+
+namespace TicketAspire.Api.Extensions;
+
+/// <summary>Everything the API needs besides the service defaults.</summary>
+public static class ApplicationServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.AddProblemDetails();
+        // Unreadable bodies and parameters throw so BadRequestExceptionHandler can say what was wrong (in every environment).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName)
+            .Validate(c => Inventory.Model.Money.IsCurrencyCode(c.Currency), "Cell:Currency must be an ISO 4217 code")
+            .ValidateOnStart();
+        services.AddOptions<HoldOptions>().BindConfiguration(nameof(HoldOptions))
+            .Validate(o => o.MinExpireSeconds >= 1 && o.MinExpireSeconds <= o.DefaultExpireSeconds && o.DefaultExpireSeconds <= o.MaxExpireSeconds,
+                "HoldOptions: 1 <= MinExpireSeconds <= DefaultExpireSeconds <= MaxExpireSeconds")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMultiTenant<ResellerTenantInfo>()
+            .WithHostStrategy()
+            .WithCatalogStore();
+        services.AddResellerStorage(builder.Configuration);
+
+        services.AddScoped<ResellerStorage>();
+        services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
+        services.AddScoped(sp => new EventCatalog(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped(sp => new HoldService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<HoldOptions>>().Value));
+        services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
+        return builder;
+    }
+
+    /// <summary>
+    /// Every <c>/v1</c> request resolves its reseller (unknown → 404 problem details) and opens that reseller's storage.
+    /// </summary>
+    public static WebApplication UseResellerResolution(this WebApplication app)
+    {
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase),
+            branch =>
+            {
+                branch.UseMultiTenant<ResellerTenantInfo>();
+                branch.UseMiddleware<ResellerStorageMiddleware>();
+            });
+        return app;
+    }
+}

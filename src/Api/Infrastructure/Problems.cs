@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using TicketAspire.Inventory.Model;
+
+namespace TicketAspire.Api.Infrastructure;
+
+/// <summary>Maps inventory errors to RFC 9457 problem details with a stable type per error code.</summary>
+public static class Problems
+{
+    /// <summary>Base of every problem type URI.</summary>
+    public const string TypeBase = "https://ticketaspire.dev/problems/";
+
+    public static ProblemHttpResult From(InventoryError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var (status, title) = error.Code switch
+        {
+            ErrorCodes.Validation => (StatusCodes.Status400BadRequest, "The request is invalid"),
+            ErrorCodes.EventNotFound => (StatusCodes.Status404NotFound, "Event not found"),
+            ErrorCodes.HoldNotFound => (StatusCodes.Status404NotFound, "Hold not found"),
+            ErrorCodes.OrderNotFound => (StatusCodes.Status404NotFound, "Order not found"),
+            ErrorCodes.SeatUnavailable => (StatusCodes.Status409Conflict, "Seats not available"),
+            ErrorCodes.SoldOut => (StatusCodes.Status409Conflict, "Not enough tickets available"),
+            ErrorCodes.HoldExpired => (StatusCodes.Status410Gone, "Hold expired"),
+            ErrorCodes.HoldNotActive => (StatusCodes.Status409Conflict, "Hold is not active"),
+            _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
+        };
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        if (error.FieldErrors is not null)
+        {
+            extensions["errors"] = error.FieldErrors;
+        }
+
+        if (error.UnavailableSeatIds is not null)
+        {
+            extensions["unavailable_seat_ids"] = error.UnavailableSeatIds;
+        }
+
+        return TypedResults.Problem(new ProblemDetails
+        {
+            Type = TypeBase + error.Code,
+            Title = title,
+            Status = status,
+            Detail = error.Detail,
+            Extensions = extensions,
+        });
+    }
+
+    /// <summary>A 400 with one field error.</summary>
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        From(InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] }));
+}

@@ -1,0 +1,47 @@
+using Npgsql;
+using StackExchange.Redis;
+using TicketAspire.Inventory.Services;
+using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Data;
+
+namespace TicketAspire.Api.Infrastructure;
+
+/// <summary>The resolved reseller's database and Redis for the current request.</summary>
+public sealed class ResellerStorage(IMultiTenantContextAccessor<ResellerTenantInfo> accessor, ILoggerFactory loggers)
+{
+    private NpgsqlDataSource? _db;
+    private InventoryCache? _cache;
+
+    /// <summary>The reseller of the request (the tenancy middleware guarantees one).</summary>
+    public ResellerTenantInfo Tenant => accessor.MultiTenantContext.TenantInfo
+        ?? throw new InvalidOperationException("No reseller was resolved for this request.");
+
+    /// <summary>The reseller's database.</summary>
+    public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("Reseller storage was not opened.");
+
+    /// <summary>The reseller's Redis as a cache.</summary>
+    public InventoryCache Cache => _cache ?? throw new InvalidOperationException("Reseller storage was not opened.");
+
+    /// <summary>Opens the reseller's storage from the registries.</summary>
+    public async Task OpenAsync(ResellerDataSources dataSources, ResellerRedisConnections redis)
+    {
+        var tenant = Tenant;
+        _db = await dataSources.GetAsync(tenant);
+        IConnectionMultiplexer multiplexer = await redis.GetAsync(tenant);
+        _cache = new InventoryCache(multiplexer, loggers.CreateLogger<InventoryCache>());
+    }
+}
+
+/// <summary>Opens the resolved reseller's storage before the endpoint runs.</summary>
+public sealed class ResellerStorageMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, ResellerStorage storage, ResellerDataSources dataSources, ResellerRedisConnections redis)
+    {
+        await storage.OpenAsync(dataSources, redis);
+        using (context.RequestServices.GetRequiredService<ILogger<ResellerStorageMiddleware>>()
+            .BeginScope(new Dictionary<string, object> { ["reseller"] = storage.Tenant.Id, ["cell"] = storage.Tenant.Cell }))
+        {
+            await next(context);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace TicketAspire.Inventory.Model;
+
+/// <summary>Creates an event with its venue and ticket classes, reserved or general admission.</summary>
+public sealed record CreateEventCommand(
+    string? Name,
+    string? Type,
+    string? Performer,
+    string? Description,
+    DateTimeOffset? StartsAt,
+    VenueInput? Venue,
+    string? Seating,
+    string? Currency,
+    IReadOnlyList<TicketClassInput>? TicketClasses,
+    IReadOnlyList<SectionInput>? Sections);
+
+/// <summary>The venue of a new event.</summary>
+public sealed record VenueInput(string? Name, string? City, string? Country, string? Address);
+
+/// <summary>A ticket class: its price; for general admission also its quantity.</summary>
+public sealed record TicketClassInput(string? Name, long? PriceMinor, int? Quantity);
+
+/// <summary>A section of a reserved-seating venue.</summary>
+public sealed record SectionInput(string? Name, IReadOnlyList<RowInput>? Rows);
+
+/// <summary>
+/// A row: either <c>seat_count</c> seats numbered 1..n of one class, or explicit <c>seats</c>.
+/// </summary>
+public sealed record RowInput(string? Label, string? Class, int? SeatCount, IReadOnlyList<SeatInput>? Seats);
+
+/// <summary>One seat; class and price default to the row's class and that class's price.</summary>
+public sealed record SeatInput(string? Number, string? Class, long? PriceMinor);
+
+/// <summary>Filters, sort and paging of the event list (seed 001).</summary>
+public sealed record EventQuery(
+    string? Type,
+    string? Location,
+    DateTimeOffset? DateFrom,
+    DateTimeOffset? DateTo,
+    string SortBy,
+    bool Descending,
+    int Page,
+    int Size);

@@ -1,0 +1,45 @@
+namespace TicketAspire.Inventory.Model;
+
+/// <summary>A venue.</summary>
+public sealed record VenueView(Guid Id, string Name, string City, string? Country, string? Address);
+
+/// <summary>An event in a list.</summary>
+public sealed record EventSummary(
+    Guid Id,
+    string Name,
+    string Type,
+    string? Performer,
+    string? Description,
+    DateTimeOffset StartsAt,
+    SeatingKind Seating,
+    string Currency,
+    VenueView Venue,
+    int TotalTicketCnt,
+    int AvailableTicketCnt);
+
+/// <summary>A page of events.</summary>
+public sealed record EventPage(IReadOnlyList<EventSummary> Events, int Page, int Size, long Total);
+
+/// <summary>A ticket class with its price and live availability.</summary>
+public sealed record TicketClassView(Guid Id, string Name, Money Price, int Capacity, int Available, int Held, int Sold);
+
+/// <summary>An event with its classes, prices and live availability.</summary>
+public sealed record EventDetail(
+    Guid Id,
+    string Name,
+    string Type,
+    string? Performer,
+    string? Description,
+    DateTimeOffset StartsAt,
+    SeatingKind Seating,
+    string Currency,
+    VenueView Venue,
+    int TotalTicketCnt,
+    int AvailableTicketCnt,
+    IReadOnlyList<TicketClassView> TicketClasses);
+
+/// <summary>One seat of the seat map.</summary>
+public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status);
+
+/// <summary>The seat map of a reserved-seating event (empty for general admission).</summary>
+public sealed record SeatMap(Guid EventId, SeatingKind Seating, int Available, int Held, int Sold, IReadOnlyList<SeatView> Seats);

@@ -1,0 +1,46 @@
+namespace TicketAspire.Inventory.Model;
+
+/// <summary>Puts seats (reserved) or a quantity of tickets per class (general admission) on hold, all or nothing.</summary>
+public sealed record CreateHoldCommand(
+    Guid? EventId,
+    string? CustomerRef,
+    IReadOnlyList<Guid>? SeatIds,
+    IReadOnlyList<TicketRequest>? Tickets,
+    int? ExpireInSeconds);
+
+/// <summary>A quantity of general-admission tickets of one class.</summary>
+public sealed record TicketRequest(Guid? ClassId, int? Quantity);
+
+/// <summary>A seat on a hold, at the price locked when it was held.</summary>
+public sealed record HeldSeat(Guid SeatId, Guid ClassId, string? Section, string? Row, string? Number, Money Price);
+
+/// <summary>A hold and its seats.</summary>
+public sealed record HoldView(
+    Guid Id,
+    Guid EventId,
+    string CustomerRef,
+    HoldStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    int ExpireInSeconds,
+    Money Total,
+    IReadOnlyList<HeldSeat> Seats,
+    Guid? OrderId);
+
+/// <summary>A ticket of an order.</summary>
+public sealed record TicketView(Guid Id, Guid SeatId, Guid ClassId, string? Section, string? Row, string? Number, Money Price, string Code, string Status);
+
+/// <summary>An order and its tickets.</summary>
+public sealed record OrderView(
+    Guid Id,
+    Guid HoldId,
+    Guid EventId,
+    string CustomerRef,
+    string Status,
+    Money Total,
+    string PaymentReference,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<TicketView> Tickets);
+
+/// <summary>Confirms a hold; the payment reference is recorded (verification with the PSP comes with payments).</summary>
+public sealed record ConfirmHoldCommand(string? PaymentReference);

@@ -1,0 +1,43 @@
+namespace TicketAspire.Inventory.Model;
+
+/// <summary>
+/// A domain error with a stable code from <see cref="ErrorCodes"/>; the API maps codes to HTTP statuses and
+/// problem types.
+/// </summary>
+public sealed record InventoryError(
+    string Code,
+    string Detail,
+    IReadOnlyDictionary<string, string[]>? FieldErrors = null,
+    IReadOnlyList<Guid>? UnavailableSeatIds = null)
+{
+    /// <summary>A validation error with field errors.</summary>
+    public static InventoryError Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        new(ErrorCodes.Validation, "The request has invalid fields.", errors);
+
+    /// <summary>A not-found error.</summary>
+    public static InventoryError NotFound(string code, string what, Guid id) => new(code, $"{what} '{id}' does not exist.");
+}
+
+/// <summary>The catalogue of inventory error codes (one stable string per failure kind).</summary>
+public static class ErrorCodes
+{
+    public const string Validation = "validation";
+    public const string EventNotFound = "event_not_found";
+    public const string HoldNotFound = "hold_not_found";
+    public const string OrderNotFound = "order_not_found";
+    public const string SeatUnavailable = "seat_unavailable";
+    public const string SoldOut = "sold_out";
+    public const string HoldExpired = "hold_expired";
+    public const string HoldNotActive = "hold_not_active";
+}
+
+/// <summary>A value or an error.</summary>
+public readonly record struct Result<T>(T? Value, InventoryError? Error)
+{
+    /// <summary>True when there is a value.</summary>
+    public bool IsSuccess => Error is null;
+
+    public static implicit operator Result<T>(T value) => new(value, null);
+
+    public static implicit operator Result<T>(InventoryError error) => new(default, error);
+}

@@ -1,0 +1,291 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using TicketAspire.Inventory.Model;
+
+namespace TicketAspire.Inventory.Services;
+
+/// <summary>Creates, lists and shows events of one reseller database.</summary>
+public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, TimeProvider time)
+{
+    /// <summary>Creates an event, its venue, classes and every seat (or general-admission unit) in one transaction.</summary>
+    public async Task<Result<EventDetail>> CreateAsync(CreateEventCommand cmd, string cellCurrency, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        var planned = EventValidation.Plan(cmd, cellCurrency);
+        if (planned.Error is { } error)
+        {
+            return error;
+        }
+
+        var plan = planned.Value!;
+        var now = time.GetUtcNow();
+        var venueId = Guid.CreateVersion7();
+        var eventId = Guid.CreateVersion7();
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var batch = new NpgsqlBatch(conn, tx))
+        {
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO venues (id, name, city, country, address, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                venueId, cmd.Venue!.Name!.Trim(), cmd.Venue.City!.Trim(), cmd.Venue.Country, cmd.Venue.Address, now));
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                eventId, venueId, cmd.Name!.Trim(), cmd.Type!, cmd.Performer, cmd.Description, cmd.StartsAt!.Value.ToUniversalTime(),
+                (short)plan.Seating, cellCurrency, now));
+            foreach (var c in plan.Classes)
+            {
+                batch.BatchCommands.Add(Command(
+                    "INSERT INTO ticket_classes (id, event_id, name, price_minor, currency, capacity) VALUES ($1, $2, $3, $4, $5, $6)",
+                    c.Id, eventId, c.Name, c.PriceMinor, cellCurrency, c.Capacity));
+            }
+
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at) VALUES ('event.created', $1, $1, $2::jsonb, $3)",
+                eventId, JsonSerializer.Serialize(new { event_id = eventId, name = cmd.Name }), now));
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var import = await conn.BeginBinaryImportAsync(
+            "COPY seats (id, event_id, class_id, ordinal, section, row_label, number, price_minor) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            var ordinal = 0;
+            foreach (var u in plan.Units)
+            {
+                await import.StartRowAsync(ct);
+                await import.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                await import.WriteAsync(eventId, NpgsqlDbType.Uuid, ct);
+                await import.WriteAsync(u.ClassId, NpgsqlDbType.Uuid, ct);
+                await import.WriteAsync(++ordinal, NpgsqlDbType.Integer, ct);
+                await WriteNullable(import, u.Section, ct);
+                await WriteNullable(import, u.Row, ct);
+                await WriteNullable(import, u.Number, ct);
+                await import.WriteAsync(u.PriceMinor, NpgsqlDbType.Bigint, ct);
+            }
+
+            await import.CompleteAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        InventoryMetrics.EventsCreated.Add(1);
+        await cache.InvalidateListsAsync();
+        return (await GetAsync(eventId, ct)).Value!;
+    }
+
+    /// <summary>One page of events matching the query, with cached availability counts.</summary>
+    public async Task<EventPage> ListAsync(EventQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = await cache.GetOrAddListAsync(JsonSerializer.Serialize(query), () => QueryPageAsync(query, ct));
+        var counts = await GetCountsAsync([.. page.Events.Select(e => e.Id)], ct);
+        return page with
+        {
+            Events = [.. page.Events.Select(e => e with
+            {
+                TotalTicketCnt = counts.TryGetValue(e.Id, out var c) ? c.Sum(x => x.Available + x.Held + x.Sold) : 0,
+                AvailableTicketCnt = counts.TryGetValue(e.Id, out var d) ? d.Sum(x => x.Available) : 0,
+            })],
+        };
+    }
+
+    /// <summary>An event with classes, prices and live availability.</summary>
+    public async Task<Result<EventDetail>> GetAsync(Guid eventId, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
+                   v.id, v.name, v.city, v.country, v.address
+            FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1;
+            SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = $1 ORDER BY price_minor DESC, name
+            """;
+        await using var cmd = db.CreateCommand(sql.Replace("$1", "@id", StringComparison.Ordinal));
+        cmd.Parameters.AddWithValue("id", eventId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+        }
+
+        var summary = ReadSummary(reader);
+        await reader.NextResultAsync(ct);
+        var classes = new List<(Guid Id, string Name, Money Price, int Capacity)>();
+        while (await reader.ReadAsync(ct))
+        {
+            classes.Add((reader.GetGuid(0), reader.GetString(1), new Money(reader.GetInt64(2), reader.GetString(3)), reader.GetInt32(4)));
+        }
+
+        await reader.DisposeAsync();
+        var counts = (await GetCountsAsync([eventId], ct)).GetValueOrDefault(eventId) ?? [];
+        var views = classes.Select(c =>
+        {
+            var n = counts.FirstOrDefault(x => x.ClassId == c.Id) ?? new ClassCount(c.Id, 0, 0, 0);
+            return new TicketClassView(c.Id, c.Name, c.Price, c.Capacity, n.Available, n.Held, n.Sold);
+        }).ToList();
+        return new EventDetail(summary.Id, summary.Name, summary.Type, summary.Performer, summary.Description, summary.StartsAt,
+            summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views);
+    }
+
+    /// <summary>Every seat of a reserved-seating event with its live status, read from Postgres.</summary>
+    public async Task<Result<SeatMap>> GetSeatMapAsync(Guid eventId, CancellationToken ct)
+    {
+        await using var check = db.CreateCommand("SELECT seating FROM events WHERE id = $1");
+        check.Parameters.Add(new() { Value = eventId });
+        if (await check.ExecuteScalarAsync(ct) is not short seating)
+        {
+            return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+        }
+
+        const string sql = """
+            SELECT s.id, s.section, s.row_label, s.number, s.class_id, c.name, s.price_minor, c.currency,
+                   CASE WHEN s.status = 1 AND s.hold_expires_at <= $2 THEN 0 ELSE s.status END
+            FROM seats s JOIN ticket_classes c ON c.id = s.class_id
+            WHERE s.event_id = $1 AND s.section IS NOT NULL ORDER BY s.ordinal
+            """;
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.Add(new() { Value = eventId });
+        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
+        var seats = new List<SeatView>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            seats.Add(new SeatView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4),
+                reader.GetString(5), new Money(reader.GetInt64(6), reader.GetString(7)), (SeatStatus)reader.GetInt16(8)));
+        }
+
+        return new SeatMap(eventId, (SeatingKind)seating,
+            seats.Count(s => s.Status == SeatStatus.Available), seats.Count(s => s.Status == SeatStatus.Held),
+            seats.Count(s => s.Status == SeatStatus.Sold), seats);
+    }
+
+    private async Task<EventPage> QueryPageAsync(EventQuery q, CancellationToken ct)
+    {
+        var where = new List<string>();
+        await using var cmd = db.CreateCommand();
+        if (q.Type is not null) { where.Add("e.type = @type"); cmd.Parameters.AddWithValue("type", q.Type); }
+        if (q.Location is not null)
+        {
+            where.Add("(v.city ILIKE @loc OR v.name ILIKE @loc OR v.country ILIKE @loc)");
+            cmd.Parameters.AddWithValue("loc", "%" + q.Location.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+        }
+
+        if (q.DateFrom is { } from) { where.Add("e.starts_at >= @from"); cmd.Parameters.AddWithValue("from", from.ToUniversalTime()); }
+        if (q.DateTo is { } to) { where.Add("e.starts_at <= @to"); cmd.Parameters.AddWithValue("to", to.ToUniversalTime()); }
+        var order = q.SortBy switch
+        {
+            "name" => "lower(e.name)",
+            "location" => "lower(v.city), lower(v.name)",
+            _ => "e.starts_at",
+        };
+        var dir = q.Descending ? "DESC" : "ASC";
+        var filter = where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "";
+        cmd.CommandText = $"""
+            SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
+                   v.id, v.name, v.city, v.country, v.address, count(*) OVER ()
+            FROM events e JOIN venues v ON v.id = e.venue_id {filter}
+            ORDER BY {order.Replace(",", $" {dir},", StringComparison.Ordinal)} {dir}, e.id {dir}
+            LIMIT @size OFFSET @offset
+            """;
+        cmd.Parameters.AddWithValue("size", q.Size);
+        cmd.Parameters.AddWithValue("offset", (long)(q.Page - 1) * q.Size);
+        var events = new List<EventSummary>();
+        long total = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(ReadSummary(reader));
+            total = reader.GetInt64(13);
+        }
+
+        if (events.Count == 0 && q.Page > 1)
+        {
+            await reader.DisposeAsync();
+            await using var count = db.CreateCommand($"SELECT count(*) FROM events e JOIN venues v ON v.id = e.venue_id {filter}");
+            foreach (NpgsqlParameter p in cmd.Parameters)
+            {
+                if (p.ParameterName is not ("size" or "offset"))
+                {
+                    count.Parameters.Add(p.Clone());
+                }
+            }
+
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+
+        return new EventPage(events, q.Page, q.Size, total);
+    }
+
+    /// <summary>Class counts per event: from the cache, the rest computed from the seats and cached.</summary>
+    private async Task<Dictionary<Guid, ClassCount[]>> GetCountsAsync(Guid[] eventIds, CancellationToken ct)
+    {
+        var counts = await cache.GetAvailabilityAsync(eventIds);
+        var missing = eventIds.Where(id => !counts.ContainsKey(id)).ToArray();
+        if (missing.Length == 0)
+        {
+            return counts;
+        }
+
+        const string sql = """
+            SELECT c.event_id, c.id,
+                   count(s.id) FILTER (WHERE s.status = 0 OR (s.status = 1 AND s.hold_expires_at <= $2)),
+                   count(s.id) FILTER (WHERE s.status = 1 AND s.hold_expires_at > $2),
+                   count(s.id) FILTER (WHERE s.status = 2)
+            FROM ticket_classes c LEFT JOIN seats s ON s.class_id = c.id
+            WHERE c.event_id = ANY($1) GROUP BY c.event_id, c.id
+            """;
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.Add(new() { Value = missing });
+        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
+        var computed = new Dictionary<Guid, List<ClassCount>>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var eventId = reader.GetGuid(0);
+                if (!computed.TryGetValue(eventId, out var list))
+                {
+                    computed[eventId] = list = [];
+                }
+
+                list.Add(new ClassCount(reader.GetGuid(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3), (int)reader.GetInt64(4)));
+            }
+        }
+
+        var fresh = computed.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        await cache.SetAvailabilityAsync(fresh);
+        foreach (var (id, value) in fresh)
+        {
+            counts[id] = value;
+        }
+
+        return counts;
+    }
+
+    private static EventSummary ReadSummary(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+        r.GetFieldValue<DateTimeOffset>(5), (SeatingKind)r.GetInt16(6), r.GetString(7),
+        new VenueView(r.GetGuid(8), r.GetString(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
+        0, 0);
+
+    private static async Task WriteNullable(NpgsqlBinaryImporter import, string? value, CancellationToken ct)
+    {
+        if (value is null)
+        {
+            await import.WriteNullAsync(ct);
+        }
+        else
+        {
+            await import.WriteAsync(value, NpgsqlDbType.Text, ct);
+        }
+    }
+
+    internal static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var v in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = v ?? DBNull.Value });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,371 @@
+using System.Text.Json;
+using Npgsql;
+using TicketAspire.Inventory.Model;
+
+namespace TicketAspire.Inventory.Services;
+
+/// <summary>Holds and their confirmation into orders, for one reseller database.</summary>
+public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options)
+{
+    /// <summary>Holds the requested seats or tickets for a customer, all or nothing.</summary>
+    public async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        var errors = Validate(cmd, out var expireSeconds);
+        if (errors.Count > 0)
+        {
+            return InventoryError.Validation(errors);
+        }
+
+        var eventId = cmd.EventId!.Value;
+        await using var meta = db.CreateCommand("""
+            SELECT e.seating, e.currency, coalesce(array_agg(c.id) FILTER (WHERE c.id IS NOT NULL), '{}')
+            FROM events e LEFT JOIN ticket_classes c ON c.event_id = e.id WHERE e.id = $1 GROUP BY e.id
+            """);
+        meta.Parameters.Add(new() { Value = eventId });
+        SeatingKind seating;
+        string currency;
+        Guid[] classIds;
+        await using (var reader = await meta.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+            }
+
+            (seating, currency, classIds) = ((SeatingKind)reader.GetInt16(0), reader.GetString(1), reader.GetFieldValue<Guid[]>(2));
+        }
+
+        if (seating == SeatingKind.Reserved && cmd.SeatIds is null)
+        {
+            return Invalid("seat_ids", "This event has reserved seating: hold seats by id.");
+        }
+
+        if (seating == SeatingKind.GeneralAdmission && cmd.Tickets is null)
+        {
+            return Invalid("tickets", "This event is general admission: hold tickets by class and quantity.");
+        }
+
+        if (cmd.Tickets?.FirstOrDefault(t => !classIds.Contains(t.ClassId!.Value)) is { } foreign)
+        {
+            return Invalid("tickets", $"Class '{foreign.ClassId}' is not a class of this event.");
+        }
+
+        var now = time.GetUtcNow();
+        var holdId = Guid.CreateVersion7();
+        var expiresAt = now.AddSeconds(expireSeconds);
+        var customerRef = cmd.CustomerRef!.Trim();
+        await using var claim = db.CreateCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
+        claim.Parameters.Add(new() { Value = eventId });
+        claim.Parameters.Add(new() { Value = seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray() });
+        claim.Parameters.Add(new() { Value = now });
+        claim.Parameters.Add(new() { Value = holdId });
+        claim.Parameters.Add(new() { Value = expiresAt });
+        claim.Parameters.Add(new() { Value = customerRef });
+        claim.Parameters.Add(new() { Value = currency });
+        claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = holdId, event_id = eventId, customer_ref = customerRef, expires_at = expiresAt }) });
+        if (seating == SeatingKind.GeneralAdmission)
+        {
+            claim.Parameters.Add(new() { Value = cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() });
+        }
+
+        var seats = new List<HeldSeat>();
+        var free = new HashSet<Guid>();
+        await using (var reader = await claim.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetBoolean(0))
+                {
+                    seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
+                        NullableString(reader, 6), new Money(reader.GetInt64(3), currency)));
+                }
+                else
+                {
+                    free.Add(reader.GetGuid(1));
+                }
+            }
+        }
+
+        if (seats.Count == 0)
+        {
+            InventoryMetrics.HoldsConflicted.Add(1);
+            return seating == SeatingKind.Reserved
+                ? await SeatConflictAsync(eventId, cmd.SeatIds!, free, ct)
+                : new InventoryError(ErrorCodes.SoldOut, $"Not enough tickets available: {free.Count} of {cmd.Tickets!.Sum(t => t.Quantity)} requested could be held.");
+        }
+
+        InventoryMetrics.HoldsCreated.Add(1);
+        await cache.InvalidateAvailabilityAsync(eventId);
+        var total = new Money(seats.Sum(s => s.Price.MinorUnits), currency);
+        return new HoldView(holdId, eventId, customerRef, HoldStatus.Active, now, expiresAt, expireSeconds, total, seats, null);
+    }
+
+    /// <summary>A hold with its seats; an active hold past its expiry reads as expired.</summary>
+    public async Task<Result<HoldView>> GetAsync(Guid holdId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                EventCatalog.Command("SELECT event_id, customer_ref, status, created_at, expires_at, total_minor, currency, order_id FROM holds WHERE id = $1", holdId),
+                EventCatalog.Command("""
+                    SELECT i.seat_id, i.class_id, s.section, s.row_label, s.number, i.price_minor
+                    FROM hold_items i JOIN seats s ON s.id = i.seat_id WHERE i.hold_id = $1 ORDER BY s.ordinal
+                    """, holdId),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
+        }
+
+        var now = time.GetUtcNow();
+        var eventId = reader.GetGuid(0);
+        var customerRef = reader.GetString(1);
+        var status = (HoldStatus)reader.GetInt16(2);
+        var createdAt = reader.GetFieldValue<DateTimeOffset>(3);
+        var expiresAt = reader.GetFieldValue<DateTimeOffset>(4);
+        var currency = reader.GetString(6);
+        var total = new Money(reader.GetInt64(5), currency);
+        Guid? orderId = reader.IsDBNull(7) ? null : reader.GetGuid(7);
+        if (status == HoldStatus.Active && expiresAt <= now)
+        {
+            status = HoldStatus.Expired;
+        }
+
+        await reader.NextResultAsync(ct);
+        var seats = new List<HeldSeat>();
+        while (await reader.ReadAsync(ct))
+        {
+            seats.Add(new HeldSeat(reader.GetGuid(0), reader.GetGuid(1), NullableString(reader, 2), NullableString(reader, 3),
+                NullableString(reader, 4), new Money(reader.GetInt64(5), currency)));
+        }
+
+        var remaining = status == HoldStatus.Active ? (int)Math.Ceiling((expiresAt - now).TotalSeconds) : 0;
+        return new HoldView(holdId, eventId, customerRef, status, createdAt, expiresAt, remaining, total, seats, orderId);
+    }
+
+    /// <summary>
+    /// Turns a live hold into an order with one ticket per seat, in one transaction. Confirming a confirmed hold again
+    /// returns its order (safe retries).
+    /// </summary>
+    public async Task<Result<OrderView>> ConfirmAsync(Guid holdId, ConfirmHoldCommand cmd, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        if (string.IsNullOrWhiteSpace(cmd.PaymentReference) || cmd.PaymentReference.Length > 200)
+        {
+            return Invalid("payment_reference", "Required, at most 200 characters.");
+        }
+
+        var now = time.GetUtcNow();
+        Guid orderId;
+        Guid eventId;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        {
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            var hold = await LockHoldAsync(conn, tx, holdId, ct);
+            if (hold is null)
+            {
+                return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
+            }
+
+            eventId = hold.EventId;
+            if (hold.Status == HoldStatus.Confirmed)
+            {
+                await tx.RollbackAsync(ct);
+                return await new OrderQueries(db).GetAsync(hold.OrderId!.Value, ct);
+            }
+
+            if (hold.Status == HoldStatus.Expired || (hold.Status == HoldStatus.Active && hold.ExpiresAt <= now))
+            {
+                return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' expired at {hold.ExpiresAt:O}; its seats were released.");
+            }
+
+            if (hold.Status != HoldStatus.Active)
+            {
+                return new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{holdId}' is {hold.Status.ToString().ToLowerInvariant()}.");
+            }
+
+            await using (var sell = new NpgsqlCommand("""
+                UPDATE seats SET status = 2, hold_expires_at = NULL, version = version + 1
+                WHERE hold_id = $1 AND status = 1 AND hold_expires_at > $2
+                """, conn, tx))
+            {
+                sell.Parameters.Add(new() { Value = holdId });
+                sell.Parameters.Add(new() { Value = now });
+                var sold = await sell.ExecuteNonQueryAsync(ct);
+                if (sold != hold.ItemCount)
+                {
+                    await tx.RollbackAsync(ct);
+                    return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' lost its seats to expiry.");
+                }
+            }
+
+            orderId = Guid.CreateVersion7();
+            var codes = Enumerable.Range(0, hold.ItemCount).Select(_ => TicketCode.New()).ToArray();
+            await using var batch = new NpgsqlBatch(conn, tx)
+            {
+                BatchCommands =
+                {
+                    EventCatalog.Command("""
+                        INSERT INTO orders (id, hold_id, event_id, customer_ref, total_minor, currency, payment_reference, created_at)
+                        SELECT $1, id, event_id, customer_ref, total_minor, currency, $3, $4 FROM holds WHERE id = $2
+                        """, orderId, holdId, cmd.PaymentReference.Trim(), now),
+                    EventCatalog.Command("""
+                        INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at)
+                        SELECT gen_random_uuid(), $1, $3, i.seat_id, i.class_id, i.price_minor, $4, c.code, $5
+                        FROM (SELECT seat_id, class_id, price_minor, row_number() OVER (ORDER BY seat_id) AS n FROM hold_items WHERE hold_id = $2) i
+                        JOIN unnest($6::text[]) WITH ORDINALITY AS c (code, n) ON c.n = i.n
+                        """, orderId, holdId, hold.EventId, hold.Currency, now, codes),
+                    EventCatalog.Command("UPDATE holds SET status = 1, order_id = $2, closed_at = $3 WHERE id = $1", holdId, orderId, now),
+                    EventCatalog.Command("""
+                        INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
+                        VALUES ('order.confirmed', $1, $2, jsonb_build_object('order_id', $1::uuid, 'hold_id', $3::uuid,
+                            'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $3)), $4)
+                        """, orderId, hold.EventId, holdId, now),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+            InventoryMetrics.TicketsSold.Add(hold.ItemCount);
+        }
+
+        await cache.InvalidateAvailabilityAsync(eventId);
+        return await new OrderQueries(db).GetAsync(orderId, ct);
+    }
+
+    /// <summary>Releases a live hold's seats. Cancelling a cancelled hold again succeeds.</summary>
+    public async Task<Result<HoldView>> CancelAsync(Guid holdId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        {
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            var hold = await LockHoldAsync(conn, tx, holdId, ct);
+            if (hold is null)
+            {
+                return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
+            }
+
+            if (hold.Status == HoldStatus.Active && hold.ExpiresAt <= now || hold.Status == HoldStatus.Expired)
+            {
+                return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' already expired; its seats were released.");
+            }
+
+            if (hold.Status == HoldStatus.Confirmed)
+            {
+                return new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{holdId}' is confirmed; refunds cancel orders.");
+            }
+
+            if (hold.Status == HoldStatus.Active)
+            {
+                await using var batch = new NpgsqlBatch(conn, tx)
+                {
+                    BatchCommands =
+                    {
+                        EventCatalog.Command("""
+                            UPDATE seats SET status = 0, hold_id = NULL, hold_expires_at = NULL, version = version + 1
+                            WHERE hold_id = $1 AND status = 1
+                            """, holdId),
+                        EventCatalog.Command("UPDATE holds SET status = 2, closed_at = $2 WHERE id = $1", holdId, now),
+                        EventCatalog.Command("""
+                            INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
+                            VALUES ('hold.cancelled', $1, $2, jsonb_build_object('hold_id', $1::uuid,
+                                'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $1)), $3)
+                            """, holdId, hold.EventId, now),
+                    },
+                };
+                await batch.ExecuteNonQueryAsync(ct);
+                await tx.CommitAsync(ct);
+                InventoryMetrics.HoldsCancelled.Add(1);
+                await cache.InvalidateAvailabilityAsync(hold.EventId);
+            }
+        }
+
+        return await GetAsync(holdId, ct);
+    }
+
+    private static async Task<LockedHold?> LockHoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT h.event_id, h.status, h.expires_at, h.order_id, h.currency,
+                   (SELECT count(*) FROM hold_items i WHERE i.hold_id = h.id)
+            FROM holds h WHERE h.id = $1 FOR UPDATE
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = holdId });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new LockedHold(reader.GetGuid(0), (HoldStatus)reader.GetInt16(1), reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4), (int)reader.GetInt64(5));
+    }
+
+    private async Task<InventoryError> SeatConflictAsync(Guid eventId, IReadOnlyList<Guid> requested, HashSet<Guid> free, CancellationToken ct)
+    {
+        await using var known = db.CreateCommand("SELECT id FROM seats WHERE event_id = $1 AND id = ANY($2)");
+        known.Parameters.Add(new() { Value = eventId });
+        known.Parameters.Add(new() { Value = requested.ToArray() });
+        var existing = new HashSet<Guid>();
+        await using (var reader = await known.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                existing.Add(reader.GetGuid(0));
+            }
+        }
+
+        var unknown = requested.Where(id => !existing.Contains(id)).ToList();
+        if (unknown.Count > 0)
+        {
+            return Invalid("seat_ids", $"Not seats of this event: {string.Join(", ", unknown)}.");
+        }
+
+        var unavailable = requested.Where(id => !free.Contains(id)).ToList();
+        return new InventoryError(ErrorCodes.SeatUnavailable,
+            $"{unavailable.Count} of {requested.Count} requested seats are not available; nothing was held.", UnavailableSeatIds: unavailable);
+    }
+
+    private Dictionary<string, string[]> Validate(CreateHoldCommand cmd, out int expireSeconds)
+    {
+        var errors = new Dictionary<string, string[]>();
+        expireSeconds = cmd.ExpireInSeconds ?? options.DefaultExpireSeconds;
+        if (cmd.EventId is null || cmd.EventId == Guid.Empty) { errors["event_id"] = ["Required."]; }
+        if (string.IsNullOrWhiteSpace(cmd.CustomerRef) || cmd.CustomerRef.Length > 200) { errors["customer_ref"] = ["Required, at most 200 characters."]; }
+        if (expireSeconds < options.MinExpireSeconds || expireSeconds > options.MaxExpireSeconds)
+        {
+            errors["expire_in_seconds"] = [$"Between {options.MinExpireSeconds} and {options.MaxExpireSeconds}."];
+        }
+
+        if ((cmd.SeatIds is null) == (cmd.Tickets is null))
+        {
+            errors["seat_ids"] = ["Give either seat_ids (reserved seating) or tickets (general admission)."];
+        }
+        else if (cmd.SeatIds is { } ids)
+        {
+            if (ids.Count == 0 || ids.Count > options.MaxSeatsPerHold) { errors["seat_ids"] = [$"1 to {options.MaxSeatsPerHold} seats."]; }
+            else if (ids.Distinct().Count() != ids.Count) { errors["seat_ids"] = ["A seat is listed twice."]; }
+        }
+        else if (cmd.Tickets is { } tickets)
+        {
+            if (tickets.Count == 0) { errors["tickets"] = ["At least one class."]; }
+            else if (tickets.Any(t => t.ClassId is null || t.Quantity is null or < 1)) { errors["tickets"] = ["Each entry needs class_id and a quantity of at least 1."]; }
+            else if (tickets.Sum(t => (long)t.Quantity!.Value) > options.MaxSeatsPerHold) { errors["tickets"] = [$"At most {options.MaxSeatsPerHold} tickets per hold."]; }
+            else if (tickets.Select(t => t.ClassId).Distinct().Count() != tickets.Count) { errors["tickets"] = ["A class is listed twice."]; }
+        }
+
+        return errors;
+    }
+
+    private static InventoryError Invalid(string field, string message) =>
+        InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private sealed record LockedHold(Guid EventId, HoldStatus Status, DateTimeOffset ExpiresAt, Guid? OrderId, string Currency, int ItemCount);
+}

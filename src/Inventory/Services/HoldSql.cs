@@ -1,0 +1,61 @@
+namespace TicketAspire.Inventory.Services;
+
+/// <summary>
+/// The seat claim: one statement, all or nothing. <c>target</c> locks every requested unit that is available now
+/// (status 0, or held with an expired hold); the UPDATE claims them only if <c>target</c> found all of them, so a
+/// partial claim never happens and nothing needs rolling back. Row locks are taken in a fixed order (reserved) or
+/// skipping rows another claim holds (general admission), so concurrent claims neither deadlock nor queue on one row.
+/// </summary>
+internal static class HoldSql
+{
+    /// <summary>$1 event, $2 seat ids, $3 now.</summary>
+    public const string ReservedTarget = """
+        target AS (
+            SELECT id FROM seats
+            WHERE event_id = $1 AND id = ANY($2) AND (status = 0 OR (status = 1 AND hold_expires_at <= $3))
+            ORDER BY id
+            FOR UPDATE),
+        wanted AS (SELECT cardinality($2::uuid[]) AS n)
+        """;
+
+    /// <summary>$1 event, $2 class ids, $3 now, $9 quantities (parallel to $2).</summary>
+    public const string GeneralAdmissionTarget = """
+        want AS (SELECT * FROM unnest($2::uuid[], $9::int[]) AS w (class_id, qty)),
+        target AS (
+            SELECT t.id FROM want w CROSS JOIN LATERAL (
+                SELECT s.id FROM seats s
+                WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2
+                  AND (s.status = 0 OR s.hold_expires_at <= $3)
+                ORDER BY s.ordinal
+                LIMIT w.qty
+                FOR UPDATE SKIP LOCKED) t),
+        wanted AS (SELECT sum(qty)::int AS n FROM want)
+        """;
+
+    /// <summary>$1 event, $3 now, $4 hold id, $5 expiry, $6 customer ref, $7 currency, $8 outbox payload.</summary>
+    public const string ClaimTail = """
+        ok AS (SELECT (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found),
+        claimed AS (
+            UPDATE seats s SET status = 1, hold_id = $4, hold_expires_at = $5, version = s.version + 1
+            FROM target t WHERE s.id = t.id AND (SELECT all_found FROM ok)
+            RETURNING s.id, s.class_id, s.price_minor, s.section, s.row_label, s.number),
+        hold AS (
+            INSERT INTO holds (id, event_id, customer_ref, status, expires_at, total_minor, currency, created_at)
+            SELECT $4, $1, $6, 0, $5, coalesce(sum(price_minor), 0), $7, $3 FROM claimed
+            HAVING count(*) > 0),
+        items AS (
+            INSERT INTO hold_items (hold_id, seat_id, class_id, price_minor)
+            SELECT $4, id, class_id, price_minor FROM claimed),
+        outbox AS (
+            INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
+            SELECT 'hold.created', $4, $1, $8::jsonb || jsonb_build_object('seat_ids', jsonb_agg(id)), $3 FROM claimed
+            HAVING count(*) > 0)
+        SELECT true, id, class_id, price_minor, section, row_label, number FROM claimed
+        UNION ALL
+        SELECT false, id, NULL, NULL, NULL, NULL, NULL FROM target WHERE NOT (SELECT all_found FROM ok)
+        """;
+
+    public const string Reserved = "WITH " + ReservedTarget + ",\n" + ClaimTail;
+
+    public const string GeneralAdmission = "WITH " + GeneralAdmissionTarget + ",\n" + ClaimTail;
+}

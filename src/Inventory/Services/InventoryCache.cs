@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace TicketAspire.Inventory.Services;
+
+/// <summary>
+/// The reseller's Redis as a cache of availability counts and event lists. Never the truth: every read falls back to
+/// Postgres when Redis is absent, down or slow, and every entry expires on its own.
+/// </summary>
+public sealed class InventoryCache(IConnectionMultiplexer? redis, ILogger logger)
+{
+    /// <summary>Key prefix of every TicketAspire key.</summary>
+    public const string Prefix = "ta:";
+
+    private static readonly TimeSpan AvailabilityTtl = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ListTtl = TimeSpan.FromSeconds(30);
+    private const string ListVersionKey = Prefix + "events:ver";
+
+    /// <summary>A cache that holds nothing (no Redis configured).</summary>
+    public static InventoryCache None(ILogger logger) => new(null, logger);
+
+    /// <summary>Cached class counts of each event; events missing from the result were not cached.</summary>
+    public async Task<Dictionary<Guid, ClassCount[]>> GetAvailabilityAsync(IReadOnlyList<Guid> eventIds)
+    {
+        var result = new Dictionary<Guid, ClassCount[]>();
+        if (eventIds.Count == 0 || Database() is not { } db)
+        {
+            return result;
+        }
+
+        try
+        {
+            var values = await db.StringGetAsync([.. eventIds.Select(id => (RedisKey)AvailabilityKey(id))]);
+            for (var i = 0; i < eventIds.Count; i++)
+            {
+                if (values[i].HasValue && JsonSerializer.Deserialize<ClassCount[]>((string)values[i]!) is { } counts)
+                {
+                    result[eventIds[i]] = counts;
+                }
+            }
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+        }
+
+        return result;
+    }
+
+    /// <summary>Stores class counts of events.</summary>
+    public async Task SetAvailabilityAsync(IReadOnlyDictionary<Guid, ClassCount[]> counts)
+    {
+        if (counts.Count == 0 || Database() is not { } db)
+        {
+            return;
+        }
+
+        try
+        {
+            var batch = db.CreateBatch();
+            var tasks = counts.Select(kv => batch.StringSetAsync(AvailabilityKey(kv.Key), JsonSerializer.Serialize(kv.Value), AvailabilityTtl)).ToList();
+            batch.Execute();
+            await Task.WhenAll(tasks);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+        }
+    }
+
+    /// <summary>Forgets the counts of an event after its seats changed.</summary>
+    public async Task InvalidateAvailabilityAsync(Guid eventId)
+    {
+        if (Database() is not { } db)
+        {
+            return;
+        }
+
+        try
+        {
+            await db.KeyDeleteAsync(AvailabilityKey(eventId), CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+        }
+    }
+
+    /// <summary>A cached event-list page for <paramref name="queryKey"/>, or computes and caches it.</summary>
+    public async Task<T> GetOrAddListAsync<T>(string queryKey, Func<Task<T>> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        if (Database() is not { } db)
+        {
+            return await compute();
+        }
+
+        string? key = null;
+        try
+        {
+            var version = (long?)await db.StringGetAsync(ListVersionKey) ?? 0;
+            key = $"{Prefix}events:list:{version}:{Hash(queryKey)}";
+            var cached = await db.StringGetAsync(key);
+            if (cached.HasValue && JsonSerializer.Deserialize<T>((string)cached!) is { } hit)
+            {
+                return hit;
+            }
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+            return await compute();
+        }
+
+        var value = await compute();
+        try
+        {
+            await db.StringSetAsync(key, JsonSerializer.Serialize(value), ListTtl, flags: CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+        }
+
+        return value;
+    }
+
+    /// <summary>Makes every cached event list stale (an event was created or changed).</summary>
+    public async Task InvalidateListsAsync()
+    {
+        if (Database() is not { } db)
+        {
+            return;
+        }
+
+        try
+        {
+            await db.StringIncrementAsync(ListVersionKey);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+        }
+    }
+
+    /// <summary>Key of an event's availability counts.</summary>
+    public static string AvailabilityKey(Guid eventId) => $"{Prefix}avail:{eventId:N}";
+
+    private IDatabase? Database() => redis is { IsConnected: true } ? redis.GetDatabase() : null;
+
+    private static string Hash(string s) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(s)).AsSpan(0, 12));
+
+    private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException or JsonException;
+
+    private void Skip(Exception ex) => logger.LogDebug(ex, "Redis cache skipped: {Message}", ex.Message);
+}
+
+/// <summary>Counts of one ticket class (what the availability cache holds).</summary>
+public sealed record ClassCount(Guid ClassId, int Available, int Held, int Sold);

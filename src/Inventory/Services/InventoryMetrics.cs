@@ -1,0 +1,19 @@
+using System.Diagnostics.Metrics;
+
+namespace TicketAspire.Inventory.Services;
+
+/// <summary>Domain meters (exported through OpenTelemetry to the dashboard).</summary>
+public static class InventoryMetrics
+{
+    /// <summary>Meter name.</summary>
+    public const string MeterName = "TicketAspire.Inventory";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> EventsCreated = Meter.CreateCounter<long>("ticketaspire.events.created");
+    public static readonly Counter<long> HoldsCreated = Meter.CreateCounter<long>("ticketaspire.holds.created");
+    public static readonly Counter<long> HoldsConflicted = Meter.CreateCounter<long>("ticketaspire.holds.conflicted");
+    public static readonly Counter<long> HoldsExpired = Meter.CreateCounter<long>("ticketaspire.holds.expired");
+    public static readonly Counter<long> HoldsCancelled = Meter.CreateCounter<long>("ticketaspire.holds.cancelled");
+    public static readonly Counter<long> TicketsSold = Meter.CreateCounter<long>("ticketaspire.tickets.sold");
+}

@@ -1,0 +1,66 @@
+using Npgsql;
+using TicketAspire.Inventory.Model;
+
+namespace TicketAspire.Inventory.Services;
+
+/// <summary>Reads orders and their tickets.</summary>
+public sealed class OrderQueries(NpgsqlDataSource db)
+{
+    /// <summary>One order with its tickets.</summary>
+    public async Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct)
+    {
+        var orders = await LoadAsync("o.id = $1", orderId, 1, 0, ct);
+        return orders.Count == 0 ? InventoryError.NotFound(ErrorCodes.OrderNotFound, "Order", orderId) : orders[0];
+    }
+
+    /// <summary>Orders of a customer, newest first.</summary>
+    public Task<IReadOnlyList<OrderView>> ListByCustomerAsync(string customerRef, int page, int size, CancellationToken ct) =>
+        LoadAsync("o.customer_ref = $1", customerRef, size, (page - 1) * size, ct);
+
+    private async Task<IReadOnlyList<OrderView>> LoadAsync(string filter, object key, int limit, int offset, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                EventCatalog.Command($"""
+                    SELECT o.id, o.hold_id, o.event_id, o.customer_ref, o.status, o.total_minor, o.currency, o.payment_reference, o.created_at
+                    FROM orders o WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3
+                    """, key, limit, offset),
+                EventCatalog.Command($"""
+                    SELECT t.order_id, t.id, t.seat_id, t.class_id, s.section, s.row_label, s.number, t.price_minor, t.currency, t.code, t.status
+                    FROM tickets t JOIN seats s ON s.id = t.seat_id
+                    WHERE t.order_id IN (SELECT o.id FROM orders o WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3)
+                    ORDER BY s.ordinal
+                    """, key, limit, offset),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var orders = new List<(Guid Id, Guid Hold, Guid Event, string Customer, string Status, Money Total, string Payment, DateTimeOffset Created)>();
+        while (await reader.ReadAsync(ct))
+        {
+            orders.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
+                new Money(reader.GetInt64(5), reader.GetString(6)), reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+
+        await reader.NextResultAsync(ct);
+        var tickets = new Dictionary<Guid, List<TicketView>>();
+        while (await reader.ReadAsync(ct))
+        {
+            var orderId = reader.GetGuid(0);
+            if (!tickets.TryGetValue(orderId, out var list))
+            {
+                tickets[orderId] = list = [];
+            }
+
+            list.Add(new TicketView(reader.GetGuid(1), reader.GetGuid(2), reader.GetGuid(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6), new Money(reader.GetInt64(7), reader.GetString(8)),
+                reader.GetString(9), reader.GetString(10)));
+        }
+
+        return [.. orders.Select(o => new OrderView(o.Id, o.Hold, o.Event, o.Customer, o.Status, o.Total, o.Payment, o.Created,
+            tickets.GetValueOrDefault(o.Id) ?? []))];
+    }
+}

@@ -1,0 +1,19 @@
+using TicketAspire.Tenancy;
+using TicketAspire.Worker;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddMultiTenant<ResellerTenantInfo>().WithCatalogStore();
+builder.Services.AddResellerStorage(builder.Configuration);
+builder.Services.AddOptions<SweepOptions>().BindConfiguration(nameof(SweepOptions))
+    .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "SweepOptions: Interval and BatchSize must be positive")
+    .ValidateOnStart();
+builder.Services.AddSingleton<HoldSweepWorker>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldSweepWorker>());
+builder.Services.AddHealthChecks().AddCheck<HoldSweepHealthCheck>("hold-sweep");
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using StackExchange.Redis;
+using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Services;
+
+namespace TicketAspire.Inventory.Tests.Infrastructure;
+
+/// <summary>
+/// The inventory services over one fresh reseller database, with fake time that starts at the real current time.
+/// </summary>
+public sealed class InventoryHarness : IAsyncDisposable
+{
+    /// <summary>Currency of the test cell.</summary>
+    public const string Currency = "EUR";
+
+    private InventoryHarness(NpgsqlDataSource db, IConnectionMultiplexer? redis)
+    {
+        Db = db;
+        Time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Cache = redis is null ? InventoryCache.None(NullLogger.Instance) : new InventoryCache(redis, NullLogger.Instance);
+        Catalog = new EventCatalog(db, Cache, Time);
+        Holds = new HoldService(db, Cache, Time, Options);
+        Sweeper = new HoldSweeper(db, Time);
+        Orders = new OrderQueries(db);
+    }
+
+    public NpgsqlDataSource Db { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public HoldOptions Options { get; } = new();
+
+    public InventoryCache Cache { get; }
+
+    public EventCatalog Catalog { get; }
+
+    public HoldService Holds { get; }
+
+    public HoldSweeper Sweeper { get; }
+
+    public OrderQueries Orders { get; }
+
+    /// <summary>Creates a database named after <paramref name="name"/> and the services over it.</summary>
+    public static async Task<InventoryHarness> CreateAsync(
+        PostgresServer server, string name, IConnectionMultiplexer? redis = null, int maxPoolSize = 200)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new InventoryHarness(await server.CreateDatabaseAsync(name, maxPoolSize), redis);
+    }
+
+    /// <summary>Creates an event and fails the test if that fails.</summary>
+    public async Task<EventDetail> CreateEventAsync(CreateEventCommand cmd) =>
+        (await Catalog.CreateAsync(cmd, Currency, CancellationToken.None)).ShouldSucceed();
+
+    /// <summary>The seats of a reserved event, in map order.</summary>
+    public async Task<SeatMap> SeatMapAsync(Guid eventId) =>
+        (await Catalog.GetSeatMapAsync(eventId, CancellationToken.None)).ShouldSucceed();
+
+    /// <summary>Holds reserved seats for <paramref name="customer"/>.</summary>
+    public Task<Result<HoldView>> HoldSeatsAsync(Guid eventId, IReadOnlyList<Guid> seatIds, string customer = "customer-1", int? expireInSeconds = null) =>
+        Holds.CreateAsync(new CreateHoldCommand(eventId, customer, seatIds, null, expireInSeconds), CancellationToken.None);
+
+    /// <summary>Holds general-admission tickets of one class for <paramref name="customer"/>.</summary>
+    public Task<Result<HoldView>> HoldTicketsAsync(Guid eventId, Guid classId, int quantity, string customer = "customer-1", int? expireInSeconds = null) =>
+        Holds.CreateAsync(new CreateHoldCommand(eventId, customer, null, [new TicketRequest(classId, quantity)], expireInSeconds), CancellationToken.None);
+
+    /// <summary>Confirms a hold with a made-up payment reference.</summary>
+    public Task<Result<OrderView>> ConfirmAsync(Guid holdId) =>
+        Holds.ConfirmAsync(holdId, new ConfirmHoldCommand($"pay-{holdId:N}"), CancellationToken.None);
+
+    /// <summary>Runs a scalar query with positional parameters.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var cmd = Db.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = p });
+        }
+
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Db.DisposeAsync();
+}
