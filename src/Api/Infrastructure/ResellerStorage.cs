@@ -35,8 +35,20 @@ public sealed class ResellerStorage(IMultiTenantContextAccessor<ResellerTenantIn
 /// <summary>Opens the resolved reseller's storage before the endpoint runs.</summary>
 public sealed class ResellerStorageMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, ResellerStorage storage, ResellerDataSources dataSources, ResellerRedisConnections redis)
+    public async Task InvokeAsync(
+        HttpContext context,
+        IMultiTenantContextAccessor<ResellerTenantInfo> accessor,
+        ResellerStorage storage,
+        ResellerDataSources dataSources,
+        ResellerRedisConnections redis)
     {
+        if (!accessor.MultiTenantContext.IsResolved)
+        {
+            // no endpoint matched (routing answers 404) or the endpoint runs without a reseller
+            await next(context);
+            return;
+        }
+
         await storage.OpenAsync(dataSources, redis);
         using (context.RequestServices.GetRequiredService<ILogger<ResellerStorageMiddleware>>()
             .BeginScope(new Dictionary<string, object> { ["reseller"] = storage.Tenant.Id, ["cell"] = storage.Tenant.Cell }))

@@ -6,7 +6,7 @@ namespace TicketAspire.Inventory.Tests.Infrastructure;
 /// An in-process Microsoft Garnet server (the Redis-protocol server each reseller gets) on a free loopback port, with a
 /// StackExchange.Redis connection to it.
 /// </summary>
-public sealed class GarnetServer : IAsyncLifetime
+public sealed class GarnetServer : IAsyncLifetime, IDisposable
 {
     private global::Garnet.GarnetServer? _server;
     private ConnectionMultiplexer? _redis;
@@ -40,7 +40,7 @@ public sealed class GarnetServer : IAsyncLifetime
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Closes the connection (xunit calls this first, then <see cref="Dispose"/>).</summary>
     public async Task DisposeAsync()
     {
         if (_redis is not null)
@@ -48,7 +48,8 @@ public sealed class GarnetServer : IAsyncLifetime
             await _redis.CloseAsync();
             await _redis.DisposeAsync();
         }
-
-        _server?.Dispose();
     }
+
+    /// <summary>Stops the server.</summary>
+    public void Dispose() => _server?.Dispose();
 }

@@ -5,7 +5,7 @@ namespace TicketAspire.Inventory.Tests.Infrastructure;
 /// independent while the server starts once.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
+public sealed class PostgresCollectionDefinition : ICollectionFixture<PostgresServer>
 {
     /// <summary>Collection name.</summary>
     public const string Name = "Postgres";

@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace TicketAspire.Bench.HoldBench;
+
+/// <summary>Command-line options of the hold benchmark.</summary>
+public sealed record BenchOptions
+{
+    public int Seats { get; init; } = 50_000;
+
+    public int Concurrency { get; init; } = 64;
+
+    public int DurationSeconds { get; init; } = 10;
+
+    public int WarmupSeconds { get; init; } = 2;
+
+    public bool Durable { get; init; } = true;
+
+    public string PgBenchMode { get; init; } = "prepared";
+
+    /// <summary>Also run the diagnostic pgbench variants (direct port, extended protocol, metadata + claim).</summary>
+    public bool Breakdown { get; init; } = true;
+
+    public int PgBenchThreads { get; init; } = 2;
+
+    public string? OutputDirectory { get; init; }
+
+    public const string Usage = """
+        HoldBench: HTTP hold throughput of the real AppHost versus the same seat claim run raw by pgbench.
+
+        Boots AppHost (cell eu only, throw-away data dir under /tmp), creates reserved-seating events of --seats seats for
+        reseller acme, runs C HTTP workers for D seconds (POST /v1/holds, one distinct seat each), then pgbench with the same
+        claim statement (bench/HoldBench/claim-reserved.pgbench) on the same Postgres, verifies the database and prints a
+        markdown report (also written to bench/out/holds-<timestamp>.md).
+
+        Options:
+          -c, --concurrency C     HTTP workers and pgbench clients (default 64)
+          -d, --duration D        seconds of each measured phase (default 10)
+          -w, --warmup W          seconds of HTTP warm-up on other seats, not counted (default 2)
+          -n, --seats N           seats per event, rows of at most 1000 (default 50000, max 200000)
+              --durable B         true: fsync on, as in dev runs (default); false: fsync off, as in tests
+              --pgbench-mode M    prepared (default) or extended (unprepared, what Npgsql sends by default)
+              --pgbench-threads J pgbench -j (default 2)
+              --no-breakdown      only the main pgbench run (skip direct-port, extended and metadata+claim variants)
+              --out DIR           where the markdown report goes (default bench/out)
+          -h, --help              this text
+        """;
+
+    /// <summary>Parses <paramref name="args"/>; null with <paramref name="error"/> set when they are invalid or help was asked.</summary>
+    public static BenchOptions? Parse(string[] args, out string? error, out bool help)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var o = new BenchOptions();
+        error = null;
+        help = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new FormatException($"{arg} needs a value");
+                }
+
+                return args[++i];
+            }
+
+            int Int(int min, int max)
+            {
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                    ? n
+                    : throw new FormatException($"{arg}: '{text}' is not a whole number from {min} to {max}");
+            }
+
+            try
+            {
+                switch (arg)
+                {
+                    case "-h" or "--help": help = true; return null;
+                    case "-c" or "--concurrency": o = o with { Concurrency = Int(1, 1000) }; break;
+                    case "-d" or "--duration": o = o with { DurationSeconds = Int(1, 600) }; break;
+                    case "-w" or "--warmup": o = o with { WarmupSeconds = Int(0, 60) }; break;
+                    case "-n" or "--seats": o = o with { Seats = Int(1, 200_000) }; break;
+                    case "--pgbench-threads": o = o with { PgBenchThreads = Int(1, 64) }; break;
+                    case "--durable":
+                        var durable = Value();
+                        o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
+                        break;
+                    case "--pgbench-mode":
+                        var mode = Value();
+                        o = mode is "prepared" or "extended" ? o with { PgBenchMode = mode } : throw new FormatException("--pgbench-mode: prepared or extended");
+                        break;
+                    case "--no-breakdown": o = o with { Breakdown = false }; break;
+                    case "--out": o = o with { OutputDirectory = Value() }; break;
+                    default: throw new FormatException($"unknown option '{arg}'");
+                }
+            }
+            catch (FormatException ex)
+            {
+                error = ex.Message;
+                return null;
+            }
+        }
+
+        return o;
+    }
+}

@@ -1,0 +1,39 @@
+using TicketAspire.AppHost.Extensions;
+
+namespace TicketAspire.AppHost.Tests;
+
+public sealed class CellFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ta-cells-").FullName;
+
+    [Fact]
+    public void The_shipped_regions_are_valid()
+    {
+        var regions = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "regions"));
+        var cells = CellFile.LoadAll(regions);
+        Assert.Equal(new[] { "eu", "us" }, cells.Select(c => c.Id));
+        Assert.Equal(2, cells[0].Resellers.Count);
+        Assert.Single(cells[1].Resellers);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"xx","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "id")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"euro","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "currency")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":80,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "api_port")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[]}""", "resellers")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"A B","name":"A","hosts":["a.localhost"]}]}""", "resellers[0].id")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["not a host"]}]}""", "resellers[0].hosts[0]")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"redis_server":"memcached","resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "redis_server")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"surprise":1,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "$")]
+    public void A_bad_cell_file_names_the_file_and_the_field(string json, string field)
+    {
+        var path = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(path, json);
+        var ex = Assert.Throws<CellFileException>(() => CellFile.Load(path));
+        Assert.Equal(path, ex.File);
+        Assert.StartsWith(field, ex.Field, StringComparison.Ordinal);
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

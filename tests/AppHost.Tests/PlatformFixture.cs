@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Npgsql;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace TicketAspire.AppHost.Tests;
+
+/// <summary>
+/// Boots the real AppHost once for the collection: both cells, each with its Postgres server, a Garnet per reseller,
+/// migrator, API and worker, on random ports with a throw-away data directory.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ta-ah-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly IMessageSink _sink;
+    private DistributedApplication? _app;
+
+    public PlatformFixture(IMessageSink sink) => _sink = sink;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("not started");
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public async Task InitializeAsync()
+    {
+        var sw = Stopwatch.StartNew();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false"], cts.Token);
+        _app = await builder.BuildAsync(cts.Token);
+        await _app.StartAsync(cts.Token);
+        foreach (var resource in new[] { "eu-api", "us-api", "eu-worker", "us-worker" })
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+        }
+
+        _sink.OnMessage(new DiagnosticMessage($"platform healthy after {sw.Elapsed.TotalSeconds:F1}s"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await _app.StopAsync(cts.Token);
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            if (Directory.Exists(_dataDir))
+            {
+                Directory.Delete(_dataDir, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>An HTTP client of <c>&lt;cell&gt;-api</c> that sends every request with a reseller's host name.</summary>
+    public HttpClient ResellerClient(string cell, string host)
+    {
+        // a plain client (no retries, no pooled-connection cap): concurrency tests count every single answer
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var client = new HttpClient(handler) { BaseAddress = App.GetEndpoint($"{cell}-api", "http"), Timeout = TimeSpan.FromSeconds(90) };
+        client.DefaultRequestHeaders.Host = host;
+        return client;
+    }
+
+    /// <summary>A connection to a reseller's (or the catalog) database on the cell's Postgres server.</summary>
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(string cell, string database)
+    {
+        var server = await App.GetConnectionStringAsync($"{cell}-postgres") ?? throw new InvalidOperationException("no connection string");
+        var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = false }.ConnectionString);
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    /// <summary>A connection to a reseller's own Redis-protocol server.</summary>
+    public async Task<ConnectionMultiplexer> ConnectRedisAsync(string cell, string reseller)
+    {
+        var endpoint = App.GetEndpoint($"{cell}-{reseller}-redis", "tcp");
+        return await ConnectionMultiplexer.ConnectAsync($"{endpoint.Host}:{endpoint.Port},allowAdmin=true");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
