@@ -20,6 +20,11 @@ AS_PG=()
 if [ "$(id -u)" = 0 ]; then
   AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups -- env HOME=/var/lib/postgresql)
   mkdir -p "$DATA"; chown postgres:postgres "$DATA"; chmod 700 "$DATA"
+  if ! "${AS_PG[@]}" test -w "$DATA"; then
+    echo "run-postgres: the postgres user cannot reach $DATA (a parent directory is not traversable);" >&2
+    echo "run-postgres: set TicketAspire__DataDir to a directory it can reach, e.g. /var/tmp/ticketaspire" >&2
+    exit 1
+  fi
 else
   mkdir -p "$DATA"
 fi
