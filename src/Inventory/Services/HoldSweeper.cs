@@ -12,7 +12,7 @@ public sealed class HoldSweeper(NpgsqlDataSource db, TimeProvider time)
     private const string Sql = """
         WITH expired AS (
             SELECT id FROM holds WHERE status = 0 AND expires_at <= $1
-            ORDER BY expires_at LIMIT $2),
+            ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
         closed AS (
             UPDATE holds h SET status = 3, closed_at = $1 FROM expired e WHERE h.id = e.id
             RETURNING h.id, h.event_id),
