@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Inventory.Tests.Infrastructure;
@@ -62,7 +63,7 @@ public sealed class HoldSweeperShould(PostgresServer postgres) : IAsyncLifetime
         await using (var conn = await _inventory.Db.OpenConnectionAsync())
         await using (var tx = await conn.BeginTransactionAsync())
         {
-            await using (var lockHold = new Npgsql.NpgsqlCommand("SELECT 1 FROM holds WHERE id = $1 FOR UPDATE", conn, tx) { Parameters = { new() { Value = hold.Id } } })
+            await using (var lockHold = new NpgsqlCommand("SELECT 1 FROM holds WHERE id = $1 FOR UPDATE", conn, tx) { Parameters = { new() { Value = hold.Id } } })
             {
                 await lockHold.ExecuteScalarAsync();
             }
@@ -70,7 +71,7 @@ public sealed class HoldSweeperShould(PostgresServer postgres) : IAsyncLifetime
             var swept = await _inventory.Sweeper.SweepAsync(100, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Empty(swept);
 
-            await using var confirm = new Npgsql.NpgsqlCommand("""
+            await using var confirm = new NpgsqlCommand("""
                 UPDATE seats SET status = 2, hold_expires_at = NULL WHERE hold_id = $1;
                 UPDATE holds SET status = 1, closed_at = now() WHERE id = $1;
                 """.Replace("$1", "@id", StringComparison.Ordinal), conn, tx) { Parameters = { new("id", hold.Id) } };

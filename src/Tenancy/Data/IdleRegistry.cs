@@ -26,9 +26,28 @@ public abstract class IdleRegistry<TValue> : IAsyncDisposable where TValue : cla
     protected Task<TValue> GetOrCreateAsync(ResellerTenantInfo tenant)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var entry = _entries.GetOrAdd(tenant.Id, _ => new Entry(new Lazy<Task<TValue>>(() => CreateAsync(tenant))));
+        var entry = _entries.GetOrAdd(tenant.Id, static (_, state) => state.Self.NewEntry(state.Tenant), (Self: this, Tenant: tenant));
         entry.LastUsedTicks = _time.GetTimestamp();
         return entry.Value.Value;
+    }
+
+    private Entry NewEntry(ResellerTenantInfo tenant)
+    {
+        Entry? entry = null;
+        entry = new Entry(new Lazy<Task<TValue>>(async () =>
+        {
+            try
+            {
+                return await CreateAsync(tenant);
+            }
+            catch
+            {
+                // a failed creation is not cached: the next request tries again
+                _entries.TryRemove(new KeyValuePair<string, Entry>(tenant.Id, entry!));
+                throw;
+            }
+        }));
+        return entry;
     }
 
     /// <summary>Creates the value for a reseller.</summary>
