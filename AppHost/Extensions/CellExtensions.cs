@@ -68,6 +68,14 @@ public static class CellExtensions
             .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
             .WithCellConfiguration(cell, includeResellers: false);
 
+        foreach (var reseller in cell.Resellers.Where(r => r.Holds is not null))
+        {
+            var prefix = $"Resellers__{reseller.Id}__HoldOptions__";
+            if (reseller.Holds!.DefaultExpireSeconds is { } d) { api.WithEnvironment(prefix + "DefaultExpireSeconds", d.ToString(CultureInfo.InvariantCulture)); }
+            if (reseller.Holds.MaxExpireSeconds is { } m) { api.WithEnvironment(prefix + "MaxExpireSeconds", m.ToString(CultureInfo.InvariantCulture)); }
+            if (reseller.Holds.MaxSeatsPerHold is { } s) { api.WithEnvironment(prefix + "MaxSeatsPerHold", s.ToString(CultureInfo.InvariantCulture)); }
+        }
+
         foreach (var (reseller, server, endpoint) in redisServers)
         {
             var connectionName = $"ConnectionStrings__redis-{reseller.Id}";

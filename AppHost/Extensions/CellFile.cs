@@ -102,6 +102,16 @@ public sealed record CellFile(
             if (!ids.Add(r.Id!)) { Fail($"resellers[{i}].id", $"'{r.Id}' is listed twice"); }
             if (string.IsNullOrWhiteSpace(r.Name)) { Fail($"resellers[{i}].name", "required"); }
             if (r.Hosts is null || r.Hosts.Count == 0) { Fail($"resellers[{i}].hosts", "at least one host"); }
+            if (r.Holds is { } holds)
+            {
+                if (holds.MaxSeatsPerHold is < 1 or > 50) { Fail($"resellers[{i}].holds.max_seats_per_hold", "1..50"); }
+                if (holds.MaxExpireSeconds is < 1 or > 3600) { Fail($"resellers[{i}].holds.max_expire_seconds", "1..3600"); }
+                if (holds.DefaultExpireSeconds is < 1 || holds.DefaultExpireSeconds > (holds.MaxExpireSeconds ?? 3600))
+                {
+                    Fail($"resellers[{i}].holds.default_expire_seconds", "1..max_expire_seconds");
+                }
+            }
+
             for (var h = 0; h < r.Hosts!.Count; h++)
             {
                 if (Uri.CheckHostName(r.Hosts[h]) != UriHostNameType.Dns) { Fail($"resellers[{i}].hosts[{h}]", $"'{r.Hosts[h]}' is not a host name"); }
@@ -121,7 +131,10 @@ public sealed record CellRules(
     decimal TaxRatePercent);
 
 /// <summary>A reseller of the cell.</summary>
-public sealed record ResellerEntry(string Id, string Name, IReadOnlyList<string> Hosts);
+public sealed record ResellerEntry(string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null);
+
+/// <summary>A reseller's own hold limits (each optional; the platform defaults apply otherwise).</summary>
+public sealed record HoldLimits(int? DefaultExpireSeconds, int? MaxExpireSeconds, int? MaxSeatsPerHold);
 
 /// <summary>A cell file is invalid; the message names the file and the field.</summary>
 public sealed class CellFileException(string file, string field, string message)

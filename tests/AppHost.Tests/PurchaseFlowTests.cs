@@ -155,6 +155,24 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
         Assert.Equal(1, (int)window["events"]![0]!["available_ticket_cnt"]!);
     }
 
+    [Fact]
+    public async Task A_reseller_can_narrow_the_hold_limits_in_its_cell_file()
+    {
+        // regions/eu.json gives globex "holds": { "max_seats_per_hold": 8 }; acme keeps the platform's 50
+        using var globex = platform.ResellerClient("eu", "globex.eu.localhost");
+        using var acme = platform.ResellerClient("eu", "acme.eu.localhost");
+        foreach (var (http, expected) in new[] { (globex, HttpStatusCode.BadRequest), (acme, HttpStatusCode.Created) })
+        {
+            var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("Limits " + Guid.NewGuid(), 20), HttpStatusCode.Created);
+            var classId = (string)created["ticket_classes"]![0]!["id"]!;
+            var answer = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "many", tickets = new[] { new { class_id = classId, quantity = 9 } } }, expected);
+            if (expected == HttpStatusCode.BadRequest)
+            {
+                Assert.Contains("At most 8", (string)answer["errors"]!["tickets"]![0]!, StringComparison.Ordinal);
+            }
+        }
+    }
+
     private static async Task<JsonObject?> DeleteAsync(HttpClient http, string path, HttpStatusCode expected)
     {
         using var response = await http.DeleteAsync(path);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
+using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
@@ -32,6 +32,9 @@ public static class ApplicationServiceExtensions
             .Validate(o => o.MinExpireSeconds >= 1 && o.MinExpireSeconds <= o.DefaultExpireSeconds && o.DefaultExpireSeconds <= o.MaxExpireSeconds,
                 "HoldOptions: 1 <= MinExpireSeconds <= DefaultExpireSeconds <= MaxExpireSeconds")
             .ValidateOnStart();
+        // a reseller may narrow the hold limits: Resellers:<id>:HoldOptions (the AppHost passes them from the cell file)
+        services.ConfigurePerTenant<HoldOptions, ResellerTenantInfo>((options, reseller) =>
+            builder.Configuration.GetSection($"Resellers:{reseller.Id}:{nameof(HoldOptions)}").Bind(options));
 
         services.AddSingleton(TimeProvider.System);
         services.AddMultiTenant<ResellerTenantInfo>()
@@ -43,7 +46,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
         services.AddScoped(sp => new EventCatalog(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped(sp => new HoldService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<HoldOptions>>().Value));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value));
         services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
         return builder;
     }
