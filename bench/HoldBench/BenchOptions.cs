@@ -24,6 +24,12 @@ public sealed record BenchOptions
 
     public string? OutputDirectory { get; init; }
 
+    /// <summary>Extra environment of eu-api (experiments: log level, pool size, OpenTelemetry).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ApiEnvironment { get; init; } = [];
+
+    /// <summary>Appended to eu-api's ConnectionStrings__postgres (e.g. <c>Max Auto Prepare=20</c>).</summary>
+    public string? ApiNpgsql { get; init; }
+
     public const string Usage = """
         HoldBench: HTTP hold throughput of the real AppHost versus the same seat claim run raw by pgbench.
 
@@ -31,6 +37,13 @@ public sealed record BenchOptions
         reseller acme, runs C HTTP workers for D seconds (POST /v1/holds, one distinct seat each), then pgbench with the same
         claim statement (bench/HoldBench/claim-reserved.pgbench) on the same Postgres, verifies the database and prints a
         markdown report (also written to bench/out/holds-<timestamp>.md).
+
+        Usage: bench/run-holds.sh [options]      (builds Release, then runs; about 100 s with the defaults on 2 cores)
+
+        Phases, each D seconds, one fresh event each: HTTP; pgbench "claim" (via DCP's proxy port, -M prepared: the raw
+        number of the ratio). With the breakdown (default) also: "claim, no proxy" (postgres's own port: proxy cost),
+        "claim, -M extended" (unprepared, as Npgsql sends it: planning cost), "metadata + claim, -M extended" (the API's
+        two statements: round-trip cost). CPU per process group is measured for every phase.
 
         Options:
           -c, --concurrency C     HTTP workers and pgbench clients (default 64)
@@ -42,6 +55,11 @@ public sealed record BenchOptions
               --pgbench-threads J pgbench -j (default 2)
               --no-breakdown      only the main pgbench run (skip direct-port, extended and metadata+claim variants)
               --out DIR           where the markdown report goes (default bench/out)
+        Experiments (change eu-api from outside, src/ untouched; both are listed in the report):
+              --api-env K=V       extra environment variable for eu-api, repeatable, e.g.
+                                  --api-env Logging__LogLevel__Default=Warning
+                                  --api-env ResellerStorageOptions__MaxPoolSizePerReseller=64
+              --api-npgsql S      appended to eu-api's ConnectionStrings__postgres, e.g. "Max Auto Prepare=20"
           -h, --help              this text
         """;
 
@@ -93,6 +111,14 @@ public sealed record BenchOptions
                         break;
                     case "--no-breakdown": o = o with { Breakdown = false }; break;
                     case "--out": o = o with { OutputDirectory = Value() }; break;
+                    case "--api-env":
+                        var kv = Value();
+                        var eq = kv.IndexOf('=', StringComparison.Ordinal);
+                        o = eq > 0
+                            ? o with { ApiEnvironment = [.. o.ApiEnvironment, new(kv[..eq], kv[(eq + 1)..])] }
+                            : throw new FormatException("--api-env: KEY=VALUE");
+                        break;
+                    case "--api-npgsql": o = o with { ApiNpgsql = Value() }; break;
                     default: throw new FormatException($"unknown option '{arg}'");
                 }
             }

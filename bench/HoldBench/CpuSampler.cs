@@ -18,7 +18,7 @@ public sealed class CpuSampler
         ["HoldBench (load generator + in-process AppHost)", "pgbench", "eu-api", "postgres", "DCP (proxies, controllers)", "garnet", "worker", "other of this run"];
 
     /// <summary>Reads the current counters.</summary>
-    public CpuSnapshot Take()
+    public static CpuSnapshot Take()
     {
         var procs = new Dictionary<int, ProcStat>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -70,6 +70,14 @@ public sealed class CpuSampler
         var machineBusy = (end.MachineBusyTicks - start.MachineBusyTicks) / TicksPerSecond;
         var machineTotal = (end.MachineTotalTicks - start.MachineTotalTicks) / TicksPerSecond;
         return new CpuSplit(seconds, machineBusy, machineTotal, Math.Max(0, machineBusy - ofRun));
+    }
+
+    /// <summary>Command lines (spaces for NULs) of this run's processes in <paramref name="group"/>.</summary>
+    public IReadOnlyList<(int Pid, string Command)> ProcessesOf(CpuSnapshot snap, string group)
+    {
+        ArgumentNullException.ThrowIfNull(snap);
+        return [.. RunProcesses(snap).Where(pid => Classify(pid, snap.Processes[pid]) == group).Order()
+            .Select(pid => (pid, Cmdline(pid).Replace('\0', ' ').Trim()))];
     }
 
     /// <summary>This process, DCP (linked by <c>--monitor pid</c>, it re-parents) and every descendant of those.</summary>

@@ -14,9 +14,13 @@ public sealed class HttpLoad(HttpClient client, Guid eventId, IReadOnlyList<Guid
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private int _next;
+    private long _created;
 
     /// <summary>Seats handed out so far (warm-up and measured phases share the counter, so they never share a seat).</summary>
     public int SeatsUsed => Math.Min(Volatile.Read(ref _next), seatIds.Count);
+
+    /// <summary>201 answers so far, over every phase (read while a phase runs).</summary>
+    public long CreatedSoFar => Interlocked.Read(ref _created);
 
     /// <summary>Runs <paramref name="concurrency"/> workers for <paramref name="duration"/>.</summary>
     public async Task<HttpLoadResult> RunAsync(int concurrency, TimeSpan duration, CancellationToken ct)
@@ -50,6 +54,10 @@ public sealed class HttpLoad(HttpClient client, Guid eventId, IReadOnlyList<Guid
                 {
                     using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
                     outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (response.StatusCode == System.Net.HttpStatusCode.Created)
+                    {
+                        Interlocked.Increment(ref _created);
+                    }
                 }
                 catch (HttpRequestException ex)
                 {

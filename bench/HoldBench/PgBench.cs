@@ -56,7 +56,7 @@ public static partial class PgBench
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"pgbench ({run.Label}) did not finish within {run.DurationSeconds + 60} s; killed");
+            throw new TimeoutException($"pgbench ({run.Label}) cancelled or still running after {run.DurationSeconds + 60} s; killed it");
         }
 
         var output = await stdout;
