@@ -45,8 +45,10 @@ public static class ApplicationServiceExtensions
         services.AddScoped<ResellerStorage>();
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
         services.AddScoped(sp => new EventCatalog(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EventMetadataCache>();
         services.AddScoped(sp => new HoldService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value,
+            sp.GetRequiredService<EventMetadataCache>()));
         services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
         return builder;
     }

@@ -5,7 +5,7 @@ using TicketAspire.Inventory.Model;
 namespace TicketAspire.Inventory.Services;
 
 /// <summary>Holds and their confirmation into orders, for one reseller database.</summary>
-public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options)
+public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null)
 {
     /// <summary>Holds the requested seats or tickets for a customer, all or nothing.</summary>
     public async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct)
@@ -18,23 +18,12 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         }
 
         var eventId = cmd.EventId!.Value;
-        await using var meta = db.CreateCommand("""
-            SELECT e.seating, e.currency, coalesce(array_agg(c.id) FILTER (WHERE c.id IS NOT NULL), '{}')
-            FROM events e LEFT JOIN ticket_classes c ON c.event_id = e.id WHERE e.id = $1 GROUP BY e.id
-            """);
-        meta.Parameters.Add(new() { Value = eventId });
-        SeatingKind seating;
-        string currency;
-        Guid[] classIds;
-        await using (var reader = await meta.ExecuteReaderAsync(ct))
+        if (await GetMetadataAsync(eventId, ct) is not { } eventMetadata)
         {
-            if (!await reader.ReadAsync(ct))
-            {
-                return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
-            }
-
-            (seating, currency, classIds) = ((SeatingKind)reader.GetInt16(0), reader.GetString(1), reader.GetFieldValue<Guid[]>(2));
+            return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
         }
+
+        var (seating, currency, classIds) = eventMetadata;
 
         if (seating == SeatingKind.Reserved && cmd.SeatIds is null)
         {
@@ -286,6 +275,29 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         }
 
         return await GetAsync(holdId, ct);
+    }
+
+    private async Task<EventMetadata?> GetMetadataAsync(Guid eventId, CancellationToken ct)
+    {
+        if (metadata?.Get(db.ConnectionString, eventId) is { } cached)
+        {
+            return cached;
+        }
+
+        await using var meta = db.CreateCommand("""
+            SELECT e.seating, e.currency, coalesce(array_agg(c.id) FILTER (WHERE c.id IS NOT NULL), '{}')
+            FROM events e LEFT JOIN ticket_classes c ON c.event_id = e.id WHERE e.id = $1 GROUP BY e.id
+            """);
+        meta.Parameters.Add(new() { Value = eventId });
+        await using var reader = await meta.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var found = new EventMetadata((SeatingKind)reader.GetInt16(0), reader.GetString(1), reader.GetFieldValue<Guid[]>(2));
+        metadata?.Set(db.ConnectionString, eventId, found);
+        return found;
     }
 
     private static async Task<LockedHold?> LockHoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, CancellationToken ct)

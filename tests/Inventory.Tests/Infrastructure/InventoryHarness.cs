@@ -21,7 +21,7 @@ public sealed class InventoryHarness : IAsyncDisposable
         Time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         Cache = redis is null ? InventoryCache.None(NullLogger.Instance) : new InventoryCache(redis, NullLogger.Instance);
         Catalog = new EventCatalog(db, Cache, Time);
-        Holds = new HoldService(db, Cache, Time, Options);
+        Holds = new HoldService(db, Cache, Time, Options, new EventMetadataCache());   // as the API runs it
         Sweeper = new HoldSweeper(db, Time);
         Orders = new OrderQueries(db);
     }
