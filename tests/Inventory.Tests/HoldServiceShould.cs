@@ -85,6 +85,49 @@ public sealed class HoldServiceShould(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TakeGeneralAdmissionTicketsAnotherClaimReleasesWhileThisOneRetries()
+    {
+        var created = await _inventory.CreateEventAsync(TestEvents.GeneralAdmission(4));
+        var classId = created.TicketClasses[0].Id;
+
+        // another claim has locked two of the four tickets and will end without keeping them
+        await using var other = await _inventory.Db.OpenConnectionAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var lockRows = new Npgsql.NpgsqlCommand(
+            "SELECT id FROM seats WHERE class_id = $1 ORDER BY ordinal LIMIT 2 FOR UPDATE", other, tx) { Parameters = { new() { Value = classId } } })
+        {
+            await lockRows.ExecuteNonQueryAsync();
+        }
+
+        var claim = _inventory.HoldTicketsAsync(created.Id, classId, 3, "carol");
+        await Task.Delay(5);
+        await tx.RollbackAsync();
+        var result = await claim;
+
+        // either the first attempt came before the rollback and a retry found the rows free, or the claim ran after it
+        Assert.Equal(3, result.ShouldSucceed().Seats.Count);
+    }
+
+    [Fact]
+    public async Task AnswerSoldOutInBoundedTimeWhileRowsStayLockedByOthers()
+    {
+        var created = await _inventory.CreateEventAsync(TestEvents.GeneralAdmission(3));
+        var classId = created.TicketClasses[0].Id;
+        await using var other = await _inventory.Db.OpenConnectionAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var lockRows = new Npgsql.NpgsqlCommand(
+            "SELECT id FROM seats WHERE class_id = $1 ORDER BY ordinal LIMIT 1 FOR UPDATE", other, tx) { Parameters = { new() { Value = classId } } })
+        {
+            await lockRows.ExecuteNonQueryAsync();
+        }
+
+        var result = await _inventory.HoldTicketsAsync(created.Id, classId, 3, "dave").WaitAsync(TimeSpan.FromSeconds(10));
+
+        result.ShouldFailWith(ErrorCodes.SoldOut);
+        await tx.RollbackAsync();
+    }
+
+    [Fact]
     public async Task LetOthersHoldSeatsOfAnExpiredHoldWithoutASweep()
     {
         var (eventId, seats) = await ReservedEventAsync(2);

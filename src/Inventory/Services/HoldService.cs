@@ -44,36 +44,22 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         var holdId = Guid.CreateVersion7();
         var expiresAt = now.AddSeconds(expireSeconds);
         var customerRef = cmd.CustomerRef!.Trim();
-        await using var claim = db.CreateCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
-        claim.Parameters.Add(new() { Value = eventId });
-        claim.Parameters.Add(new() { Value = seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray() });
-        claim.Parameters.Add(new() { Value = now });
-        claim.Parameters.Add(new() { Value = holdId });
-        claim.Parameters.Add(new() { Value = expiresAt });
-        claim.Parameters.Add(new() { Value = customerRef });
-        claim.Parameters.Add(new() { Value = currency });
-        claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = holdId, event_id = eventId, customer_ref = customerRef, expires_at = expiresAt }) });
-        if (seating == SeatingKind.GeneralAdmission)
-        {
-            claim.Parameters.Add(new() { Value = cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() });
-        }
+        var (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, currency, ct);
 
-        var seats = new List<HeldSeat>();
-        var free = new HashSet<Guid>();
-        await using (var reader = await claim.ExecuteReaderAsync(ct))
+        // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
+        // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
+        for (var attempt = 1; seats.Count == 0 && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
         {
-            while (await reader.ReadAsync(ct))
+            if (!await EnoughClaimableAsync(eventId, cmd.Tickets!, now, ct))
             {
-                if (reader.GetBoolean(0))
-                {
-                    seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
-                        NullableString(reader, 6), new Money(reader.GetInt64(3), currency)));
-                }
-                else
-                {
-                    free.Add(reader.GetGuid(1));
-                }
+                break;
             }
+
+            // a pause for the competing statements to finish (wall-clock on purpose: it waits for row locks, not for
+            // domain time); 10, 20, 40 ms
+            await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
+
+            (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, currency, ct);
         }
 
         if (seats.Count == 0)
@@ -275,6 +261,59 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         }
 
         return await GetAsync(holdId, ct);
+    }
+
+    private async Task<(List<HeldSeat> Seats, HashSet<Guid> Free)> ClaimAsync(
+        CreateHoldCommand cmd, SeatingKind seating, Guid eventId, DateTimeOffset now, Guid holdId, DateTimeOffset expiresAt,
+        string customerRef, string currency, CancellationToken ct)
+    {
+        await using var claim = db.CreateCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
+        claim.Parameters.Add(new() { Value = eventId });
+        claim.Parameters.Add(new() { Value = seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray() });
+        claim.Parameters.Add(new() { Value = now });
+        claim.Parameters.Add(new() { Value = holdId });
+        claim.Parameters.Add(new() { Value = expiresAt });
+        claim.Parameters.Add(new() { Value = customerRef });
+        claim.Parameters.Add(new() { Value = currency });
+        claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = holdId, event_id = eventId, customer_ref = customerRef, expires_at = expiresAt }) });
+        if (seating == SeatingKind.GeneralAdmission)
+        {
+            claim.Parameters.Add(new() { Value = cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() });
+        }
+
+        var seats = new List<HeldSeat>();
+        var free = new HashSet<Guid>();
+        await using var reader = await claim.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetBoolean(0))
+            {
+                seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
+                    NullableString(reader, 6), new Money(reader.GetInt64(3), currency)));
+            }
+            else
+            {
+                free.Add(reader.GetGuid(1));
+            }
+        }
+
+        return (seats, free);
+    }
+
+    /// <summary>True when every requested class has at least its quantity claimable, counting rows others have locked.</summary>
+    private async Task<bool> EnoughClaimableAsync(Guid eventId, IReadOnlyList<TicketRequest> tickets, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT bool_and(w.qty <= (
+                SELECT count(*) FROM seats s
+                WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2 AND (s.status = 0 OR s.hold_expires_at <= $4)))
+            FROM unnest($2::uuid[], $3::int[]) AS w (class_id, qty)
+            """);
+        cmd.Parameters.Add(new() { Value = eventId });
+        cmd.Parameters.Add(new() { Value = tickets.Select(t => t.ClassId!.Value).ToArray() });
+        cmd.Parameters.Add(new() { Value = tickets.Select(t => t.Quantity!.Value).ToArray() });
+        cmd.Parameters.Add(new() { Value = now });
+        return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
     private async Task<EventMetadata?> GetMetadataAsync(Guid eventId, CancellationToken ct)
