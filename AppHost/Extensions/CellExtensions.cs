@@ -1,5 +1,9 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Catalog;
 
 namespace TicketAspire.AppHost.Extensions;
 
@@ -54,6 +58,27 @@ public static class CellExtensions
             .WithReference(postgres, connectionName: "postgres").WaitFor(postgres)
             .WithCellConfiguration(cell, includeResellers: true);
 
+        // the cell catalog and one database per reseller, shown under the server; they exist once the migrator is done
+        foreach (var (resource, database) in cell.Resellers.Select(r => (N($"{r.Id}-db"), ResellerTenantInfo.DatabaseNameFor(r.Id)))
+                     .Prepend((N("catalog-db"), CatalogDataSource.DatabaseName)))
+        {
+            var db = new ResellerDatabaseResource(resource, database, pgResource);
+            builder.AddResource(db)
+                .WithParentRelationship(postgres)
+                .WithInitialState(new CustomResourceSnapshot
+                {
+                    ResourceType = "PostgresDatabase",
+                    State = KnownResourceStates.Waiting,
+                    Properties = [new("postgres.database", database)],
+                })
+                .WithHealthCheck(HealthChecks.AddDatabaseCheck(builder, db));
+            builder.Eventing.Subscribe<InitializeResourceEvent>(db, (e, ct) =>
+            {
+                _ = MirrorMigratorAsync(e, migrator.Resource);
+                return Task.CompletedTask;
+            });
+        }
+
         // ---- services ----
         var api = builder.AddProject<Projects.Api>(N("api"))
             .WithHttpEndpoint(port: settings.FixedPorts ? cell.ApiPort : null)
@@ -78,10 +103,33 @@ public static class CellExtensions
 
         foreach (var (reseller, server, endpoint) in redisServers)
         {
-            var connectionName = $"ConnectionStrings__redis-{reseller.Id}";
+            var connectionName = "ConnectionStrings__" + ResellerTenantInfo.RedisConnectionNameFor(reseller.Id);
             var hostAndPort = ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)}");
             api.WithEnvironment(connectionName, hostAndPort).WaitFor(server);
             worker.WithEnvironment(connectionName, hostAndPort).WaitFor(server);
+        }
+    }
+
+    /// <summary>A database resource turns Running when the migrator finished successfully, FailedToStart otherwise.</summary>
+    private static async Task MirrorMigratorAsync(InitializeResourceEvent e, ProjectResource migrator)
+    {
+        var notifications = e.Notifications;
+        try
+        {
+            var done = await notifications.WaitForResourceAsync(
+                migrator.Name,
+                re => KnownResourceStates.TerminalStates.Contains(re.Snapshot.State?.Text),
+                e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            var succeeded = done.Snapshot.ExitCode == 0;
+            await notifications.PublishUpdateAsync(e.Resource, s => s with
+            {
+                State = succeeded ? KnownResourceStates.Running : KnownResourceStates.FailedToStart,
+                StartTimeStamp = succeeded ? DateTime.UtcNow : s.StartTimeStamp,
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            // the AppHost is stopping
         }
     }
 

@@ -35,6 +35,30 @@ internal static class HealthChecks
         return key;
     }
 
+    /// <summary>Healthy once the database exists and its migrations table has been written.</summary>
+    public static string AddDatabaseCheck(IDistributedApplicationBuilder builder, ResellerDatabaseResource db)
+    {
+        var key = $"{db.Name}-ready";
+        builder.Services.AddHealthChecks().AddAsyncCheck(key, async ct =>
+        {
+            try
+            {
+                var cs = await db.ConnectionStringExpression.GetValueAsync(ct);
+                await using var conn = new NpgsqlConnection(cs + ";Timeout=3;Pooling=false");
+                await conn.OpenAsync(ct);
+                await using var cmd = new NpgsqlCommand("SELECT max(version) FROM schema_migrations", conn);
+                return await cmd.ExecuteScalarAsync(ct) is int version
+                    ? HealthCheckResult.Healthy($"schema version {version}")
+                    : HealthCheckResult.Unhealthy("not migrated yet");
+            }
+            catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy(ex.Message);
+            }
+        });
+        return key;
+    }
+
     public static string AddRedisCheck(IDistributedApplicationBuilder builder, string name, EndpointReference endpoint)
     {
         var key = $"{name}-ready";

@@ -35,7 +35,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false"], cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
-        foreach (var resource in new[] { "eu-api", "us-api", "eu-worker", "us-worker" })
+        foreach (var resource in new[] { "eu-api", "us-api", "eu-worker", "us-worker", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
