@@ -7,6 +7,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 //   TicketAspire:DataDir      Postgres data root (default: <repo>/.data, gitignored; tests pass a throw-away dir)
 //   TicketAspire:Durable      false turns fsync off (tests)
 //   TicketAspire:ApiReplicas  API processes per cell (default 1)
+//   TicketAspire:RegionsDir   where the cell files are (default: <repo>/regions)
 var config = builder.Configuration;
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 var settings = new CellSettings(
@@ -16,7 +17,7 @@ var settings = new CellSettings(
     FixedPorts: !string.Equals(config["TicketAspire:FixedPorts"], "false", StringComparison.OrdinalIgnoreCase),
     ApiReplicas: int.TryParse(config["TicketAspire:ApiReplicas"], out var replicas) && replicas > 0 ? replicas : 1);
 
-var cells = CellFile.LoadAll(Path.Combine(repoRoot, "regions"));
+var cells = CellFile.LoadAll(Path.GetFullPath(config["TicketAspire:RegionsDir"] ?? Path.Combine(repoRoot, "regions")));
 var selected = config["TicketAspire:Cells"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 foreach (var unknown in selected?.Except(cells.Select(c => c.Id)) ?? [])
 {

@@ -1,79 +1,102 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Aspire.Hosting;
+using StackExchange.Redis;
 
 namespace TicketAspire.AppHost.Tests;
 
-/// <summary>Stopping the AppHost stops every child process: no orphaned Postgres or Redis-protocol server.</summary>
-public sealed class ShutdownTests
+/// <summary>
+/// A cell file may choose Debian's <c>redis-server</c> instead of Garnet; and stopping the AppHost stops every child
+/// process: no orphaned Postgres, Garnet or redis-server.
+/// </summary>
+public sealed class ShutdownTests : IDisposable
 {
+    private readonly string _regions = Directory.CreateTempSubdirectory("ta-regions-").FullName;
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ta-sd-" + Guid.NewGuid().ToString("N")[..8]);
+
     [Fact]
-    public async Task Disposing_the_apphost_leaves_no_postgres_or_garnet_behind()
+    public async Task A_redis_server_cell_serves_and_disposing_the_apphost_leaves_no_child_process_behind()
     {
+        File.WriteAllText(Path.Combine(_regions, "gx.json"), """
+            {"id":"gx","jurisdiction":"Garnet land","currency":"EUR","api_port":5901,"redis_server":"garnet",
+             "resellers":[{"id":"gshop","name":"G Shop","hosts":["gshop.gx.localhost"]}]}
+            """);
+        File.WriteAllText(Path.Combine(_regions, "rx.json"), """
+            {"id":"rx","jurisdiction":"Redis land","currency":"GBP","api_port":5902,"redis_server":"redis-server",
+             "resellers":[{"id":"rshop","name":"R Shop","hosts":["rshop.rx.localhost"]}]}
+            """);
         using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
-        var dataDir = Path.Combine(Path.GetTempPath(), "ta-sd-" + Guid.NewGuid().ToString("N")[..8]);
         var garnetsBefore = Pids("TicketAspire.GarnetHost");
-        try
+        var redisBefore = Pids("redis-server");
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"TicketAspire:RegionsDir={_regions}", $"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false"], cts.Token);
+        List<int> children;
+        await using (var app = await builder.BuildAsync(cts.Token))
         {
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-                ["TicketAspire:Cells=us", $"TicketAspire:DataDir={dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false"], cts.Token);
-            List<int> postgres, garnets;
-            await using (var app = await builder.BuildAsync(cts.Token))
+            await app.StartAsync(cts.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("rx-api", cts.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("gx-api", cts.Token);
+
+            // the redis-server cell sells, and caches in its reseller's redis-server
+            using var http = new HttpClient { BaseAddress = app.GetEndpoint("rx-api", "http") };
+            http.DefaultRequestHeaders.Host = "rshop.rx.localhost";
+            var (created, seats) = await http.CreateReservedEventAsync("Redis-server show", 1, 2);
+            Assert.Equal("GBP", (string)created["currency"]!);
+            await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "r", seat_ids = seats }, HttpStatusCode.Created);
+            await http.GetJsonAsync($"/v1/events/{created.Id()}");
+            var endpoint = app.GetEndpoint("rx-rshop-redis", "tcp");
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync($"{endpoint.Host}:{endpoint.Port}"))
             {
-                await app.StartAsync(cts.Token);
-                await app.ResourceNotifications.WaitForResourceHealthyAsync("us-api", cts.Token);
-                postgres = Pids(dataDir);
-                garnets = Pids("TicketAspire.GarnetHost").Except(garnetsBefore).ToList();
-                Assert.NotEmpty(postgres);
-                Assert.NotEmpty(garnets);
-                await app.StopAsync(cts.Token);
+                Assert.True(await redis.GetDatabase().KeyExistsAsync("ta:avail:" + Guid.Parse(created.Id()).ToString("N")));
             }
 
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(30) && postgres.Concat(garnets).Any(IsAlive))
-            {
-                await Task.Delay(250, cts.Token);
-            }
-
-            Assert.DoesNotContain(postgres, IsAlive);
-            Assert.DoesNotContain(garnets, IsAlive);
+            var postgres = Pids(_dataDir);
+            var garnets = Pids("TicketAspire.GarnetHost").Except(garnetsBefore).ToList();
+            var redisServers = Pids("redis-server").Except(redisBefore).ToList();
+            Assert.Equal(2, postgres.Count(p => Command(p).Contains("/postgres ", StringComparison.Ordinal)));   // one postmaster per cell
+            Assert.NotEmpty(garnets);
+            Assert.NotEmpty(redisServers);
+            children = [.. postgres, .. garnets, .. redisServers];
+            await app.StopAsync(cts.Token);
         }
-        finally
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30) && children.Any(IsAlive))
         {
-            if (Directory.Exists(dataDir))
+            await Task.Delay(250, cts.Token);
+        }
+
+        Assert.DoesNotContain(children, IsAlive);
+    }
+
+    public void Dispose()
+    {
+        foreach (var dir in new[] { _regions, _dataDir })
+        {
+            if (Directory.Exists(dir))
             {
-                Directory.Delete(dataDir, recursive: true);
+                Directory.Delete(dir, recursive: true);
             }
         }
     }
 
     /// <summary>Processes whose command line contains <paramref name="marker"/>.</summary>
-    private static List<int> Pids(string marker)
+    private static List<int> Pids(string marker) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Command(pid).Contains(marker, StringComparison.Ordinal))];
+
+    private static string Command(int pid)
     {
-        var pids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        try
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(marker, StringComparison.Ordinal))
-                {
-                    pids.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
         }
-
-        return pids;
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     private static bool IsAlive(int pid)
