@@ -13,43 +13,29 @@ namespace TicketAspire.AppHost.Extensions;
 /// </summary>
 internal static class HealthChecks
 {
-    public static string AddPostgresCheck(IDistributedApplicationBuilder builder, PostgresExeResource pg)
-    {
-        var key = $"{pg.Name}-ready";
-        builder.Services.AddHealthChecks().AddAsyncCheck(key, async ct =>
-        {
-            try
-            {
-                var cs = await pg.ConnectionStringExpression.GetValueAsync(ct);
-                await using var conn = new NpgsqlConnection(cs + ";Timeout=3;Pooling=false");
-                await conn.OpenAsync(ct);
-                await using var cmd = new NpgsqlCommand("SELECT 1", conn);
-                await cmd.ExecuteScalarAsync(ct);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or InvalidOperationException)
-            {
-                return HealthCheckResult.Unhealthy(ex.Message);
-            }
-        });
-        return key;
-    }
+    /// <summary>Healthy once the server answers a query.</summary>
+    public static string AddPostgresCheck(IDistributedApplicationBuilder builder, PostgresExeResource pg) =>
+        AddSqlCheck(builder, pg.Name, pg, "SELECT 1", _ => HealthCheckResult.Healthy());
 
     /// <summary>Healthy once the database exists and its migrations table has been written.</summary>
-    public static string AddDatabaseCheck(IDistributedApplicationBuilder builder, ResellerDatabaseResource db)
+    public static string AddDatabaseCheck(IDistributedApplicationBuilder builder, ResellerDatabaseResource db) =>
+        AddSqlCheck(builder, db.Name, db, "SELECT max(version) FROM schema_migrations", result => result is int version
+            ? HealthCheckResult.Healthy($"schema version {version}")
+            : HealthCheckResult.Unhealthy("not migrated yet"));
+
+    private static string AddSqlCheck(
+        IDistributedApplicationBuilder builder, string name, IResourceWithConnectionString target, string sql, Func<object?, HealthCheckResult> judge)
     {
-        var key = $"{db.Name}-ready";
+        var key = $"{name}-ready";
         builder.Services.AddHealthChecks().AddAsyncCheck(key, async ct =>
         {
             try
             {
-                var cs = await db.ConnectionStringExpression.GetValueAsync(ct);
+                var cs = await target.ConnectionStringExpression.GetValueAsync(ct);
                 await using var conn = new NpgsqlConnection(cs + ";Timeout=3;Pooling=false");
                 await conn.OpenAsync(ct);
-                await using var cmd = new NpgsqlCommand("SELECT max(version) FROM schema_migrations", conn);
-                return await cmd.ExecuteScalarAsync(ct) is int version
-                    ? HealthCheckResult.Healthy($"schema version {version}")
-                    : HealthCheckResult.Unhealthy("not migrated yet");
+                await using var cmd = new NpgsqlCommand(sql, conn);
+                return judge(await cmd.ExecuteScalarAsync(ct));
             }
             catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or InvalidOperationException)
             {
