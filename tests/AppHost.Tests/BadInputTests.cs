@@ -88,6 +88,9 @@ public sealed class BadInputTests(PlatformFixture platform)
         Assert.Equal("event_not_found", (string)unknownEvent["code"]!);
         var noRef = await http.GetJsonAsync("/v1/orders", HttpStatusCode.BadRequest);
         Assert.True(noRef["errors"]!.AsObject().ContainsKey("customer_ref"));
+        var badPage = await http.GetJsonAsync("/v1/orders?customer_ref=b&page=0&size=500", HttpStatusCode.BadRequest);
+        Assert.True(badPage["errors"]!.AsObject().ContainsKey("page"));
+        Assert.True(badPage["errors"]!.AsObject().ContainsKey("size"));
         await http.GetJsonAsync($"/v1/orders/{Guid.NewGuid()}", HttpStatusCode.NotFound);
         await http.GetJsonAsync("/v1/events/not-a-guid", HttpStatusCode.NotFound);
     }

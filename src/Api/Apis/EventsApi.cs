@@ -79,15 +79,6 @@ public static class EventsApi
             return null;
         }
 
-        int Int(string key, int fallback, int min, int max)
-        {
-            var v = Text(key);
-            if (v is null) { return fallback; }
-            if (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) { return n; }
-            found[key] = [$"A whole number from {min} to {max}."];
-            return fallback;
-        }
-
         var type = Text("type");
         if (type is not null && !EventTypes.IsKnown(type)) { found["type"] = [$"Unknown type; see /v1/event-types."]; }
         var sortBy = Text("sort_by") ?? "date";
@@ -96,7 +87,7 @@ public static class EventsApi
         var order = Text("order") ?? "asc";
         if (order is not ("asc" or "desc")) { found["order"] = ["asc or desc."]; }
         var query = new EventQuery(type, Text("location"), Date("date_from"), Date("date_to"), sortBy, order == "desc",
-            Int("page", 1, 1, 100_000), Int("size", 20, 1, 100));
+            Paging.Page(q, found), Paging.Size(q, found));
         if (query.DateFrom > query.DateTo) { found["date_to"] = ["Must not be before date_from."]; }
         errors = found;
         return query;

@@ -32,14 +32,15 @@ public static class OrdersApi
             return Problems.Invalid("customer_ref", "Required, at most 200 characters.");
         }
 
-        var query = EventsApi.ParseQuery(request.Query, out var errors);
-        if (errors.Keys.Any(k => k is "page" or "size"))
+        var errors = new Dictionary<string, string[]>();
+        var (page, size) = (Paging.Page(request.Query, errors), Paging.Size(request.Query, errors));
+        if (errors.Count > 0)
         {
-            return Problems.From(InventoryError.Validation(errors.Where(e => e.Key is "page" or "size").ToDictionary()));
+            return Problems.From(InventoryError.Validation(errors));
         }
 
-        var list = await orders.ListByCustomerAsync(customerRef.Trim(), query.Page, query.Size, ct);
-        return TypedResults.Ok(new OrderList(list, query.Page, query.Size));
+        var list = await orders.ListByCustomerAsync(customerRef.Trim(), page, size, ct);
+        return TypedResults.Ok(new OrderList(list, page, size));
     }
 }
 

@@ -95,10 +95,10 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         const string sql = """
             SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
                    v.id, v.name, v.city, v.country, v.address
-            FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1;
-            SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = $1 ORDER BY price_minor DESC, name
+            FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = @id;
+            SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = @id ORDER BY price_minor DESC, name
             """;
-        await using var cmd = db.CreateCommand(sql.Replace("$1", "@id", StringComparison.Ordinal));
+        await using var cmd = db.CreateCommand(sql);
         cmd.Parameters.AddWithValue("id", eventId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
