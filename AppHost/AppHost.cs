@@ -4,7 +4,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 // Settings (command line `TicketAspire:Cells=eu` or environment `TicketAspire__Cells=eu`):
 //   TicketAspire:Cells        comma-separated cell ids to start (default: every regions/*.json)
-//   TicketAspire:DataDir      Postgres data root (default: <repo>/.data, gitignored; tests pass a throw-away dir)
+//   TicketAspire:DataDir      Postgres data, identity keys, generated client secrets (default: <repo>/.data, gitignored; tests pass a throw-away dir)
 //   TicketAspire:Durable      false turns fsync off (tests)
 //   TicketAspire:ApiReplicas  API processes per cell (default 1)
 //   TicketAspire:RegionsDir   where the cell files are (default: <repo>/regions)

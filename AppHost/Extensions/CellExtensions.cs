@@ -7,7 +7,7 @@ using TicketAspire.Tenancy.Catalog;
 
 namespace TicketAspire.AppHost.Extensions;
 
-/// <summary>Composes one jurisdiction cell: its Postgres, a Redis per reseller, migrator, API and worker.</summary>
+/// <summary>Composes one jurisdiction cell: its Postgres, a Redis per reseller, migrator, API, identity and worker.</summary>
 public static class CellExtensions
 {
     /// <summary>Adds every resource of <paramref name="cell"/>; names start with the cell id (<c>eu-api</c>).</summary>
@@ -58,6 +58,16 @@ public static class CellExtensions
             .WithReference(postgres, connectionName: "postgres").WaitFor(postgres)
             .WithCellConfiguration(cell, includeResellers: true);
 
+        // each reseller's first integrator client, provisioned by the migrator with a secret that is never committed:
+        // Parameters:<cell>-<reseller>-client-secret from user secrets or configuration, else generated once and kept
+        // under the data root (<dataDir>/<cell>-client-secrets/<reseller>)
+        foreach (var reseller in cell.Resellers)
+        {
+            var secret = builder.AddParameter(N($"{reseller.Id}-client-secret"),
+                new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), reseller.Id)), secret: true);
+            migrator.WithEnvironment($"IntegratorSecrets__{reseller.Id}", secret);
+        }
+
         // the cell catalog and one database per reseller, shown under the server; they exist once the migrator is done
         foreach (var (resource, database) in cell.Resellers.Select(r => (N($"{r.Id}-db"), ResellerTenantInfo.DatabaseNameFor(r.Id)))
                      .Prepend((N("catalog-db"), CatalogDataSource.DatabaseName)))
@@ -85,6 +95,14 @@ public static class CellExtensions
             .WithHttpHealthCheck("/health")
             .WithReplicas(settings.ApiReplicas)
             .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
+            .WithCellConfiguration(cell, includeResellers: false);
+
+        // the cell's OpenID Connect provider: one issuer per reseller (/acme, …), keys kept under the data root
+        builder.AddProject<Projects.Identity>(N("identity"))
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health")
+            .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
+            .WithEnvironment("IdentityKeyOptions__Directory", Path.Combine(settings.DataRoot, N("identity-keys")))
             .WithCellConfiguration(cell, includeResellers: false);
 
         var worker = builder.AddProject<Projects.Worker>(N("worker"))
@@ -154,7 +172,8 @@ public static class CellExtensions
             for (var i = 0; i < cell.Resellers.Count; i++)
             {
                 var r = cell.Resellers[i];
-                project.WithEnvironment($"Cell__Resellers__{i}__Id", r.Id).WithEnvironment($"Cell__Resellers__{i}__Name", r.Name);
+                project.WithEnvironment($"Cell__Resellers__{i}__Id", r.Id).WithEnvironment($"Cell__Resellers__{i}__Name", r.Name)
+                    .WithEnvironment($"Cell__Resellers__{i}__IntegratorClientId", r.ClientId);
                 for (var h = 0; h < r.Hosts.Count; h++)
                 {
                     project.WithEnvironment($"Cell__Resellers__{i}__Hosts__{h}", r.Hosts[h]);

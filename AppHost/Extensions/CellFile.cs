@@ -102,6 +102,11 @@ public sealed record CellFile(
             if (!ids.Add(r.Id!)) { Fail($"resellers[{i}].id", $"'{r.Id}' is listed twice"); }
             if (string.IsNullOrWhiteSpace(r.Name)) { Fail($"resellers[{i}].name", "required"); }
             if (r.Hosts is null || r.Hosts.Count == 0) { Fail($"resellers[{i}].hosts", "at least one host"); }
+            if (r.IntegratorClientId is { } clientId && !Regex.IsMatch(clientId, "^[a-z0-9][a-z0-9._-]{1,99}$"))
+            {
+                Fail($"resellers[{i}].integrator_client_id", "lower-case letters, digits, '.', '_' and '-', 2..100 characters");
+            }
+
             if (r.Holds is { } holds)
             {
                 if (holds.MaxSeatsPerHold is < 1 or > 50) { Fail($"resellers[{i}].holds.max_seats_per_hold", "1..50"); }
@@ -131,7 +136,12 @@ public sealed record CellRules(
     decimal TaxRatePercent);
 
 /// <summary>A reseller of the cell.</summary>
-public sealed record ResellerEntry(string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null);
+/// <param name="IntegratorClientId">Client id of the reseller's first integrator client (default <c>&lt;id&gt;-backend</c>).</param>
+public sealed record ResellerEntry(string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null, string? IntegratorClientId = null)
+{
+    /// <summary>The integrator client id the migrator provisions.</summary>
+    public string ClientId => IntegratorClientId ?? $"{Id}-backend";
+}
 
 /// <summary>A reseller's own hold limits (each optional; the platform defaults apply otherwise).</summary>
 public sealed record HoldLimits(int? DefaultExpireSeconds, int? MaxExpireSeconds, int? MaxSeatsPerHold);

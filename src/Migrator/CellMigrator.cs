@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Catalog;
@@ -33,14 +34,19 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
                 await CatalogSync.SyncAsync(catalog, options.Id, resellers, ct);
             }
 
-            foreach (var reseller in resellers)
+            await using var clients = new IntegratorClientProvisioner();
+            foreach (var (entry, reseller) in options.Resellers.Zip(resellers))
             {
                 var created = await SqlMigrator.EnsureDatabaseAsync(serverDb, reseller.DatabaseName, ct);
-                await using var db = NpgsqlDataSource.Create(WithDatabase(server, reseller.DatabaseName));
+                var connectionString = WithDatabase(server, reseller.DatabaseName);
+                await using var db = NpgsqlDataSource.Create(connectionString);
+                // inventory scripts are versions 1.., identity's (OpenIddict tables) 1001..; one schema_migrations table
                 var applied = await SqlMigrator.MigrateAsync(db, SqlMigrator.InventoryMigrations, ct);
+                var appliedIdentity = await SqlMigrator.MigrateAsync(db, IdentityMigrations, ct);
                 logger.LogInformation("{Reseller}: database {Database} {Created}, migrations {Applied}",
                     reseller.Id, reseller.DatabaseName, created ? "created" : "exists",
-                    applied.Count == 0 ? "up to date" : string.Join(", ", applied));
+                    applied.Count + appliedIdentity.Count == 0 ? "up to date" : string.Join(", ", applied.Concat(appliedIdentity)));
+                await ProvisionIntegratorClientAsync(clients, entry, connectionString, ct);
             }
 
             logger.LogInformation("Cell {Cell} migrated in {Elapsed} ms", options.Id, sw.ElapsedMilliseconds);
@@ -51,6 +57,24 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
             logger.LogError(ex, "Cell {Cell}: migration failed", options.Id);
             return false;
         }
+    }
+
+    private static readonly IReadOnlyList<Migration> IdentityMigrations = SqlMigrator.Load(typeof(IdentityDbContext).Assembly);
+
+    /// <summary>The reseller's first integrator client; its secret comes from the AppHost (an Aspire parameter), never from a file.</summary>
+    private async Task ProvisionIntegratorClientAsync(IntegratorClientProvisioner clients, ResellerOptions reseller, string connectionString, CancellationToken ct)
+    {
+        var clientId = string.IsNullOrWhiteSpace(reseller.IntegratorClientId) ? $"{reseller.Id}-backend" : reseller.IntegratorClientId;
+        var secret = configuration[$"IntegratorSecrets:{reseller.Id}"];
+        if (string.IsNullOrEmpty(secret))
+        {
+            logger.LogWarning("{Reseller}: no IntegratorSecrets:{Reseller} configured, integrator client {ClientId} not provisioned",
+                reseller.Id, reseller.Id, clientId);
+            return;
+        }
+
+        var outcome = await clients.EnsureAsync(connectionString, clientId, $"{reseller.Name} back end", secret, ct);
+        logger.LogInformation("{Reseller}: integrator client {ClientId} {Outcome}", reseller.Id, clientId, outcome);
     }
 
     private static string WithDatabase(string server, string database) =>

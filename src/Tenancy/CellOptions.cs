@@ -31,6 +31,9 @@ public sealed class ResellerOptions
     /// <summary>Hosts that resolve to the reseller.</summary>
     public List<string> Hosts { get; set; } = [];
 
+    /// <summary>Client id of the reseller's first integrator client (its back end); default <c>&lt;id&gt;-backend</c>.</summary>
+    public string? IntegratorClientId { get; set; }
+
     /// <summary>The tenant this entry describes in <paramref name="cell"/>.</summary>
     public ResellerTenantInfo ToTenantInfo(string cell) => new(
         Id, Name, cell, ResellerTenantInfo.DatabaseNameFor(Id), ResellerTenantInfo.RedisConnectionNameFor(Id), Hosts);

@@ -25,6 +25,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The secret of a reseller's integrator client (<c>&lt;reseller&gt;-backend</c>) in this test run.</summary>
+    public static string ClientSecret(string reseller) => $"{reseller}-test-secret-4f1d8c2a9b7e";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task InitializeAsync()
@@ -32,7 +35,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         var sw = Stopwatch.StartNew();
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false"], cts.Token);
+            [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false",
+             $"Parameters:eu-acme-client-secret={ClientSecret("acme")}", $"Parameters:eu-globex-client-secret={ClientSecret("globex")}",
+             $"Parameters:us-initech-client-secret={ClientSecret("initech")}"], cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         foreach (var resource in new[] { "eu-api", "us-api", "eu-worker", "us-worker", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })

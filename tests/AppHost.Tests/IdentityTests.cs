@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TicketAspire.AppHost.Tests;
+
+/// <summary>
+/// The cell's identity service: one issuer per reseller by path, integrator clients on client credentials, OpenIddict's
+/// rows in each reseller's own database.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class IdentityTests(PlatformFixture platform)
+{
+    [Theory]
+    [InlineData("acme")]
+    [InlineData("globex")]
+    public async Task Discovery_document_names_the_resellers_own_issuer(string reseller)
+    {
+        using var http = await IdentityClientAsync("eu");
+        var doc = await http.GetJsonAsync($"/{reseller}/.well-known/openid-configuration");
+
+        var issuer = $"{Origin(http)}/{reseller}";
+        Assert.Equal(issuer, (string)doc["issuer"]!);
+        Assert.Equal($"{issuer}/connect/token", (string)doc["token_endpoint"]!);
+        Assert.Equal($"{issuer}/.well-known/jwks", (string)doc["jwks_uri"]!);
+        Assert.Contains("client_credentials", Strings(doc["grant_types_supported"]));
+        Assert.Contains("inventory:read", Strings(doc["scopes_supported"]));
+    }
+
+    [Fact]
+    public async Task Client_credentials_give_a_signed_access_token_of_the_reseller_with_the_requested_scopes()
+    {
+        using var http = await IdentityClientAsync("eu");
+        var response = await RequestTokenAsync(http, "acme", "acme-backend", PlatformFixture.ClientSecret("acme"), "inventory:read orders:write");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var accessToken = (string)JsonNode.Parse(body)!["access_token"]!;
+
+        var jwt = new JsonWebToken(accessToken);
+        Assert.Equal("at+jwt", jwt.Typ);
+        Assert.Equal("acme", jwt.GetClaim("reseller").Value);
+        Assert.Equal("acme-backend", jwt.Subject);
+        Assert.Equal(["inventory:read", "orders:write"], jwt.GetClaim("scope").Value.Split(' ').Order(StringComparer.Ordinal));
+
+        var issuer = $"{Origin(http)}/acme";
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(accessToken, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidAudience = "ticketaspire-api",
+            ValidTypes = ["at+jwt"],
+            IssuerSigningKeys = await SigningKeysAsync(http, "acme"),
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+
+        // another cell has other keys: the token does not validate with the us cell's published keys
+        using var us = await IdentityClientAsync("us");
+        var elsewhere = await new JsonWebTokenHandler().ValidateTokenAsync(accessToken, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidAudience = "ticketaspire-api",
+            IssuerSigningKeys = await SigningKeysAsync(us, "initech"),
+        });
+        Assert.False(elsewhere.IsValid);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_is_an_invalid_client()
+    {
+        using var http = await IdentityClientAsync("eu");
+        using var response = await RequestTokenAsync(http, "acme", "acme-backend", "not-the-secret", "inventory:read");
+        await AssertOAuthErrorAsync(response, "invalid_client");
+    }
+
+    [Fact]
+    public async Task A_resellers_client_is_unknown_to_another_resellers_issuer()
+    {
+        using var http = await IdentityClientAsync("eu");
+        using var response = await RequestTokenAsync(http, "globex", "acme-backend", PlatformFixture.ClientSecret("acme"), "inventory:read");
+        await AssertOAuthErrorAsync(response, "invalid_client");
+    }
+
+    [Fact]
+    public async Task An_integrator_client_cannot_ask_for_platform_staff_scopes()
+    {
+        using var http = await IdentityClientAsync("eu");
+        using var response = await RequestTokenAsync(http, "acme", "acme-backend", PlatformFixture.ClientSecret("acme"), "support");
+        // OpenIddict answers a registered scope the client has no permission for with invalid_request (ID2051)
+        var error = await AssertOAuthErrorAsync(response, "invalid_request");
+        Assert.Contains("scope", (string)error["error_description"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/initech/.well-known/openid-configuration")]   // a reseller of another cell
+    [InlineData("/nobody/connect/token")]
+    [InlineData("/.well-known/openid-configuration")]
+    public async Task A_path_without_a_reseller_of_the_cell_is_404_problem_details(string path)
+    {
+        using var http = await IdentityClientAsync("eu");
+        var problem = await http.GetJsonAsync(path, HttpStatusCode.NotFound);
+        Assert.EndsWith("tenancy.unresolved", (string)problem["type"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_client_lives_only_in_its_resellers_database_with_a_hashed_secret()
+    {
+        const string sql = """SELECT "ClientSecret" FROM "OpenIddictApplications" WHERE "ClientId" = $1""";
+        await using var acme = await platform.OpenDatabaseAsync("eu", "reseller_acme");
+        await using var globex = await platform.OpenDatabaseAsync("eu", "reseller_globex");
+
+        var stored = await ScalarsAsync(acme, sql, "acme-backend");
+        var secret = Assert.Single(stored);
+        Assert.False(string.IsNullOrEmpty(secret));
+        Assert.DoesNotContain(PlatformFixture.ClientSecret("acme"), secret, StringComparison.Ordinal);
+        Assert.Empty(await ScalarsAsync(globex, sql, "acme-backend"));
+        Assert.Single(await ScalarsAsync(globex, sql, "globex-backend"));
+        Assert.Empty(await ScalarsAsync(acme, sql, "globex-backend"));
+
+        // the identity tables come from their own versioned script, beside the inventory's
+        Assert.Equal(["0001_inventory", "1001_openiddict"], await ScalarsAsync(acme, "SELECT name FROM schema_migrations ORDER BY version"));
+    }
+
+    private async Task<HttpClient> IdentityClientAsync(string cell)
+    {
+        using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
+        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync($"{cell}-identity", cts.Token);
+        return new HttpClient { BaseAddress = platform.App.GetEndpoint($"{cell}-identity", "http"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static string Origin(HttpClient http) => http.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
+    private static Task<HttpResponseMessage> RequestTokenAsync(HttpClient http, string reseller, string clientId, string secret, string scope) =>
+        http.PostAsync($"/{reseller}/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+            ["scope"] = scope,
+        }));
+
+    private static async Task<JsonNode> AssertOAuthErrorAsync(HttpResponseMessage response, string error)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
+        var json = JsonNode.Parse(body)!;
+        Assert.Equal(error, (string)json["error"]!);
+        Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
+        return json;
+    }
+
+    private static async Task<IList<SecurityKey>> SigningKeysAsync(HttpClient http, string reseller)
+    {
+        var doc = await http.GetJsonAsync($"/{reseller}/.well-known/openid-configuration");
+        var jwks = await http.GetStringAsync(new Uri((string)doc["jwks_uri"]!));
+        return new JsonWebKeySet(jwks).GetSigningKeys();
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? array) => array!.AsArray().Select(n => (string)n!);
+
+    private static async Task<List<string>> ScalarsAsync(Npgsql.NpgsqlConnection conn, string sql, params string[] parameters)
+    {
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        foreach (var parameter in parameters)
+        {
+            cmd.Parameters.Add(new() { Value = parameter });
+        }
+
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}
