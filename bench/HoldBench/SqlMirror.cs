@@ -20,6 +20,7 @@ public static partial class SqlMirror
         ["$6"] = "'pgbench'",
         ["$7"] = "'EUR'",
         ["$8"] = ":payload",
+        ["$9"] = "NULL",
     };
 
     /// <summary>Differences between <paramref name="script"/> and the source; empty when it mirrors it.</summary>

@@ -1,12 +1,16 @@
 namespace TicketAspire.Inventory.Model;
 
-/// <summary>Puts seats (reserved) or a quantity of tickets per class (general admission) on hold, all or nothing.</summary>
+/// <summary>
+/// Puts seats (reserved) or a quantity of tickets per class (general admission) on hold, all or nothing, for a customer
+/// (<paramref name="CustomerRef"/>; guests also give <paramref name="CustomerEmail"/>).
+/// </summary>
 public sealed record CreateHoldCommand(
     Guid? EventId,
     string? CustomerRef,
     IReadOnlyList<Guid>? SeatIds,
     IReadOnlyList<TicketRequest>? Tickets,
-    int? ExpireInSeconds);
+    int? ExpireInSeconds,
+    string? CustomerEmail = null);
 
 /// <summary>A quantity of general-admission tickets of one class.</summary>
 public sealed record TicketRequest(Guid? ClassId, int? Quantity);
@@ -25,7 +29,8 @@ public sealed record HoldView(
     int ExpireInSeconds,
     Money Total,
     IReadOnlyList<HeldSeat> Seats,
-    Guid? OrderId);
+    Guid? OrderId,
+    string? CustomerEmail = null);
 
 /// <summary>A ticket of an order.</summary>
 public sealed record TicketView(Guid Id, Guid SeatId, Guid ClassId, string? Section, string? Row, string? Number, Money Price, string Code, string Status);
@@ -40,7 +45,8 @@ public sealed record OrderView(
     Money Total,
     string PaymentReference,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<TicketView> Tickets);
+    IReadOnlyList<TicketView> Tickets,
+    string? CustomerEmail = null);
 
 /// <summary>Confirms a hold; the payment reference is recorded (verification with the PSP comes with payments).</summary>
 public sealed record ConfirmHoldCommand(string? PaymentReference);

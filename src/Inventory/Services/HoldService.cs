@@ -44,7 +44,8 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         var holdId = Guid.CreateVersion7();
         var expiresAt = now.AddSeconds(expireSeconds);
         var customerRef = cmd.CustomerRef!.Trim();
-        var (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, currency, ct);
+        var customerEmail = string.IsNullOrWhiteSpace(cmd.CustomerEmail) ? null : cmd.CustomerEmail.Trim();
+        var (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
 
         // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
@@ -59,7 +60,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
             // domain time); 10, 20, 40 ms
             await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
 
-            (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, currency, ct);
+            (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
         }
 
         if (seats.Count == 0)
@@ -73,18 +74,24 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         InventoryMetrics.HoldsCreated.Add(1);
         await cache.InvalidateAvailabilityAsync(eventId);
         var total = new Money(seats.Sum(s => s.Price.MinorUnits), currency);
-        return new HoldView(holdId, eventId, customerRef, HoldStatus.Active, now, expiresAt, expireSeconds, total, seats, null);
+        return new HoldView(holdId, eventId, customerRef, HoldStatus.Active, now, expiresAt, expireSeconds, total, seats, null, customerEmail);
     }
 
     /// <summary>A hold with its seats; an active hold past its expiry reads as expired.</summary>
-    public async Task<Result<HoldView>> GetAsync(Guid holdId, CancellationToken ct)
+    public Task<Result<HoldView>> GetAsync(Guid holdId, CancellationToken ct) => GetAsync(holdId, null, ct);
+
+    /// <summary>
+    /// A hold with its seats, if it belongs to <paramref name="customerRef"/> (null: any customer of this reseller); another
+    /// customer's hold reads as not found.
+    /// </summary>
+    public async Task<Result<HoldView>> GetAsync(Guid holdId, string? customerRef, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(conn)
         {
             BatchCommands =
             {
-                EventCatalog.Command("SELECT event_id, customer_ref, status, created_at, expires_at, total_minor, currency, order_id FROM holds WHERE id = $1", holdId),
+                EventCatalog.Command("SELECT event_id, customer_ref, status, created_at, expires_at, total_minor, currency, order_id, customer_email FROM holds WHERE id = $1", holdId),
                 EventCatalog.Command("""
                     SELECT i.seat_id, i.class_id, s.section, s.row_label, s.number, i.price_minor
                     FROM hold_items i JOIN seats s ON s.id = i.seat_id WHERE i.hold_id = $1 ORDER BY s.ordinal
@@ -99,7 +106,13 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
 
         var now = time.GetUtcNow();
         var eventId = reader.GetGuid(0);
-        var customerRef = reader.GetString(1);
+        var owner = reader.GetString(1);
+        if (customerRef is not null && !string.Equals(owner, customerRef, StringComparison.Ordinal))
+        {
+            return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
+        }
+
+        var customerEmail = NullableString(reader, 8);
         var status = (HoldStatus)reader.GetInt16(2);
         var createdAt = reader.GetFieldValue<DateTimeOffset>(3);
         var expiresAt = reader.GetFieldValue<DateTimeOffset>(4);
@@ -120,14 +133,17 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         }
 
         var remaining = status == HoldStatus.Active ? (int)Math.Ceiling((expiresAt - now).TotalSeconds) : 0;
-        return new HoldView(holdId, eventId, customerRef, status, createdAt, expiresAt, remaining, total, seats, orderId);
+        return new HoldView(holdId, eventId, owner, status, createdAt, expiresAt, remaining, total, seats, orderId, customerEmail);
     }
 
     /// <summary>
     /// Turns a live hold into an order with one ticket per seat, in one transaction. Confirming a confirmed hold again
     /// returns its order (safe retries).
     /// </summary>
-    public async Task<Result<OrderView>> ConfirmAsync(Guid holdId, ConfirmHoldCommand cmd, CancellationToken ct)
+    public Task<Result<OrderView>> ConfirmAsync(Guid holdId, ConfirmHoldCommand cmd, CancellationToken ct) => ConfirmAsync(holdId, cmd, null, ct);
+
+    /// <summary>Confirms the hold if it belongs to <paramref name="customerRef"/> (null: any customer); else not found.</summary>
+    public async Task<Result<OrderView>> ConfirmAsync(Guid holdId, ConfirmHoldCommand cmd, string? customerRef, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         if (string.IsNullOrWhiteSpace(cmd.PaymentReference) || cmd.PaymentReference.Length > 200)
@@ -142,7 +158,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             var hold = await LockHoldAsync(conn, tx, holdId, ct);
-            if (hold is null)
+            if (hold is null || (customerRef is not null && !string.Equals(hold.CustomerRef, customerRef, StringComparison.Ordinal)))
             {
                 return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
             }
@@ -186,8 +202,8 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
                 BatchCommands =
                 {
                     EventCatalog.Command("""
-                        INSERT INTO orders (id, hold_id, event_id, customer_ref, total_minor, currency, payment_reference, created_at)
-                        SELECT $1, id, event_id, customer_ref, total_minor, currency, $3, $4 FROM holds WHERE id = $2
+                        INSERT INTO orders (id, hold_id, event_id, customer_ref, customer_email, total_minor, currency, payment_reference, created_at)
+                        SELECT $1, id, event_id, customer_ref, customer_email, total_minor, currency, $3, $4 FROM holds WHERE id = $2
                         """, orderId, holdId, cmd.PaymentReference.Trim(), now),
                     EventCatalog.Command("""
                         INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at)
@@ -213,14 +229,17 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
     }
 
     /// <summary>Releases a live hold's seats. Cancelling a cancelled hold again succeeds.</summary>
-    public async Task<Result<HoldView>> CancelAsync(Guid holdId, CancellationToken ct)
+    public Task<Result<HoldView>> CancelAsync(Guid holdId, CancellationToken ct) => CancelAsync(holdId, null, ct);
+
+    /// <summary>Cancels the hold if it belongs to <paramref name="customerRef"/> (null: any customer); else not found.</summary>
+    public async Task<Result<HoldView>> CancelAsync(Guid holdId, string? customerRef, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             var hold = await LockHoldAsync(conn, tx, holdId, ct);
-            if (hold is null)
+            if (hold is null || (customerRef is not null && !string.Equals(hold.CustomerRef, customerRef, StringComparison.Ordinal)))
             {
                 return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
             }
@@ -260,12 +279,12 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
             }
         }
 
-        return await GetAsync(holdId, ct);
+        return await GetAsync(holdId, customerRef, ct);
     }
 
     private async Task<(List<HeldSeat> Seats, HashSet<Guid> Free)> ClaimAsync(
         CreateHoldCommand cmd, SeatingKind seating, Guid eventId, DateTimeOffset now, Guid holdId, DateTimeOffset expiresAt,
-        string customerRef, string currency, CancellationToken ct)
+        string customerRef, string? customerEmail, string currency, CancellationToken ct)
     {
         await using var claim = db.CreateCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
         claim.Parameters.Add(new() { Value = eventId });
@@ -276,6 +295,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         claim.Parameters.Add(new() { Value = customerRef });
         claim.Parameters.Add(new() { Value = currency });
         claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = holdId, event_id = eventId, customer_ref = customerRef, expires_at = expiresAt }) });
+        claim.Parameters.Add(new() { Value = (object?)customerEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         if (seating == SeatingKind.GeneralAdmission)
         {
             claim.Parameters.Add(new() { Value = cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() });
@@ -342,7 +362,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
     private static async Task<LockedHold?> LockHoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT h.event_id, h.status, h.expires_at, h.order_id, h.currency,
+            SELECT h.event_id, h.status, h.expires_at, h.order_id, h.currency, h.customer_ref,
                    (SELECT count(*) FROM hold_items i WHERE i.hold_id = h.id)
             FROM holds h WHERE h.id = $1 FOR UPDATE
             """, conn, tx);
@@ -354,7 +374,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         }
 
         return new LockedHold(reader.GetGuid(0), (HoldStatus)reader.GetInt16(1), reader.GetFieldValue<DateTimeOffset>(2),
-            reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4), (int)reader.GetInt64(5));
+            reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4), reader.GetString(5), (int)reader.GetInt64(6));
     }
 
     private async Task<InventoryError> SeatConflictAsync(Guid eventId, IReadOnlyList<Guid> requested, HashSet<Guid> free, CancellationToken ct)
@@ -388,6 +408,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         expireSeconds = cmd.ExpireInSeconds ?? options.DefaultExpireSeconds;
         if (cmd.EventId is null || cmd.EventId == Guid.Empty) { errors["event_id"] = ["Required."]; }
         if (string.IsNullOrWhiteSpace(cmd.CustomerRef) || cmd.CustomerRef.Length > 200) { errors["customer_ref"] = ["Required, at most 200 characters."]; }
+        if (cmd.CustomerEmail is { } email && !IsPlausibleEmail(email.Trim())) { errors["customer_email"] = ["An e-mail address, at most 254 characters."]; }
         if (expireSeconds < options.MinExpireSeconds || expireSeconds > options.MaxExpireSeconds)
         {
             errors["expire_in_seconds"] = [$"Between {options.MinExpireSeconds} and {options.MaxExpireSeconds}."];
@@ -413,10 +434,14 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         return errors;
     }
 
+    private static bool IsPlausibleEmail(string email) =>
+        email.Length is > 2 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is var at && at > 0 && at < email.Length - 1
+        && email.IndexOf('@', at + 1) < 0 && !email.Any(char.IsWhiteSpace);
+
     private static InventoryError Invalid(string field, string message) =>
         InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private sealed record LockedHold(Guid EventId, HoldStatus Status, DateTimeOffset ExpiresAt, Guid? OrderId, string Currency, int ItemCount);
+    private sealed record LockedHold(Guid EventId, HoldStatus Status, DateTimeOffset ExpiresAt, Guid? OrderId, string Currency, string CustomerRef, int ItemCount);
 }

@@ -18,9 +18,9 @@ internal static class HoldSql
         wanted AS (SELECT cardinality($2::uuid[]) AS n)
         """;
 
-    /// <summary>$1 event, $2 class ids, $3 now, $9 quantities (parallel to $2).</summary>
+    /// <summary>$1 event, $2 class ids, $3 now, $10 quantities (parallel to $2).</summary>
     public const string GeneralAdmissionTarget = """
-        want AS (SELECT * FROM unnest($2::uuid[], $9::int[]) AS w (class_id, qty)),
+        want AS (SELECT * FROM unnest($2::uuid[], $10::int[]) AS w (class_id, qty)),
         target AS (
             SELECT t.id FROM want w CROSS JOIN LATERAL (
                 SELECT s.id FROM seats s
@@ -32,7 +32,7 @@ internal static class HoldSql
         wanted AS (SELECT sum(qty)::int AS n FROM want)
         """;
 
-    /// <summary>$1 event, $3 now, $4 hold id, $5 expiry, $6 customer ref, $7 currency, $8 outbox payload.</summary>
+    /// <summary>$1 event, $3 now, $4 hold id, $5 expiry, $6 customer ref, $7 currency, $8 outbox payload, $9 customer e-mail.</summary>
     public const string ClaimTail = """
         ok AS (SELECT (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found),
         claimed AS (
@@ -40,8 +40,8 @@ internal static class HoldSql
             FROM target t WHERE s.id = t.id AND (SELECT all_found FROM ok)
             RETURNING s.id, s.class_id, s.price_minor, s.section, s.row_label, s.number),
         hold AS (
-            INSERT INTO holds (id, event_id, customer_ref, status, expires_at, total_minor, currency, created_at)
-            SELECT $4, $1, $6, 0, $5, coalesce(sum(price_minor), 0), $7, $3 FROM claimed
+            INSERT INTO holds (id, event_id, customer_ref, customer_email, status, expires_at, total_minor, currency, created_at)
+            SELECT $4, $1, $6, $9, 0, $5, coalesce(sum(price_minor), 0), $7, $3 FROM claimed
             HAVING count(*) > 0),
         items AS (
             INSERT INTO hold_items (hold_id, seat_id, class_id, price_minor)

@@ -7,10 +7,15 @@ namespace TicketAspire.Inventory.Services;
 public sealed class OrderQueries(NpgsqlDataSource db)
 {
     /// <summary>One order with its tickets.</summary>
-    public async Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct)
+    public Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct) => GetAsync(orderId, null, ct);
+
+    /// <summary>One order with its tickets, if it belongs to <paramref name="customerRef"/> (null: any customer); else not found.</summary>
+    public async Task<Result<OrderView>> GetAsync(Guid orderId, string? customerRef, CancellationToken ct)
     {
         var orders = await LoadAsync("o.id = $1", orderId, 1, 0, ct);
-        return orders.Count == 0 ? InventoryError.NotFound(ErrorCodes.OrderNotFound, "Order", orderId) : orders[0];
+        return orders.Count == 0 || (customerRef is not null && !string.Equals(orders[0].CustomerRef, customerRef, StringComparison.Ordinal))
+            ? InventoryError.NotFound(ErrorCodes.OrderNotFound, "Order", orderId)
+            : orders[0];
     }
 
     /// <summary>Orders of a customer, newest first.</summary>
@@ -25,7 +30,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             BatchCommands =
             {
                 EventCatalog.Command($"""
-                    SELECT o.id, o.hold_id, o.event_id, o.customer_ref, o.status, o.total_minor, o.currency, o.payment_reference, o.created_at
+                    SELECT o.id, o.hold_id, o.event_id, o.customer_ref, o.status, o.total_minor, o.currency, o.payment_reference, o.created_at, o.customer_email
                     FROM orders o WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3
                     """, key, limit, offset),
                 EventCatalog.Command($"""
@@ -37,11 +42,12 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var orders = new List<(Guid Id, Guid Hold, Guid Event, string Customer, string Status, Money Total, string Payment, DateTimeOffset Created)>();
+        var orders = new List<(Guid Id, Guid Hold, Guid Event, string Customer, string Status, Money Total, string Payment, DateTimeOffset Created, string? Email)>();
         while (await reader.ReadAsync(ct))
         {
             orders.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
-                new Money(reader.GetInt64(5), reader.GetString(6)), reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8)));
+                new Money(reader.GetInt64(5), reader.GetString(6)), reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         await reader.NextResultAsync(ct);
@@ -61,6 +67,6 @@ public sealed class OrderQueries(NpgsqlDataSource db)
         }
 
         return [.. orders.Select(o => new OrderView(o.Id, o.Hold, o.Event, o.Customer, o.Status, o.Total, o.Payment, o.Created,
-            tickets.GetValueOrDefault(o.Id) ?? []))];
+            tickets.GetValueOrDefault(o.Id) ?? [], o.Email))];
     }
 }
