@@ -58,14 +58,24 @@ public static class CellExtensions
             .WithReference(postgres, connectionName: "postgres").WaitFor(postgres)
             .WithCellConfiguration(cell, includeResellers: true);
 
-        // each reseller's first integrator client, provisioned by the migrator with a secret that is never committed:
-        // Parameters:<cell>-<reseller>-client-secret from user secrets or configuration, else generated once and kept
-        // under the data root (<dataDir>/<cell>-client-secrets/<reseller>)
+        // clients the migrator provisions, with secrets that are never committed: Parameters:<cell>-<reseller>-client-secret
+        // (and optionally Parameters:<cell>-<reseller>-client-jwks, public keys for private_key_jwt) for each reseller's
+        // integrator, Parameters:<cell>-support-client-secret and <cell>-operator-client-secret for the platform staff; from
+        // user secrets or configuration, else generated once and kept under the data root (<dataDir>/<cell>-client-secrets/)
+        IResourceBuilder<ParameterResource> Secret(string name) =>
+            builder.AddParameter(N($"{name}-client-secret"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), name)), secret: true);
         foreach (var reseller in cell.Resellers)
         {
-            var secret = builder.AddParameter(N($"{reseller.Id}-client-secret"),
-                new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), reseller.Id)), secret: true);
-            migrator.WithEnvironment($"IntegratorSecrets__{reseller.Id}", secret);
+            migrator.WithEnvironment($"IntegratorSecrets__{reseller.Id}", Secret(reseller.Id));
+            if (!string.IsNullOrWhiteSpace(builder.Configuration[$"Parameters:{N($"{reseller.Id}-client-jwks")}"]))
+            {
+                migrator.WithEnvironment($"IntegratorJwks__{reseller.Id}", builder.AddParameter(N($"{reseller.Id}-client-jwks")));
+            }
+        }
+
+        foreach (var role in new[] { "support", "operator" })
+        {
+            migrator.WithEnvironment($"StaffSecrets__{role}", Secret(role));
         }
 
         // the cell catalog and one database per reseller, shown under the server; they exist once the migrator is done
@@ -97,13 +107,23 @@ public static class CellExtensions
             .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
             .WithCellConfiguration(cell, includeResellers: false);
 
-        // the cell's OpenID Connect provider: one issuer per reseller (/acme, …), keys kept under the data root
-        builder.AddProject<Projects.Identity>(N("identity"))
-            .WithHttpEndpoint()
+        // the cell's OpenID Connect provider: one issuer per reseller (/acme, …) and the platform issuer (/platform); its
+        // public origin is its own endpoint, so issuers stay the same however a request reaches it; keys and Data
+        // Protection keys are kept under the data root
+        var identity = builder.AddProject<Projects.Identity>(N("identity"))
+            .WithHttpEndpoint(port: settings.FixedPorts ? cell.IdentityPortOrDefault : null)
             .WithHttpHealthCheck("/health")
             .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
             .WithEnvironment("IdentityKeyOptions__Directory", Path.Combine(settings.DataRoot, N("identity-keys")))
+            .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("identity-dataprotection")))
             .WithCellConfiguration(cell, includeResellers: false);
+        var issuerOrigin = identity.GetEndpoint("http");
+        identity.WithEnvironment("IssuerOptions__PublicOrigin", issuerOrigin);
+
+        // the API validates tokens with the keys from the identity's discovery document, fetched through service discovery
+        api.WithReference(identity).WaitFor(identity)
+            .WithEnvironment("Identity__MetadataService", $"http://{identity.Resource.Name}")
+            .WithEnvironment("Identity__PublicOrigin", issuerOrigin);
 
         var worker = builder.AddProject<Projects.Worker>(N("worker"))
             .WithHttpEndpoint()
@@ -174,6 +194,16 @@ public static class CellExtensions
                 var r = cell.Resellers[i];
                 project.WithEnvironment($"Cell__Resellers__{i}__Id", r.Id).WithEnvironment($"Cell__Resellers__{i}__Name", r.Name)
                     .WithEnvironment($"Cell__Resellers__{i}__IntegratorClientId", r.ClientId);
+                for (var u = 0; u < (r.Storefront?.RedirectUris?.Count ?? 0); u++)
+                {
+                    project.WithEnvironment($"Cell__Resellers__{i}__StorefrontRedirectUris__{u}", r.Storefront!.RedirectUris![u]);
+                }
+
+                for (var u = 0; u < (r.Storefront?.PostLogoutRedirectUris?.Count ?? 0); u++)
+                {
+                    project.WithEnvironment($"Cell__Resellers__{i}__StorefrontPostLogoutRedirectUris__{u}", r.Storefront!.PostLogoutRedirectUris![u]);
+                }
+
                 for (var h = 0; h < r.Hosts.Count; h++)
                 {
                     project.WithEnvironment($"Cell__Resellers__{i}__Hosts__{h}", r.Hosts[h]);

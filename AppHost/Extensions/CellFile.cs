@@ -10,6 +10,7 @@ public sealed record CellFile(
     string Jurisdiction,
     string Currency,
     int ApiPort,
+    int? IdentityPort,
     string? RedisServer,
     CellRules? Rules,
     IReadOnlyList<ResellerEntry> Resellers)
@@ -21,6 +22,9 @@ public sealed record CellFile(
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
     };
+
+    /// <summary>Fixed port of the cell's identity service (default: the API's port + 1).</summary>
+    public int IdentityPortOrDefault => IdentityPort ?? ApiPort + 1;
 
     /// <summary>Redis-protocol server of the cell's resellers: <c>garnet</c> (default) or <c>redis-server</c>.</summary>
     public string RedisKind => RedisServer ?? "garnet";
@@ -44,9 +48,9 @@ public sealed record CellFile(
             throw new CellFileException(directory, "id", $"cell id '{dup.Key}' is used by more than one file");
         }
 
-        foreach (var dup in cells.GroupBy(c => c.ApiPort).Where(g => g.Count() > 1))
+        foreach (var dup in cells.SelectMany(c => new[] { c.ApiPort, c.IdentityPortOrDefault }).GroupBy(p => p).Where(g => g.Count() > 1))
         {
-            throw new CellFileException(directory, "api_port", $"port {dup.Key} is used by more than one cell");
+            throw new CellFileException(directory, "api_port", $"port {dup.Key} is used more than once (api_port and identity_port of every cell must differ)");
         }
 
         return cells;
@@ -84,6 +88,7 @@ public sealed record CellFile(
         if (string.IsNullOrWhiteSpace(Jurisdiction)) { Fail("jurisdiction", "required"); }
         if (Currency is not { Length: 3 } || !Currency.All(char.IsAsciiLetterUpper)) { Fail("currency", "required: an ISO 4217 code such as EUR"); }
         if (ApiPort is < 1024 or > 65535) { Fail("api_port", "required: a port from 1024 to 65535"); }
+        if (IdentityPortOrDefault is < 1024 or > 65535 || IdentityPortOrDefault == ApiPort) { Fail("identity_port", "a port from 1024 to 65535, not the api_port"); }
         if (RedisKind is not ("garnet" or "redis-server")) { Fail("redis_server", "'garnet' or 'redis-server'"); }
         if (Rules is { } rules)
         {
@@ -100,11 +105,23 @@ public sealed record CellFile(
             var r = Resellers[i];
             if (r.Id is null || !idPattern.IsMatch(r.Id)) { Fail($"resellers[{i}].id", "required: lower-case letters, digits and dashes, 2..31 characters"); }
             if (!ids.Add(r.Id!)) { Fail($"resellers[{i}].id", $"'{r.Id}' is listed twice"); }
+            if (r.Id == "platform") { Fail($"resellers[{i}].id", "'platform' is the path of the cell's staff issuer"); }
             if (string.IsNullOrWhiteSpace(r.Name)) { Fail($"resellers[{i}].name", "required"); }
             if (r.Hosts is null || r.Hosts.Count == 0) { Fail($"resellers[{i}].hosts", "at least one host"); }
             if (r.IntegratorClientId is { } clientId && !Regex.IsMatch(clientId, "^[a-z0-9][a-z0-9._-]{1,99}$"))
             {
                 Fail($"resellers[{i}].integrator_client_id", "lower-case letters, digits, '.', '_' and '-', 2..100 characters");
+            }
+
+            foreach (var (field, uris) in new[] { ("redirect_uris", r.Storefront?.RedirectUris), ("post_logout_redirect_uris", r.Storefront?.PostLogoutRedirectUris) })
+            {
+                for (var u = 0; u < (uris?.Count ?? 0); u++)
+                {
+                    if (!Uri.TryCreate(uris![u], UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Fragment.Length > 0)
+                    {
+                        Fail($"resellers[{i}].storefront.{field}[{u}]", "an absolute http(s) URI without fragment");
+                    }
+                }
             }
 
             if (r.Holds is { } holds)
@@ -137,11 +154,16 @@ public sealed record CellRules(
 
 /// <summary>A reseller of the cell.</summary>
 /// <param name="IntegratorClientId">Client id of the reseller's first integrator client (default <c>&lt;id&gt;-backend</c>).</param>
-public sealed record ResellerEntry(string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null, string? IntegratorClientId = null)
+/// <param name="Storefront">The storefront's OAuth redirect URIs (default <c>http://&lt;host&gt;/signin-oidc</c> per host).</param>
+public sealed record ResellerEntry(
+    string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null, string? IntegratorClientId = null, StorefrontEntry? Storefront = null)
 {
     /// <summary>The integrator client id the migrator provisions.</summary>
     public string ClientId => IntegratorClientId ?? $"{Id}-backend";
 }
+
+/// <summary>Where a reseller's storefront (public client, authorization code + PKCE) may receive codes and send users after logout.</summary>
+public sealed record StorefrontEntry(IReadOnlyList<string>? RedirectUris, IReadOnlyList<string>? PostLogoutRedirectUris);
 
 /// <summary>A reseller's own hold limits (each optional; the platform defaults apply otherwise).</summary>
 public sealed record HoldLimits(int? DefaultExpireSeconds, int? MaxExpireSeconds, int? MaxSeatsPerHold);

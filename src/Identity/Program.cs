@@ -1,8 +1,8 @@
 using TicketAspire.Identity.Apis;
 using TicketAspire.Identity.Extensions;
 
-// The cell's OpenID Connect provider: one issuer per reseller (/acme, /globex), OpenIddict's tables in each
-// reseller's own database, one signing key per cell.
+// The cell's OpenID Connect provider: one issuer per reseller (/acme, /globex) for its integrators and end users, a
+// platform issuer (/platform) for staff; OpenIddict's tables and end-user accounts in each reseller's own database.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -16,5 +16,7 @@ app.UseResellerIssuers();
 
 app.MapDefaultEndpoints();
 app.MapTokenApi();
+app.MapAuthorizationApi();
+app.MapAccountApi();
 
 app.Run();

@@ -34,19 +34,32 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
                 await CatalogSync.SyncAsync(catalog, options.Id, resellers, ct);
             }
 
-            await using var clients = new IntegratorClientProvisioner();
+            await using var clients = new ClientProvisioner();
+            var catalogConnection = WithDatabase(server, CatalogDataSource.DatabaseName);
+            await using (var catalog = NpgsqlDataSource.Create(catalogConnection))
+            {
+                // the platform issuer (support and operator staff clients) keeps OpenIddict's tables in the catalog
+                var applied = await SqlMigrator.MigrateAsync(catalog, IdentityMigrations.Platform, ct);
+                if (applied.Count > 0)
+                {
+                    logger.LogInformation("catalog: {Applied}", string.Join(", ", applied));
+                }
+            }
+
+            await ProvisionStaffClientsAsync(clients, options.Id, catalogConnection, ct);
+
             foreach (var (entry, reseller) in options.Resellers.Zip(resellers))
             {
                 var created = await SqlMigrator.EnsureDatabaseAsync(serverDb, reseller.DatabaseName, ct);
                 var connectionString = WithDatabase(server, reseller.DatabaseName);
                 await using var db = NpgsqlDataSource.Create(connectionString);
-                // inventory scripts are versions 1.., identity's (OpenIddict tables) 1001..; one schema_migrations table
+                // inventory scripts are versions 1.., identity's (OpenIddict tables, end users) 1001..; one schema_migrations table
                 var applied = await SqlMigrator.MigrateAsync(db, SqlMigrator.InventoryMigrations, ct);
-                var appliedIdentity = await SqlMigrator.MigrateAsync(db, IdentityMigrations, ct);
+                var appliedIdentity = await SqlMigrator.MigrateAsync(db, IdentityMigrations.Reseller, ct);
                 logger.LogInformation("{Reseller}: database {Database} {Created}, migrations {Applied}",
                     reseller.Id, reseller.DatabaseName, created ? "created" : "exists",
                     applied.Count + appliedIdentity.Count == 0 ? "up to date" : string.Join(", ", applied.Concat(appliedIdentity)));
-                await ProvisionIntegratorClientAsync(clients, entry, connectionString, ct);
+                await ProvisionResellerClientsAsync(clients, entry, connectionString, ct);
             }
 
             logger.LogInformation("Cell {Cell} migrated in {Elapsed} ms", options.Id, sw.ElapsedMilliseconds);
@@ -59,22 +72,49 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
         }
     }
 
-    private static readonly IReadOnlyList<Migration> IdentityMigrations = SqlMigrator.Load(typeof(IdentityDbContext).Assembly);
-
-    /// <summary>The reseller's first integrator client; its secret comes from the AppHost (an Aspire parameter), never from a file.</summary>
-    private async Task ProvisionIntegratorClientAsync(IntegratorClientProvisioner clients, ResellerOptions reseller, string connectionString, CancellationToken ct)
+    /// <summary>
+    /// The reseller's first integrator client (secret and/or public keys from the AppHost's Aspire parameters, never from a
+    /// file of the repository) and its storefront client.
+    /// </summary>
+    private async Task ProvisionResellerClientsAsync(ClientProvisioner clients, ResellerOptions reseller, string connectionString, CancellationToken ct)
     {
-        var clientId = string.IsNullOrWhiteSpace(reseller.IntegratorClientId) ? $"{reseller.Id}-backend" : reseller.IntegratorClientId;
         var secret = configuration[$"IntegratorSecrets:{reseller.Id}"];
-        if (string.IsNullOrEmpty(secret))
+        var jwks = configuration[$"IntegratorJwks:{reseller.Id}"];
+        if (string.IsNullOrEmpty(secret) && string.IsNullOrEmpty(jwks))
         {
-            logger.LogWarning("{Reseller}: no IntegratorSecrets:{Reseller} configured, integrator client {ClientId} not provisioned",
-                reseller.Id, reseller.Id, clientId);
-            return;
+            logger.LogWarning("{Reseller}: neither IntegratorSecrets:{Reseller} nor IntegratorJwks:{Reseller} configured, integrator client {ClientId} not provisioned",
+                reseller.Id, reseller.Id, reseller.Id, reseller.IntegratorClient);
+        }
+        else
+        {
+            var outcome = await clients.EnsureIntegratorAsync(connectionString, reseller.IntegratorClient, $"{reseller.Name} back end", secret, jwks, ct);
+            logger.LogInformation("{Reseller}: integrator client {ClientId} {Outcome}{Keys}", reseller.Id, reseller.IntegratorClient, outcome,
+                string.IsNullOrEmpty(jwks) ? "" : " (private_key_jwt enabled)");
         }
 
-        var outcome = await clients.EnsureAsync(connectionString, clientId, $"{reseller.Name} back end", secret, ct);
-        logger.LogInformation("{Reseller}: integrator client {ClientId} {Outcome}", reseller.Id, clientId, outcome);
+        var redirects = reseller.StorefrontRedirectUris.Count > 0 ? reseller.StorefrontRedirectUris : [.. reseller.Hosts.Select(h => $"http://{h}/signin-oidc")];
+        var logouts = reseller.StorefrontPostLogoutRedirectUris.Count > 0 ? reseller.StorefrontPostLogoutRedirectUris : [.. reseller.Hosts.Select(h => $"http://{h}/")];
+        var storefront = await clients.EnsureStorefrontAsync(connectionString, reseller.StorefrontClient, $"{reseller.Name} storefront",
+            redirects.Select(u => new Uri(u)), logouts.Select(u => new Uri(u)), ct);
+        logger.LogInformation("{Reseller}: storefront client {ClientId} {Outcome}, redirect URIs {Redirects}",
+            reseller.Id, reseller.StorefrontClient, storefront, string.Join(", ", redirects));
+    }
+
+    /// <summary>The cell's support and operator clients on the platform issuer (secrets from Aspire parameters).</summary>
+    private async Task ProvisionStaffClientsAsync(ClientProvisioner clients, string cell, string catalogConnection, CancellationToken ct)
+    {
+        foreach (var (role, scope) in new[] { ("support", IdentityScopes.Support), ("operator", IdentityScopes.Operator) })
+        {
+            var clientId = $"{cell}-{role}";
+            if (configuration[$"StaffSecrets:{role}"] is not { Length: > 0 } secret)
+            {
+                logger.LogWarning("no StaffSecrets:{Role} configured, staff client {ClientId} not provisioned", role, clientId);
+                continue;
+            }
+
+            var outcome = await clients.EnsureStaffAsync(catalogConnection, clientId, $"{cell} {role} console", secret, [scope], ct);
+            logger.LogInformation("platform: staff client {ClientId} {Outcome}", clientId, outcome);
+        }
     }
 
     private static string WithDatabase(string server, string database) =>

@@ -34,6 +34,18 @@ public sealed class ResellerOptions
     /// <summary>Client id of the reseller's first integrator client (its back end); default <c>&lt;id&gt;-backend</c>.</summary>
     public string? IntegratorClientId { get; set; }
 
+    /// <summary>Where the reseller's storefront receives authorization codes (default <c>http://&lt;host&gt;/signin-oidc</c> per host).</summary>
+    public List<string> StorefrontRedirectUris { get; set; } = [];
+
+    /// <summary>Where the storefront may send users after logout (default <c>http://&lt;host&gt;/</c> per host).</summary>
+    public List<string> StorefrontPostLogoutRedirectUris { get; set; } = [];
+
+    /// <summary>The integrator client id in effect.</summary>
+    public string IntegratorClient => string.IsNullOrWhiteSpace(IntegratorClientId) ? $"{Id}-backend" : IntegratorClientId;
+
+    /// <summary>The storefront's client id (public client, authorization code + PKCE).</summary>
+    public string StorefrontClient => $"{Id}-storefront";
+
     /// <summary>The tenant this entry describes in <paramref name="cell"/>.</summary>
     public ResellerTenantInfo ToTenantInfo(string cell) => new(
         Id, Name, cell, ResellerTenantInfo.DatabaseNameFor(Id), ResellerTenantInfo.RedisConnectionNameFor(Id), Hosts);

@@ -5,53 +5,80 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using TicketAspire.Identity.Infrastructure;
-using TicketAspire.Tenancy;
+using TicketAspire.Identity.Infrastructure.Users;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace TicketAspire.Identity.Apis;
 
 /// <summary>
-/// The token endpoint (<c>/{reseller}/connect/token</c>). OpenIddict has already authenticated the client against the
-/// current reseller's database and checked the grant type and scope permissions when this runs.
+/// The token endpoint (<c>/{issuer}/connect/token</c>). OpenIddict has already authenticated the client against the
+/// issuer's own database (client secret or <c>private_key_jwt</c>), checked grant type and scope permissions, and for
+/// codes and refresh tokens their signature, lifetime, PKCE verifier and revocation, when this runs.
 /// </summary>
 public static class TokenApi
 {
-    /// <summary>Claim carrying the reseller that issued the token.</summary>
-    public const string ResellerClaim = "reseller";
-
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/connect/token", Exchange)
             .WithName("Token")
-            .WithSummary("OAuth 2.0 token endpoint (client credentials)")
+            .WithSummary("OAuth 2.0 token endpoint: client credentials, authorization code (PKCE), refresh token")
             .WithTags("OpenID Connect");
         return app;
     }
 
-    private static IResult Exchange(HttpContext context, IMultiTenantContextAccessor<ResellerTenantInfo> tenant)
+    private static async Task<IResult> Exchange(HttpContext context, Issuer issuer, IServiceProvider services)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
-        var reseller = tenant.MultiTenantContext.TenantInfo
-            ?? throw new InvalidOperationException("No reseller is resolved for this request.");
 
-        if (!request.IsClientCredentialsGrantType())
+        if (request.IsClientCredentialsGrantType())
         {
-            return Results.Forbid(
-                new AuthenticationProperties(new Dictionary<string, string?>
-                {
-                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.UnsupportedGrantType,
-                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "Only the client credentials grant is supported.",
-                }),
-                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            // a reseller's back end, or platform staff on the platform issuer
+            var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+            identity.SetClaim(Claims.Subject, request.ClientId);
+            if (issuer.IsPlatform)
+            {
+                identity.SetClaim(TokenClaims.Kind, TokenClaims.Staff);
+            }
+            else
+            {
+                identity.SetClaim(TokenClaims.Kind, TokenClaims.Integrator).SetClaim(TokenClaims.Reseller, issuer.Reseller.Id);
+            }
+
+            identity.SetScopes(request.GetScopes());
+            identity.SetResources(IdentityScopes.ApiAudience);
+            identity.SetDestinations(static _ => [Destinations.AccessToken]);
+            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, request.ClientId)
-            .SetClaim(ResellerClaim, reseller.Id);
-        identity.SetScopes(request.GetScopes());
-        identity.SetResources(IdentityScopes.ApiAudience);
-        identity.SetDestinations(static _ => [Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            var principal = result.Principal;
+            // the code or refresh token was issued by this reseller's issuer for a user that still exists and is not locked
+            if (principal is null || issuer.IsPlatform || principal.GetClaim(TokenClaims.Reseller) != issuer.Reseller.Id
+                || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var userId)
+                || await services.GetRequiredService<UserStore>().FindActiveAsync(userId, context.RequestAborted) is not { } user)
+            {
+                return Forbid(Errors.InvalidGrant, "The grant is no longer valid.");
+            }
+
+            var identity = new ClaimsIdentity(principal.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+            identity.SetClaim(Claims.Email, user.Email).SetClaim(Claims.Name, user.DisplayName ?? user.Email);
+            identity.SetDestinations(EndUserClaims.Destinations);
+            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        return Forbid(Errors.UnsupportedGrantType, "Supported grants: client_credentials, authorization_code, refresh_token.");
     }
+
+    /// <summary>An OAuth error answer from OpenIddict.</summary>
+    public static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }

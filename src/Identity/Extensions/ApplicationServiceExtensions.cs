@@ -3,7 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.RateLimiting;
+using TicketAspire.Identity.Apis;
 using TicketAspire.Identity.Infrastructure;
+using TicketAspire.Identity.Infrastructure.Users;
+using TicketAspire.Tenancy.Catalog;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
 
@@ -17,20 +24,31 @@ public static class ApplicationServiceExtensions
         var services = builder.Services;
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
-        // the resellers come from the cell catalog; the request path picks one (ResellerPathBaseMiddleware)
+        // the resellers come from the cell catalog; the request path picks the issuer (IssuerPathBaseMiddleware)
         services.AddMultiTenant<ResellerTenantInfo>().WithCatalogStore();
         services.AddResellerStorage(builder.Configuration);
+        services.AddOptions<IssuerOptions>().BindConfiguration(nameof(IssuerOptions))
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicOrigin) || Uri.TryCreate(o.PublicOrigin, UriKind.Absolute, out _),
+                "IssuerOptions:PublicOrigin must be an absolute URI")
+            .ValidateOnStart();
+        services.AddScoped<Issuer>();
+        services.AddScoped(sp => new UserStore(
+            () => sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
+            sp.GetRequiredService<TimeProvider>()));
 
-        // A context per request on the current reseller's database (the options lambda runs per scope).
-        // Not AddDbContextPool: pooled options are shared, and OpenIddict's stores must never cross resellers.
+        // A context per request on the issuer's database: the reseller's own, or the catalog for the platform issuer (the
+        // options lambda runs per scope). Not AddDbContextPool: pooled options are shared, and OpenIddict's stores must
+        // never cross resellers.
         services.AddDbContext<IdentityDbContext>((sp, options) =>
         {
-            var reseller = sp.GetRequiredService<IMultiTenantContextAccessor<ResellerTenantInfo>>().MultiTenantContext.TenantInfo
-                ?? throw new InvalidOperationException("No reseller is resolved: refusing to pick an identity database.");
-            options.UseNpgsql(sp.GetRequiredService<ResellerDataSources>().ConnectionStringFor(reseller));
+            var issuer = sp.GetRequiredService<Issuer>();
+            options.UseNpgsql(issuer.IsPlatform
+                ? sp.GetRequiredService<CatalogDataSource>().DataSource.ConnectionString
+                : sp.GetRequiredService<ResellerDataSources>().ConnectionStringFor(issuer.Reseller));
             options.UseOpenIddict();
         });
 
+        AddEndUserSessions(builder);
         services.AddAuthorization();
         services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())
@@ -38,17 +56,28 @@ public static class ApplicationServiceExtensions
             {
                 // Relative URIs and no SetIssuer(): issuer and endpoints follow PathBase, one issuer per reseller.
                 options.SetTokenEndpointUris("connect/token")
+                    .SetAuthorizationEndpointUris("connect/authorize")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetEndSessionEndpointUris("connect/endsession")
                     .SetIntrospectionEndpointUris("connect/introspect")
                     .SetRevocationEndpointUris("connect/revoke");
-                options.AllowClientCredentialsFlow();
+                options.AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowRefreshTokenFlow();
                 options.RegisterScopes(IdentityScopes.All);
+                options.SetAccessTokenLifetime(TimeSpan.FromMinutes(30))
+                    .SetRefreshTokenLifetime(TimeSpan.FromDays(14));
                 // signed JWT access tokens (typ at+jwt) that the cell's API validates with the published keys
                 options.DisableAccessTokenEncryption();
                 options.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
                     // services speak plain HTTP inside the cell; TLS ends at the edge
                     .DisableTransportSecurityRequirement();
             });
+        services.AddHostedService<TokenPruningService>();
 
         services.AddOptions<IdentityKeyOptions>().BindConfiguration(nameof(IdentityKeyOptions))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Directory), "IdentityKeyOptions:Directory is required")
@@ -66,6 +95,60 @@ public static class ApplicationServiceExtensions
     }
 
     /// <summary>
+    /// End users sign in on the issuer's pages with a session cookie scoped to the reseller's path (<c>/acme</c>): a cookie
+    /// minted for one reseller is refused under another's path, and a user that no longer exists ends the session. Data
+    /// Protection keys (cookies, antiforgery) are shared by the cell's identity replicas through a directory.
+    /// </summary>
+    private static void AddEndUserSessions(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var keys = builder.Configuration["DataProtection:Directory"];
+        var dataProtection = services.AddDataProtection().SetApplicationName("ticketaspire-identity");
+        if (!string.IsNullOrWhiteSpace(keys))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+
+        services.AddAntiforgery(o => o.Cookie.Name = "ta.af");
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/account/login";            // relative to PathBase: /acme/account/login
+                o.Cookie.Name = "ta.session";              // the cookie's path defaults to PathBase: one session per reseller
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = context =>
+                {
+                    var issuer = context.HttpContext.RequestServices.GetRequiredService<Issuer>();
+                    if (!issuer.IsResolved || issuer.IsPlatform
+                        || context.Principal?.FindFirst(TokenClaims.Reseller)?.Value != issuer.Reseller.Id)
+                    {
+                        context.RejectPrincipal();
+                    }
+
+                    return Task.CompletedTask;
+                };
+            });
+
+        // sign-in and registration attempts per client address and reseller (accounts also lock after repeated failures)
+        var permits = builder.Configuration.GetValue("AccountForms:PermitsPerMinute", 60);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(AccountApi.FormPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                $"{context.Request.PathBase}|{context.Connection.RemoteIpAddress}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
+    }
+
+    /// <summary>
     /// Health endpoints stay at the root; everything else lives under <c>/{reseller}/</c>. Order matters: the reseller
     /// (PathBase) first, then routing (explicitly, else passthrough endpoints 404), authentication, authorization.
     /// </summary>
@@ -73,8 +156,9 @@ public static class ApplicationServiceExtensions
     {
         app.UseWhen(
             context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"),
-            branch => branch.UseMiddleware<ResellerPathBaseMiddleware>());
+            branch => branch.UseMiddleware<IssuerPathBaseMiddleware>());
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using TicketAspire.Identity.Infrastructure;
+using TicketAspire.Identity.Infrastructure.Users;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace TicketAspire.Identity.Apis;
+
+/// <summary>
+/// End-user accounts of a reseller: sign in and registration pages (<c>/{reseller}/account/…</c>). A successful sign-in
+/// sets a session cookie scoped to the reseller's path and returns to the authorization request that asked for it.
+/// Forms carry an antiforgery token; attempts are rate limited per client address and accounts lock after repeated failures.
+/// </summary>
+public static class AccountApi
+{
+    /// <summary>Rate limiter policy of the form posts.</summary>
+    public const string FormPolicy = "account-forms";
+
+    public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account").WithTags("Account").ExcludeFromDescription();
+        account.MapGet("/login", LoginPage).WithName("LoginPage");
+        account.MapPost("/login", Login).WithName("Login").RequireRateLimiting(FormPolicy).DisableAntiforgery();
+        account.MapGet("/register", RegisterPage).WithName("RegisterPage");
+        account.MapPost("/register", Register).WithName("Register").RequireRateLimiting(FormPolicy).DisableAntiforgery();
+        account.MapGet("/logged-in", () => AccountPages.Message("Signed in", "You are signed in.")).WithName("LoggedIn");
+        account.MapGet("/logged-out", () => AccountPages.Message("Signed out", "You are signed out.")).WithName("LoggedOut");
+        return app;
+    }
+
+    private static IResult LoginPage(HttpContext context, Issuer issuer, IAntiforgery antiforgery)
+    {
+        if (issuer.IsPlatform)
+        {
+            return AccountPages.Message("Not found", "The platform issuer has no end-user accounts.", StatusCodes.Status404NotFound);
+        }
+
+        var returnUrl = SafeReturnUrl(context, context.Request.Query["ReturnUrl"].FirstOrDefault() ?? context.Request.Query["return_url"].FirstOrDefault());
+        return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), null, null);
+    }
+
+    private static async Task<IResult> Login(HttpContext context, Issuer issuer, IAntiforgery antiforgery, UserStore users)
+    {
+        if (issuer.IsPlatform || !context.Request.HasFormContentType)
+        {
+            return AccountPages.Message("Bad request", "Post the sign-in form.", StatusCodes.Status400BadRequest);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = SafeReturnUrl(context, form["return_url"]);
+        string email = form["email"].ToString(), password = form["password"].ToString();
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email,
+                "The form expired; please try again.", StatusCodes.Status400BadRequest);
+        }
+
+        var result = await users.LoginAsync(email, password, context.RequestAborted);
+        if (result.LockedUntil is { } until)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email,
+                $"Too many failed attempts: try again in {seconds} seconds.", StatusCodes.Status429TooManyRequests);
+        }
+
+        if (result.User is not { } user)
+        {
+            return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email,
+                "Wrong e-mail address or password.", StatusCodes.Status401Unauthorized);
+        }
+
+        await SignInAsync(context, issuer, user);
+        return Results.Redirect(returnUrl);
+    }
+
+    private static IResult RegisterPage(HttpContext context, Issuer issuer, IAntiforgery antiforgery)
+    {
+        if (issuer.IsPlatform)
+        {
+            return AccountPages.Message("Not found", "The platform issuer has no end-user accounts.", StatusCodes.Status404NotFound);
+        }
+
+        var returnUrl = SafeReturnUrl(context, context.Request.Query["return_url"]);
+        return AccountPages.Register(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), null, null, null);
+    }
+
+    private static async Task<IResult> Register(HttpContext context, Issuer issuer, IAntiforgery antiforgery, UserStore users)
+    {
+        if (issuer.IsPlatform || !context.Request.HasFormContentType)
+        {
+            return AccountPages.Message("Bad request", "Post the registration form.", StatusCodes.Status400BadRequest);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = SafeReturnUrl(context, form["return_url"]);
+        string email = form["email"].ToString(), displayName = form["display_name"].ToString();
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return AccountPages.Register(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email, displayName,
+                new Dictionary<string, string> { ["form"] = "The form expired; please try again." }, StatusCodes.Status400BadRequest);
+        }
+
+        var result = await users.RegisterAsync(email, form["password"], displayName, context.RequestAborted);
+        if (result.User is not { } user)
+        {
+            return AccountPages.Register(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email, displayName,
+                result.Errors, StatusCodes.Status400BadRequest);
+        }
+
+        await SignInAsync(context, issuer, user);
+        return Results.Redirect(returnUrl);
+    }
+
+    private static Task SignInAsync(HttpContext context, Issuer issuer, EndUser user)
+    {
+        var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, user.Id.ToString()));
+        identity.AddClaim(new Claim(Claims.Name, user.DisplayName ?? user.Email));
+        identity.AddClaim(new Claim(TokenClaims.Reseller, issuer.Reseller.Id));
+        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+    }
+
+    private static string Token(HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!;
+
+    /// <summary>Only a path of this reseller's issuer (no open redirect, no other reseller); else the authorize page's base.</summary>
+    private static string SafeReturnUrl(HttpContext context, string? returnUrl)
+    {
+        var pathBase = context.Request.PathBase.Value ?? "";
+        return returnUrl is { Length: > 0 } url && url.StartsWith(pathBase + "/", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
+            && !url.Contains('\\', StringComparison.Ordinal) && Uri.IsWellFormedUriString(url, UriKind.Relative)
+            ? url
+            : pathBase + "/account/logged-in";
+    }
+}

@@ -1,0 +1,154 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace TicketAspire.Identity.Infrastructure;
+
+/// <summary>
+/// Creates or brings up to date the clients the cell migrator provisions in an issuer's database: each reseller's first
+/// integrator client (client credentials with a secret and/or <c>private_key_jwt</c>), its storefront (a public client on
+/// the authorization code flow with PKCE), and the platform issuer's staff clients. Secrets come from Aspire parameters;
+/// OpenIddict stores only a hash of them.
+/// </summary>
+public sealed class ClientProvisioner : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    /// <summary>Builds OpenIddict's core services over a database chosen per call.</summary>
+    public ClientProvisioner()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddScoped<Target>();
+        services.AddDbContext<IdentityDbContext>((sp, options) =>
+            options.UseNpgsql(sp.GetRequiredService<Target>().ConnectionString).UseOpenIddict());
+        services.AddOpenIddict().AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>());
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    /// <summary>A reseller's back end: confidential, client credentials, the integrator scopes.</summary>
+    /// <param name="connectionString">The reseller's database.</param>
+    /// <param name="clientId">Client id.</param>
+    /// <param name="displayName">Shown to operators.</param>
+    /// <param name="secret">Client secret (hashed by OpenIddict), or null for key-only clients.</param>
+    /// <param name="jwks">Public keys (a JWKS document) for <c>private_key_jwt</c> client assertions, or null.</param>
+    /// <param name="ct">Cancellation.</param>
+    public Task<ClientProvisioning> EnsureIntegratorAsync(
+        string connectionString, string clientId, string displayName, string? secret, string? jwks, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(secret) && string.IsNullOrEmpty(jwks))
+        {
+            throw new ArgumentException($"Client '{clientId}' needs a secret or a JWKS.", nameof(secret));
+        }
+
+        var descriptor = Confidential(clientId, displayName, secret, IdentityScopes.Integrator);
+        descriptor.JsonWebKeySet = string.IsNullOrEmpty(jwks) ? null : new JsonWebKeySet(jwks);
+        return EnsureAsync(connectionString, descriptor, secret, ct);
+    }
+
+    /// <summary>A platform staff client of the cell (support or operator console): confidential, client credentials.</summary>
+    public Task<ClientProvisioning> EnsureStaffAsync(
+        string connectionString, string clientId, string displayName, string secret, IEnumerable<string> scopes, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        return EnsureAsync(connectionString, Confidential(clientId, displayName, secret, scopes), secret, ct);
+    }
+
+    /// <summary>A reseller's storefront: public client, authorization code with PKCE, refresh tokens, end-user scopes.</summary>
+    public Task<ClientProvisioning> EnsureStorefrontAsync(
+        string connectionString, string clientId, string displayName, IEnumerable<Uri> redirectUris, IEnumerable<Uri> postLogoutRedirectUris,
+        CancellationToken ct)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientType = ClientTypes.Public,
+            ApplicationType = ApplicationTypes.Web,
+            ConsentType = ConsentTypes.Implicit,   // the reseller's own storefront: no consent page
+            DisplayName = displayName,
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization,
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.EndSession,
+                Permissions.Endpoints.Revocation,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.GrantTypes.RefreshToken,
+                Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Email,
+                Permissions.Scopes.Profile,
+                Permissions.Prefixes.Scope + IdentityScopes.Customer,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        descriptor.RedirectUris.UnionWith(redirectUris);
+        descriptor.PostLogoutRedirectUris.UnionWith(postLogoutRedirectUris);
+        return EnsureAsync(connectionString, descriptor, secret: null, ct);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    private static OpenIddictApplicationDescriptor Confidential(string clientId, string displayName, string? secret, IEnumerable<string> scopes)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = string.IsNullOrEmpty(secret) ? null : secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = displayName,
+            Permissions =
+            {
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.Introspection,
+                Permissions.Endpoints.Revocation,
+                Permissions.GrantTypes.ClientCredentials,
+            },
+        };
+        foreach (var name in scopes)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + name);
+        }
+
+        return descriptor;
+    }
+
+    private async Task<ClientProvisioning> EnsureAsync(string connectionString, OpenIddictApplicationDescriptor descriptor, string? secret, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        await using var scope = _services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Target>().ConnectionString = connectionString;
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+
+        var existing = await applications.FindByClientIdAsync(descriptor.ClientId!, ct);
+        if (existing is null)
+        {
+            await applications.CreateAsync(descriptor, ct);
+            return ClientProvisioning.Created;
+        }
+
+        // the secret is only stored hashed: it is compared by validating it; a changed parameter rotates the secret
+        var secretChanged = secret is not null && !await applications.ValidateClientSecretAsync(existing, secret, ct);
+        await applications.UpdateAsync(existing, descriptor, ct);
+        return secretChanged ? ClientProvisioning.SecretChanged : ClientProvisioning.Updated;
+    }
+
+    private sealed class Target
+    {
+        public string ConnectionString { get; set; } = "";
+    }
+}
+
+/// <summary>What <see cref="ClientProvisioner"/> did.</summary>
+public enum ClientProvisioning
+{
+    /// <summary>The client existed; its settings were brought up to date (same secret).</summary>
+    Updated = 0,
+
+    /// <summary>The client was created.</summary>
+    Created = 1,
+
+    /// <summary>The client existed with another secret; it now has the given one.</summary>
+    SecretChanged = 2,
+}

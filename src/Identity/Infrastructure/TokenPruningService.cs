@@ -1,0 +1,44 @@
+using OpenIddict.Abstractions;
+using TicketAspire.Tenancy.Catalog;
+
+namespace TicketAspire.Identity.Infrastructure;
+
+/// <summary>
+/// Removes expired and revoked tokens and authorizations from every issuer's database, hourly: each reseller's in its
+/// own scope (its own database), then the platform issuer's.
+/// </summary>
+public sealed class TokenPruningService(IServiceProvider services, CatalogStore catalog, TimeProvider time, ILogger<TokenPruningService> logger)
+    : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var threshold = time.GetUtcNow().AddDays(-1);
+            foreach (var reseller in await catalog.GetAllAsync())
+            {
+                await PruneAsync(issuer => issuer.SetReseller(reseller), reseller.Id, threshold, stoppingToken);
+            }
+
+            await PruneAsync(issuer => issuer.SetPlatform(), Issuer.PlatformId, threshold, stoppingToken);
+        }
+    }
+
+    private async Task PruneAsync(Action<Issuer> select, string name, DateTimeOffset threshold, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            select(scope.ServiceProvider.GetRequiredService<Issuer>());
+            var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, ct);
+            var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, ct);
+            logger.LogInformation("{Issuer}: pruned {Tokens} tokens, {Authorizations} authorizations", name, tokens, authorizations);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "{Issuer}: token pruning failed; next try in an hour", name);
+        }
+    }
+}
