@@ -5,17 +5,27 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddApiSecurity();
+builder.AddApiDocumentation();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRouting();
+app.UseAuthentication();
 app.UseResellerResolution();
+app.UseAuthorization();
 
 app.MapDefaultEndpoints();
-app.MapEventsApi();
-app.MapHoldsApi();
-app.MapOrdersApi();
+app.MapApiDocumentation();
+
+var v1 = app.MapApiVersion(1);
+v1.MapEventsApi();
+v1.MapHoldsApi();
+v1.MapOrdersApi();
+v1.MapAuditApi();
+v1.MapAdminApi();
 
 app.Run();
 

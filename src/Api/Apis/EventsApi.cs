@@ -2,22 +2,24 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
 
 namespace TicketAspire.Api.Apis;
 
-/// <summary>Event types, events, their availability and seat maps.</summary>
+/// <summary>Event types, events, their availability and seat maps: browsing is public per reseller host; creating needs a token.</summary>
 public static class EventsApi
 {
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1").WithTags("Events");
+        var api = app.MapGroup("/").WithTags("Events");
 
         api.MapGet("/event-types", GetEventTypes).WithName("ListEventTypes").WithSummary("List event types");
         api.MapGet("/events", ListEvents).WithName("ListEvents").WithSummary("List and search events");
-        api.MapPost("/events", CreateEvent).WithName("CreateEvent").WithSummary("Create an event with its venue and ticket classes");
+        api.MapPost("/events", CreateEvent).WithName("CreateEvent").WithSummary("Create an event with its venue and ticket classes")
+            .RequireAuthorization(ApiPolicies.InventoryWrite);
         api.MapGet("/events/{id:guid}", GetEvent).WithName("GetEvent").WithSummary("Get an event with classes, prices and live availability");
         api.MapGet("/events/{id:guid}/seats", GetSeatMap).WithName("GetSeatMap").WithSummary("Get the seat map with each seat's status");
 

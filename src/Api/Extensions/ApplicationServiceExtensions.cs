@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Audit;
+using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.AspNetCore;
@@ -37,7 +39,9 @@ public static class ApplicationServiceExtensions
             builder.Configuration.GetSection($"Resellers:{reseller.Id}:{nameof(HoldOptions)}").Bind(options));
 
         services.AddSingleton(TimeProvider.System);
+        // the validated token's reseller first, then the host (public browsing); when both name one they must agree
         services.AddMultiTenant<ResellerTenantInfo>()
+            .WithClaimStrategy()
             .WithHostStrategy()
             .WithCatalogStore();
         services.AddResellerStorage(builder.Configuration);
@@ -50,21 +54,30 @@ public static class ApplicationServiceExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value,
             sp.GetRequiredService<EventMetadataCache>()));
         services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
+        services.AddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         return builder;
     }
 
     /// <summary>
-    /// Every <c>/v1</c> request resolves its reseller (unknown → 404 problem details) and opens that reseller's storage.
+    /// Every API request (<c>/v1/…</c>): a sent token must be valid; the reseller is resolved (token, then host; unknown →
+    /// 404, token and host of different resellers → 403) and its storage opened; then rate limits and the audit log.
     /// </summary>
     public static WebApplication UseResellerResolution(this WebApplication app)
     {
         app.UseWhen(
-            context => context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase),
+            context => IsApiPath(context.Request.Path),
             branch =>
             {
+                branch.UseMiddleware<InvalidTokenMiddleware>();
                 branch.UseMultiTenant<ResellerTenantInfo>();
                 branch.UseMiddleware<ResellerStorageMiddleware>();
+                branch.UseMiddleware<AuditMiddleware>();
             });
         return app;
     }
+
+    /// <summary>True for <c>/v{n}/…</c>.</summary>
+    public static bool IsApiPath(PathString path) =>
+        path.Value is { Length: >= 3 } p && p[1] == 'v' && char.IsAsciiDigit(p[2]);
 }

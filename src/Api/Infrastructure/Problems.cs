@@ -46,6 +46,35 @@ public static class Problems
         });
     }
 
+    /// <summary>Writes a problem with a stable <paramref name="code"/> outside an endpoint (middleware, authorization).</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string code, string title, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Type = TypeBase + code,
+                Title = title,
+                Status = status,
+                Detail = detail,
+                Extensions = { ["code"] = code },
+            },
+        });
+    }
+
+    /// <summary>A 403 with a stable code, for object-level refusals inside endpoints.</summary>
+    public static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(new ProblemDetails
+    {
+        Type = TypeBase + "forbidden",
+        Title = "Forbidden",
+        Status = StatusCodes.Status403Forbidden,
+        Detail = detail,
+        Extensions = { ["code"] = "forbidden" },
+    });
+
     /// <summary>A 400 with one field error.</summary>
     public static ProblemHttpResult Invalid(string field, string message) =>
         From(InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] }));

@@ -12,12 +12,16 @@ public sealed class ExcludeFromMultiTenantResolutionAttribute : Attribute;
 /// <summary>
 /// Resolves the tenant of each request and makes it current. Deliberate deviation from Finbuckle: a request to a
 /// tenant-aware endpoint that resolves no tenant is answered here with 404 problem details (<c>tenancy.unresolved</c>),
-/// never passed on with an empty context and never given a default tenant.
+/// or 403 (<c>tenancy.mismatch</c>) when a token and the host name different tenants; never passed on with an empty
+/// context and never given a default tenant.
 /// </summary>
 public sealed class MultiTenantMiddleware<T>(RequestDelegate next) where T : class, ITenantInfo
 {
     /// <summary>Problem type of the 404 answer.</summary>
     public const string UnresolvedType = "https://ticketaspire.dev/problems/tenancy.unresolved";
+
+    /// <summary>Problem type of the 403 answer: the token's reseller is not the host's.</summary>
+    public const string MismatchType = "https://ticketaspire.dev/problems/tenancy.mismatch";
 
     /// <summary>Handles one request.</summary>
     public async Task InvokeAsync(HttpContext context, TenantResolver<T> resolver, IMultiTenantContextSetter<T> setter)
@@ -33,18 +37,20 @@ public sealed class MultiTenantMiddleware<T>(RequestDelegate next) where T : cla
         if (!resolution.Context.IsResolved)
         {
             var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            var conflict = resolution.Failure == TenantResolutionFailure.Conflict;
+            context.Response.StatusCode = conflict ? StatusCodes.Status403Forbidden : StatusCodes.Status404NotFound;
             await problems.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
                 ProblemDetails = new ProblemDetails
                 {
-                    Type = UnresolvedType,
-                    Title = "Unknown reseller",
-                    Status = StatusCodes.Status404NotFound,
-                    Detail = resolution.Failure == TenantResolutionFailure.Conflict
-                        ? "The token's reseller and the host's reseller differ."
+                    Type = conflict ? MismatchType : UnresolvedType,
+                    Title = conflict ? "Token of another reseller" : "Unknown reseller",
+                    Status = context.Response.StatusCode,
+                    Detail = conflict
+                        ? "The token was issued for another reseller than the one this host serves."
                         : $"No reseller of this cell serves host '{context.Request.Host.Host}'.",
+                    Extensions = { ["code"] = conflict ? "tenancy.mismatch" : "tenancy.unresolved" },
                 },
             });
             return;

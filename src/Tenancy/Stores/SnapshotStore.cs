@@ -32,8 +32,10 @@ public class SnapshotStore : IMultiTenantStore<ResellerTenantInfo>, ITenantHostL
     }
 
     /// <inheritdoc />
-    public Task<ResellerTenantInfo?> GetByIdentifierAsync(string identifier) =>
-        Task.FromResult(Volatile.Read(ref _snapshot).ById.GetValueOrDefault(identifier));
+    public Task<ResellerTenantInfo?> GetByIdentifierAsync(string identifier) => Task.FromResult(Find(identifier));
+
+    /// <summary>The reseller with <paramref name="identifier"/>, from memory.</summary>
+    public ResellerTenantInfo? Find(string identifier) => Volatile.Read(ref _snapshot).ById.GetValueOrDefault(identifier);
 
     /// <inheritdoc />
     public Task<ResellerTenantInfo?> GetAsync(string id) => GetByIdentifierAsync(id);

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace TicketAspire.Api.Infrastructure.Security;
+
+/// <summary>
+/// Who may call what (function-level authorization). Each policy lists grants: a kind of caller and the scopes, any of
+/// which suffices. Object-level checks (an end user sees only their own holds and orders; a token works only for its own
+/// reseller) are made by the tenancy module and by the endpoints.
+/// </summary>
+public static class ApiPolicies
+{
+    /// <summary>Create and change events: a reseller's integrator with <c>inventory:write</c>.</summary>
+    public const string InventoryWrite = "inventory-write";
+
+    /// <summary>Hold, confirm, cancel: integrators (<c>orders:write</c>), end users (<c>customer</c>, their own), support.</summary>
+    public const string OrdersWrite = "orders-write";
+
+    /// <summary>Read holds and orders: integrators (<c>orders:read</c> or <c>orders:write</c>), end users (their own), support.</summary>
+    public const string OrdersRead = "orders-read";
+
+    /// <summary>An end user's self-service (<c>customer</c>).</summary>
+    public const string Customer = "customer";
+
+    /// <summary>Read the audit log: integrators (<c>audit:read</c>), support.</summary>
+    public const string AuditRead = "audit-read";
+
+    /// <summary>Cell-level administration: platform operators.</summary>
+    public const string Operator = "operator";
+
+    /// <summary>Registers the policies.</summary>
+    public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddPolicy(InventoryWrite, Grants(new Grant(ActorKind.Integrator, Scopes.InventoryWrite)))
+            .AddPolicy(OrdersWrite, Grants(
+                new Grant(ActorKind.Integrator, Scopes.OrdersWrite), new Grant(ActorKind.Customer, Scopes.Customer), new Grant(ActorKind.Staff, Scopes.Support)))
+            .AddPolicy(OrdersRead, Grants(
+                new Grant(ActorKind.Integrator, Scopes.OrdersRead, Scopes.OrdersWrite), new Grant(ActorKind.Customer, Scopes.Customer),
+                new Grant(ActorKind.Staff, Scopes.Support)))
+            .AddPolicy(Customer, Grants(new Grant(ActorKind.Customer, Scopes.Customer)))
+            .AddPolicy(AuditRead, Grants(new Grant(ActorKind.Integrator, Scopes.AuditRead), new Grant(ActorKind.Staff, Scopes.Support)))
+            .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, Scopes.Operator)));
+    }
+
+    private static Action<AuthorizationPolicyBuilder> Grants(params Grant[] grants) =>
+        policy => policy.RequireAuthenticatedUser().AddRequirements(new GrantRequirement(grants));
+}
+
+/// <summary>A kind of caller and the scopes (any one) that let it through.</summary>
+public sealed record Grant(ActorKind Kind, params string[] AnyScope)
+{
+    /// <summary>Readable form for error messages: <c>integrator with orders:write</c>.</summary>
+    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} with {string.Join(" or ", AnyScope)}";
+}
+
+/// <summary>Satisfied when the caller matches one of the grants.</summary>
+public sealed class GrantRequirement(IReadOnlyList<Grant> grants) : IAuthorizationRequirement
+{
+    /// <summary>The grants.</summary>
+    public IReadOnlyList<Grant> Grants { get; } = grants;
+}
+
+/// <summary>Checks <see cref="GrantRequirement"/> against the request's <see cref="Actor"/>.</summary>
+public sealed class GrantRequirementHandler : AuthorizationHandler<GrantRequirement>
+{
+    /// <inheritdoc />
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, GrantRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requirement);
+        var actor = context.Resource is HttpContext http ? http.GetActor() : Actor.From(context.User);
+        if (requirement.Grants.Any(g => g.Kind == actor.Kind && g.AnyScope.Any(actor.Has)))
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, $"Requires {string.Join("; or ", requirement.Grants)}."));
+        }
+
+        return Task.CompletedTask;
+    }
+}
