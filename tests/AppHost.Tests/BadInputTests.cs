@@ -24,7 +24,7 @@ public sealed class BadInputTests(PlatformFixture platform)
     [Fact]
     public async Task An_empty_event_lists_every_missing_field()
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var problem = await http.PostJsonAsync("/v1/events", new { }, HttpStatusCode.BadRequest);
         var errors = problem["errors"]!.AsObject();
         foreach (var field in new[] { "name", "type", "starts_at", "venue", "seating", "ticket_classes" })
@@ -36,7 +36,7 @@ public sealed class BadInputTests(PlatformFixture platform)
     [Fact]
     public async Task A_wrong_currency_is_refused()
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Api.ReservedEvent("usd", 1, 1), Api.Json))!.AsObject();
         body["currency"] = "USD";
         var problem = await http.PostJsonAsync("/v1/events", body, HttpStatusCode.BadRequest);
@@ -50,7 +50,7 @@ public sealed class BadInputTests(PlatformFixture platform)
     [InlineData("[]")]
     public async Task Unreadable_hold_bodies_are_400(string body)
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         using var response = await http.PostAsync("/v1/holds", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -68,7 +68,7 @@ public sealed class BadInputTests(PlatformFixture platform)
     [InlineData("date_from=2027-02-01&date_to=2027-01-01", "date_to")]
     public async Task Invalid_list_filters_are_400_with_the_field(string query, string field)
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var problem = await http.GetJsonAsync("/v1/events?" + query, HttpStatusCode.BadRequest);
         Assert.True(problem["errors"]!.AsObject().ContainsKey(field), problem.ToJsonString());
     }
@@ -76,7 +76,7 @@ public sealed class BadInputTests(PlatformFixture platform)
     [Fact]
     public async Task Hold_validation_names_the_fields()
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await http.CreateReservedEventAsync("Bounds " + Guid.NewGuid(), 1, 2);
         var tooLong = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "b", seat_ids = seats, expire_in_seconds = 86400 }, HttpStatusCode.BadRequest);
         Assert.True(tooLong["errors"]!.AsObject().ContainsKey("expire_in_seconds"));

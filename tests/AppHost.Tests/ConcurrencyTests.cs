@@ -14,7 +14,7 @@ public sealed class ConcurrencyTests(PlatformFixture platform, ITestOutputHelper
     [Fact]
     public async Task A_thousand_buyers_racing_for_a_hundred_seats_buy_exactly_a_hundred_tickets()
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await http.CreateReservedEventAsync("Race " + Guid.NewGuid(), 4, 25);
         Assert.Equal(Seats, seats.Count);
 
@@ -34,7 +34,7 @@ public sealed class ConcurrencyTests(PlatformFixture platform, ITestOutputHelper
     [Fact]
     public async Task A_thousand_buyers_racing_for_a_hundred_general_admission_tickets_buy_exactly_a_hundred()
     {
-        using var http = platform.ResellerClient("eu", "globex.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "globex");
         var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("GA race " + Guid.NewGuid(), Seats), HttpStatusCode.Created);
         var classId = (string)created["ticket_classes"]![0]!["id"]!;
 

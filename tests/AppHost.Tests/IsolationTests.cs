@@ -9,8 +9,8 @@ public sealed class IsolationTests(PlatformFixture platform)
     [Fact]
     public async Task Data_of_one_reseller_is_invisible_through_another_resellers_host()
     {
-        using var acme = platform.ResellerClient("eu", "acme.eu.localhost");
-        using var globex = platform.ResellerClient("eu", "globex.eu.localhost");
+        using var acme = await platform.IntegratorClientAsync("eu", "acme");
+        using var globex = await platform.IntegratorClientAsync("eu", "globex");
         var (created, seats) = await acme.CreateReservedEventAsync("Acme only " + Guid.NewGuid(), 1, 5);
         var id = created.Id();
 
@@ -29,7 +29,7 @@ public sealed class IsolationTests(PlatformFixture platform)
     [Fact]
     public async Task A_resellers_rows_live_only_in_its_own_database()
     {
-        using var acme = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var acme = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await acme.CreateReservedEventAsync("Rows " + Guid.NewGuid(), 1, 3);
         var id = Guid.Parse(created.Id());
         var hold = await acme.PostJsonAsync("/v1/holds", new { event_id = id, customer_ref = "iso-cust", seat_ids = seats.Take(2) }, HttpStatusCode.Created);
@@ -50,7 +50,7 @@ public sealed class IsolationTests(PlatformFixture platform)
     [Fact]
     public async Task A_resellers_cache_keys_live_only_in_its_own_redis()
     {
-        using var acme = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var acme = await platform.IntegratorClientAsync("eu", "acme");
         var (created, _) = await acme.CreateReservedEventAsync("Keys " + Guid.NewGuid(), 1, 2);
         var key = "ta:avail:" + Guid.Parse(created.Id()).ToString("N");
         await acme.GetJsonAsync($"/v1/events/{created.Id()}");   // computes and caches the availability counts
@@ -71,7 +71,7 @@ public sealed class IsolationTests(PlatformFixture platform)
         var problem = await acmeOnUs.GetJsonAsync("/v1/events", HttpStatusCode.NotFound);
         Assert.EndsWith("tenancy.unresolved", (string)problem["type"]!, StringComparison.Ordinal);
 
-        using var initech = platform.ResellerClient("us", "initech.us.localhost");
+        using var initech = await platform.IntegratorClientAsync("us", "initech");
         var (created, _) = await initech.CreateReservedEventAsync("US show " + Guid.NewGuid(), 1, 1);
         Assert.Equal("USD", (string)created["currency"]!);
     }

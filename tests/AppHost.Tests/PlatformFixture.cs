@@ -28,6 +28,17 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The secret of a reseller's integrator client (<c>&lt;reseller&gt;-backend</c>) in this test run.</summary>
     public static string ClientSecret(string reseller) => $"{reseller}-test-secret-4f1d8c2a9b7e";
 
+    /// <summary>The secret of a cell's platform staff client (<c>&lt;cell&gt;-support</c>, <c>&lt;cell&gt;-operator</c>).</summary>
+    public static string StaffSecret(string cell, string role) => $"{cell}-{role}-test-secret-77a0c3";
+
+    /// <summary>The private key of globex's integrator client (<c>private_key_jwt</c>); its public half is registered.</summary>
+    public static readonly System.Security.Cryptography.RSA GlobexClientKey = System.Security.Cryptography.RSA.Create(2048);
+
+    /// <summary>Where this run keeps its data (identity keys included).</summary>
+    public string DataDir => _dataDir;
+
+    private readonly Dictionary<string, Task<string>> _tokens = [];
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task InitializeAsync()
@@ -37,10 +48,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false",
              $"Parameters:eu-acme-client-secret={ClientSecret("acme")}", $"Parameters:eu-globex-client-secret={ClientSecret("globex")}",
-             $"Parameters:us-initech-client-secret={ClientSecret("initech")}"], cts.Token);
+             $"Parameters:us-initech-client-secret={ClientSecret("initech")}",
+             $"Parameters:eu-globex-client-jwks={Tokens.PublicJwks(GlobexClientKey, "globex-key-1")}",
+             $"Parameters:eu-support-client-secret={StaffSecret("eu", "support")}", $"Parameters:eu-operator-client-secret={StaffSecret("eu", "operator")}",
+             $"Parameters:us-support-client-secret={StaffSecret("us", "support")}", $"Parameters:us-operator-client-secret={StaffSecret("us", "operator")}"],
+            cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
-        foreach (var resource in new[] { "eu-api", "us-api", "eu-worker", "us-worker", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })
+        foreach (var resource in new[] { "eu-api", "us-api", "eu-identity", "us-identity", "eu-worker", "us-worker", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
@@ -78,6 +93,44 @@ public sealed class PlatformFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Host = host;
         return client;
     }
+
+    /// <summary>An HTTP client of <c>&lt;cell&gt;-api</c> with a reseller's host and a bearer token.</summary>
+    public HttpClient ResellerClient(string cell, string host, string token)
+    {
+        var client = ResellerClient(cell, host);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>
+    /// A client of <c>&lt;cell&gt;-api</c> acting as <paramref name="reseller"/>'s integrator (its host, a client-credentials
+    /// token with every integrator scope).
+    /// </summary>
+    public async Task<HttpClient> IntegratorClientAsync(string cell, string reseller) =>
+        ResellerClient(cell, $"{reseller}.{cell}.localhost", await IntegratorTokenAsync(cell, reseller));
+
+    /// <summary>A client-credentials token of <paramref name="reseller"/>'s integrator (cached for the run).</summary>
+    public Task<string> IntegratorTokenAsync(string cell, string reseller, string scope = Tokens.AllIntegratorScopes)
+    {
+        lock (_tokens)
+        {
+            var key = $"{cell}/{reseller}/{scope}";
+            if (!_tokens.TryGetValue(key, out var token))
+            {
+                _tokens[key] = token = Tokens.ClientCredentialsAsync(this, cell, reseller, $"{reseller}-backend", ClientSecret(reseller), scope);
+            }
+
+            return token;
+        }
+    }
+
+    /// <summary>An HTTP client of the cell's identity service.</summary>
+    public HttpClient IdentityClient(string cell, bool followRedirects = false) =>
+        new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = false })
+        {
+            BaseAddress = App.GetEndpoint($"{cell}-identity", "http"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
 
     /// <summary>A connection to a reseller's (or the catalog) database on the cell's Postgres server.</summary>
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string cell, string database)

@@ -9,7 +9,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     [Fact]
     public async Task Create_hold_confirm_and_read_the_order()
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await http.CreateReservedEventAsync("Flow " + Guid.NewGuid(), 2, 4);
         Assert.Equal(8, (int)created["total_ticket_cnt"]!);
         Assert.Equal("EUR", (string)created["currency"]!);
@@ -52,7 +52,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     [Fact]
     public async Task General_admission_hold_and_confirm()
     {
-        using var http = platform.ResellerClient("eu", "globex.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "globex");
         var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("GA " + Guid.NewGuid(), 10), HttpStatusCode.Created);
         var classId = (string)created["ticket_classes"]![0]!["id"]!;
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "ga", tickets = new[] { new { class_id = classId, quantity = 4 } } }, HttpStatusCode.Created);
@@ -68,7 +68,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     [Fact]
     public async Task An_expired_hold_frees_its_seats_at_once_and_cannot_be_confirmed()
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await http.CreateReservedEventAsync("Expiry " + Guid.NewGuid(), 1, 2);
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "slow", seat_ids = seats, expire_in_seconds = 1 }, HttpStatusCode.Created);
         await Task.Delay(1300);
@@ -87,7 +87,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     [Fact]
     public async Task The_worker_sweeps_expired_holds_and_records_the_release()
     {
-        using var http = platform.ResellerClient("eu", "globex.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "globex");
         var (created, seats) = await http.CreateReservedEventAsync("Sweep " + Guid.NewGuid(), 1, 3);
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "sweep", seat_ids = seats.Take(2), expire_in_seconds = 1 }, HttpStatusCode.Created);
         var holdId = Guid.Parse(hold.Id());
@@ -119,7 +119,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     [Fact]
     public async Task Cancelling_a_hold_releases_its_seats()
     {
-        using var http = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await http.CreateReservedEventAsync("Cancel " + Guid.NewGuid(), 1, 2);
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "c1", seat_ids = seats }, HttpStatusCode.Created);
         using (var response = await http.DeleteAsync($"/v1/holds/{hold.Id()}"))
@@ -137,7 +137,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     [Fact]
     public async Task Events_can_be_searched_sorted_and_paged()
     {
-        using var http = platform.ResellerClient("us", "initech.us.localhost");
+        using var http = await platform.IntegratorClientAsync("us", "initech");
         var tag = Guid.NewGuid().ToString("N")[..8];
         await http.PostJsonAsync("/v1/events", Api.ReservedEvent($"B {tag}", 1, 1, "sports", $"Austin{tag}", "2027-05-01T18:00:00Z"), HttpStatusCode.Created);
         await http.PostJsonAsync("/v1/events", Api.ReservedEvent($"A {tag}", 1, 1, "sports", $"Austin{tag}", "2027-07-01T18:00:00Z"), HttpStatusCode.Created);
@@ -159,8 +159,8 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     public async Task A_reseller_can_narrow_the_hold_limits_in_its_cell_file()
     {
         // regions/eu.json gives globex "holds": { "max_seats_per_hold": 8 }; acme keeps the platform's 50
-        using var globex = platform.ResellerClient("eu", "globex.eu.localhost");
-        using var acme = platform.ResellerClient("eu", "acme.eu.localhost");
+        using var globex = await platform.IntegratorClientAsync("eu", "globex");
+        using var acme = await platform.IntegratorClientAsync("eu", "acme");
         foreach (var (http, expected) in new[] { (globex, HttpStatusCode.BadRequest), (acme, HttpStatusCode.Created) })
         {
             var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("Limits " + Guid.NewGuid(), 20), HttpStatusCode.Created);

@@ -13,7 +13,7 @@ public sealed class RedisOutageTests(PlatformFixture platform)
         const string redis = "eu-globex-redis";
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var commands = platform.App.Services.GetRequiredService<ResourceCommandService>();
-        using var http = platform.ResellerClient("eu", "globex.eu.localhost");
+        using var http = await platform.IntegratorClientAsync("eu", "globex");
         var (before, _) = await http.CreateReservedEventAsync("Before outage " + Guid.NewGuid(), 1, 2);
 
         var stop = await commands.ExecuteCommandAsync(redis, KnownResourceCommands.StopCommand, cts.Token);

@@ -22,7 +22,7 @@ public sealed class ShutdownTests : IDisposable
              "resellers":[{"id":"gshop","name":"G Shop","hosts":["gshop.gx.localhost"]}]}
             """);
         File.WriteAllText(Path.Combine(_regions, "rx.json"), """
-            {"id":"rx","jurisdiction":"Redis land","currency":"GBP","api_port":5902,"redis_server":"redis-server",
+            {"id":"rx","jurisdiction":"Redis land","currency":"GBP","api_port":5911,"redis_server":"redis-server",
              "resellers":[{"id":"rshop","name":"R Shop","hosts":["rshop.rx.localhost"]}]}
             """);
         using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
@@ -37,10 +37,17 @@ public sealed class ShutdownTests : IDisposable
             await app.StartAsync(cts.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("rx-api", cts.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("gx-api", cts.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("rx-identity", cts.Token);
+
+            // the integrator's secret was generated on first start and kept under the data root
+            using var identity = new HttpClient { BaseAddress = app.GetEndpoint("rx-identity", "http") };
+            var secret = (await File.ReadAllTextAsync(Path.Combine(_dataDir, "rx-client-secrets", "rshop"), cts.Token)).Trim();
+            var token = await Tokens.ClientCredentialsAsync(identity, "rshop", "rshop-backend", secret, Tokens.AllIntegratorScopes);
 
             // the redis-server cell sells, and caches in its reseller's redis-server
             using var http = new HttpClient { BaseAddress = app.GetEndpoint("rx-api", "http") };
             http.DefaultRequestHeaders.Host = "rshop.rx.localhost";
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var (created, seats) = await http.CreateReservedEventAsync("Redis-server show", 1, 2);
             Assert.Equal("GBP", (string)created["currency"]!);
             await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "r", seat_ids = seats }, HttpStatusCode.Created);

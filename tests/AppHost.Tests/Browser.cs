@@ -1,0 +1,132 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace TicketAspire.AppHost.Tests;
+
+/// <summary>
+/// An end user's browser against the identity service: a cookie jar, manual redirects, the HTML forms. Drives the
+/// authorization code flow with PKCE the way a storefront sends its users through it.
+/// </summary>
+internal sealed partial class Browser(PlatformFixture platform, string cell) : IDisposable
+{
+    public const string Scopes = "openid email profile offline_access customer";
+
+    private readonly HttpClient _http = platform.IdentityClient(cell);
+    private readonly CookieContainer _cookies = new();
+
+    public Uri Origin => _http.BaseAddress!;
+
+    /// <summary>Sends a request with the jar's cookies and stores the ones it sets.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, Dictionary<string, string>? form = null)
+    {
+        var uri = new Uri(Origin, url);
+        using var request = new HttpRequestMessage(method, uri) { Content = form is null ? null : new FormUrlEncodedContent(form) };
+        var header = _cookies.GetCookieHeader(uri);
+        if (header.Length > 0)
+        {
+            request.Headers.Add("Cookie", header);
+        }
+
+        var response = await _http.SendAsync(request);
+        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+        {
+            foreach (var cookie in setCookies)
+            {
+                _cookies.SetCookies(uri, cookie);
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>The Cookie header the jar would send to <paramref name="url"/>.</summary>
+    public string CookieHeader(string url) => _cookies.GetCookieHeader(new Uri(Origin, url));
+
+    /// <summary>The authorize URL of <paramref name="reseller"/>'s storefront.</summary>
+    public static string AuthorizeUrl(string reseller, string challenge, string state = "st", string scope = Scopes, string? extra = null) =>
+        $"/{reseller}/connect/authorize?client_id={reseller}-storefront&response_type=code"
+        + $"&redirect_uri={Uri.EscapeDataString(RedirectUri(reseller))}&scope={Uri.EscapeDataString(scope)}"
+        + $"&code_challenge={challenge}&code_challenge_method=S256&state={state}{extra}";
+
+    public static string RedirectUri(string reseller) => $"http://{reseller}.eu.localhost/signin-oidc";
+
+    /// <summary>Posts a form page's form (login or registration) with the page's antiforgery token.</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string pageUrl, Dictionary<string, string> fields)
+    {
+        using var page = await SendAsync(HttpMethod.Get, pageUrl);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{pageUrl}: {(int)page.StatusCode} {html}");
+        var action = System.Net.WebUtility.HtmlDecode(FormAction().Match(html).Groups[1].Value);
+        var form = new Dictionary<string, string>(fields)
+        {
+            ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(Hidden("__RequestVerificationToken").Match(html).Groups[1].Value),
+            ["return_url"] = System.Net.WebUtility.HtmlDecode(Hidden("return_url").Match(html).Groups[1].Value),
+        };
+        return await SendAsync(HttpMethod.Post, action, form);
+    }
+
+    /// <summary>
+    /// Signs <paramref name="email"/> in (registering first when <paramref name="register"/>) through
+    /// <paramref name="reseller"/>'s authorize endpoint and exchanges the code: the storefront's tokens.
+    /// </summary>
+    public async Task<JsonObject> SignInAsync(string reseller, string email, string password, bool register, string scope = Scopes)
+    {
+        var (verifier, challenge) = Tokens.Pkce();
+        var authorize = AuthorizeUrl(reseller, challenge, scope: scope);
+        using var first = await SendAsync(HttpMethod.Get, authorize);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var login = first.Headers.Location!.PathAndQuery;
+        Assert.StartsWith($"/{reseller}/account/login", login, StringComparison.Ordinal);
+
+        var returnUrl = Uri.EscapeDataString(authorize);
+        using var posted = register
+            ? await SubmitAsync($"/{reseller}/account/register?return_url={returnUrl}", new() { ["email"] = email, ["password"] = password, ["display_name"] = "Test User" })
+            : await SubmitAsync(login, new() { ["email"] = email, ["password"] = password });
+        Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"sign-in: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
+
+        var code = await AuthorizeCodeAsync(posted.Headers.Location!.PathAndQuery);
+        return await RedeemAsync(reseller, code, verifier);
+    }
+
+    /// <summary>Follows the authorize URL while signed in: the code from the redirect to the storefront.</summary>
+    public async Task<string> AuthorizeCodeAsync(string authorizeUrl)
+    {
+        using var response = await SendAsync(HttpMethod.Get, authorizeUrl);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"authorize: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var location = response.Headers.Location!;
+        Assert.False(location.Query.Contains("error=", StringComparison.Ordinal), location.ToString());
+        return System.Web.HttpUtility.ParseQueryString(location.Query)["code"] ?? throw new InvalidOperationException($"no code in {location}");
+    }
+
+    /// <summary>Redeems a code at the token endpoint (public client: no secret, the PKCE verifier instead).</summary>
+    public async Task<JsonObject> RedeemAsync(string reseller, string code, string verifier)
+    {
+        using var response = await Tokens.RequestAsync(_http, reseller, new()
+        {
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = $"{reseller}-storefront",
+            ["code"] = code,
+            ["code_verifier"] = verifier,
+            ["redirect_uri"] = RedirectUri(reseller),
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"code exchange: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    /// <summary>GET with a bearer token (userinfo).</summary>
+    public async Task<HttpResponseMessage> GetWithTokenAsync(string url, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await _http.SendAsync(request);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
+    private static partial Regex FormAction();
+
+    private static Regex Hidden(string name) => new($"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"");
+}
