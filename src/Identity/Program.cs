@@ -2,7 +2,12 @@ using TicketAspire.Identity.Apis;
 using TicketAspire.Identity.Extensions;
 
 // The cell's OpenID Connect provider: one issuer per reseller (/acme, /globex), OpenIddict's tables in each
-// reseller's own database, one signing key per cell.
+// reseller's own database, one key ring per cell (docs/key-rollover.md).
+if (KeysCommand.IsKeysCommand(args))
+{
+    return KeysCommand.Run(args, TimeProvider.System, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -18,3 +23,4 @@ app.MapDefaultEndpoints();
 app.MapTokenApi();
 
 app.Run();
+return 0;
