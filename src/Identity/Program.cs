@@ -2,7 +2,13 @@ using TicketAspire.Identity.Apis;
 using TicketAspire.Identity.Extensions;
 
 // The cell's OpenID Connect provider: one issuer per reseller (/acme, /globex) for its integrators and end users, a
-// platform issuer (/platform) for staff; OpenIddict's tables and end-user accounts in each reseller's own database.
+// platform issuer (/platform) for staff; OpenIddict's tables and end-user accounts in each reseller's own database; one
+// key ring per cell (docs/key-rollover.md).
+if (KeysCommand.IsKeysCommand(args))
+{
+    return KeysCommand.Run(args, TimeProvider.System, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -20,3 +26,4 @@ app.MapAuthorizationApi();
 app.MapAccountApi();
 
 app.Run();
+return 0;

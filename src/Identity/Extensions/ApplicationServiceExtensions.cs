@@ -1,17 +1,13 @@
-using System.Security.Cryptography.X509Certificates;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Server;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
 using TicketAspire.Identity.Apis;
 using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Identity.Infrastructure.Users;
-using TicketAspire.Tenancy.Catalog;
 using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Catalog;
 using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Identity.Extensions;
@@ -79,18 +75,8 @@ public static class ApplicationServiceExtensions
             });
         services.AddHostedService<TokenPruningService>();
 
-        services.AddOptions<IdentityKeyOptions>().BindConfiguration(nameof(IdentityKeyOptions))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Directory), "IdentityKeyOptions:Directory is required")
-            .ValidateOnStart();
-        // one signing and one encryption certificate per cell, shared by every reseller issuer of the cell
-        services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<IdentityKeyOptions>>((options, keys) =>
-        {
-            var signing = CellKeys.LoadOrCreate(keys.Value.Directory, "signing", X509KeyUsageFlags.DigitalSignature, keys.Value.Password);
-            var encryption = CellKeys.LoadOrCreate(keys.Value.Directory, "encryption", X509KeyUsageFlags.KeyEncipherment, keys.Value.Password);
-            options.SigningCredentials.Add(new SigningCredentials(new X509SecurityKey(signing), SecurityAlgorithms.RsaSha256));
-            options.EncryptionCredentials.Add(new EncryptingCredentials(new X509SecurityKey(encryption),
-                SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
-        });
+        // the cell's key ring (signing and encryption certificates), shared by every reseller issuer of the cell
+        services.AddCellKeyRing();
         return builder;
     }
 
