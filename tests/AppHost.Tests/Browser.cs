@@ -76,7 +76,7 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
         var authorize = AuthorizeUrl(reseller, challenge, scope: scope);
         using var first = await SendAsync(HttpMethod.Get, authorize);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        var login = first.Headers.Location!.PathAndQuery;
+        var login = first.Headers.Location!.PathOf();
         Assert.StartsWith($"/{reseller}/account/login", login, StringComparison.Ordinal);
 
         var returnUrl = Uri.EscapeDataString(authorize);
@@ -85,7 +85,7 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
             : await SubmitAsync(login, new() { ["email"] = email, ["password"] = password });
         Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"sign-in: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
 
-        var code = await AuthorizeCodeAsync(posted.Headers.Location!.PathAndQuery);
+        var code = await AuthorizeCodeAsync(posted.Headers.Location!.PathOf());
         return await RedeemAsync(reseller, code, verifier);
     }
 
@@ -125,8 +125,18 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>Path and query of a Location header, absolute or relative.</summary>
+    public static string PathOf(Uri location) => location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
+
     [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
     private static partial Regex FormAction();
 
     private static Regex Hidden(string name) => new($"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"");
+}
+
+/// <summary>Location header helpers.</summary>
+internal static class LocationExtensions
+{
+    /// <summary>Path and query of a Location header, absolute or relative.</summary>
+    public static string PathOf(this Uri location) => Browser.PathOf(location);
 }
