@@ -93,7 +93,9 @@ public sealed class EndUserTests(PlatformFixture platform)
         {
             ["grant_type"] = "refresh_token", ["client_id"] = "acme-storefront", ["refresh_token"] = (string)again["refresh_token"]!,
         });
-        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+        // acme's storefront client does not even exist at globex
+        Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode);
+        Assert.Equal("invalid_client", (string)JsonNode.Parse(await elsewhere.Content.ReadAsStringAsync())!["error"]!);
     }
 
     [Fact]

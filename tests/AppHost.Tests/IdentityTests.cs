@@ -24,6 +24,14 @@ public sealed class IdentityTests(PlatformFixture platform)
         Assert.Equal($"{issuer}/connect/token", (string)doc["token_endpoint"]!);
         Assert.Equal($"{issuer}/.well-known/jwks", (string)doc["jwks_uri"]!);
         Assert.Contains("client_credentials", Strings(doc["grant_types_supported"]));
+        Assert.Contains("authorization_code", Strings(doc["grant_types_supported"]));
+        Assert.Contains("refresh_token", Strings(doc["grant_types_supported"]));
+        Assert.Contains("S256", Strings(doc["code_challenge_methods_supported"]));
+        Assert.Contains("private_key_jwt", Strings(doc["token_endpoint_auth_methods_supported"]));
+        foreach (var endpoint in new[] { "authorization_endpoint", "userinfo_endpoint", "end_session_endpoint", "revocation_endpoint", "introspection_endpoint" })
+        {
+            Assert.StartsWith(issuer + "/connect/", (string)doc[endpoint]!, StringComparison.Ordinal);
+        }
         Assert.Contains("inventory:read", Strings(doc["scopes_supported"]));
     }
 
@@ -87,6 +95,37 @@ public sealed class IdentityTests(PlatformFixture platform)
         // OpenIddict answers a registered scope the client has no permission for with invalid_request (ID2051)
         var error = await AssertOAuthErrorAsync(response, "invalid_request");
         Assert.Contains("scope", (string)error["error_description"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_integrator_authenticates_with_private_key_jwt()
+    {
+        using var http = await IdentityClientAsync("eu");
+        var audience = $"{Origin(http)}/globex";
+        using var response = await Tokens.RequestAsync(http, "globex", new()
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "globex-backend",
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = Tokens.ClientAssertion(PlatformFixture.GlobexClientKey, "globex-key-1", "globex-backend", audience),
+            ["scope"] = "orders:read",
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var jwt = Tokens.Read((string)JsonNode.Parse(body)!["access_token"]!);
+        Assert.Equal("globex", jwt.GetClaim("reseller").Value);
+
+        // an assertion signed with a key globex never registered is refused
+        using var stranger = System.Security.Cryptography.RSA.Create(2048);
+        using var forged = await Tokens.RequestAsync(http, "globex", new()
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "globex-backend",
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = Tokens.ClientAssertion(stranger, "globex-key-1", "globex-backend", audience),
+            ["scope"] = "orders:read",
+        });
+        await AssertOAuthErrorAsync(forged, "invalid_client");
     }
 
     [Theory]
