@@ -1,0 +1,213 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TicketAspire.AppHost.Tests;
+
+/// <summary>
+/// The BOLA/BFLA matrix. The endpoints come from the API's own endpoint data source (the API built in-process), so an
+/// endpoint added without a row here fails the test. For every endpoint: anonymous callers, tokens lacking the scope,
+/// end users, operators and another reseller's integrator are refused; another reseller's resources are unreachable by
+/// id, by host and by query. Requests go to the real <c>eu-api</c> of the running AppHost.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class AccessMatrixTests(PlatformFixture platform)
+{
+    private enum Access { Public, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, Operator }
+
+    /// <summary>How a request reaches a reseller's resources.</summary>
+    private enum Reach { None, ById, ByQuery }
+
+    private sealed record Case(string Method, Func<Resources, string> Path, Func<Resources, object>? Body, Access Access, Reach Reach, bool Tenant = true);
+
+    private sealed record Resources(string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef);
+
+    private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
+    {
+        ["ListEventTypes"] = new("GET", _ => "/v1/event-types", null, Access.Public, Reach.None),
+        ["ListEvents"] = new("GET", _ => "/v1/events", null, Access.Public, Reach.None),
+        ["CreateEvent"] = new("POST", _ => "/v1/events", _ => Api.ReservedEvent("Matrix", 1, 1), Access.InventoryWrite, Reach.None),
+        ["GetEvent"] = new("GET", r => $"/v1/events/{r.EventId}", null, Access.Public, Reach.ById),
+        ["GetSeatMap"] = new("GET", r => $"/v1/events/{r.EventId}/seats", null, Access.Public, Reach.ById),
+        ["CreateHold"] = new("POST", _ => "/v1/holds", r => new { event_id = r.EventId, customer_ref = "matrix-x", seat_ids = new[] { r.FreeSeat } }, Access.OrdersWrite, Reach.ById),
+        ["GetHold"] = new("GET", r => $"/v1/holds/{r.HoldId}", null, Access.OrdersRead, Reach.ById),
+        ["ConfirmHold"] = new("POST", r => $"/v1/holds/{r.HoldId}/confirm", _ => new { payment_reference = "matrix" }, Access.OrdersWrite, Reach.ById),
+        ["CancelHold"] = new("DELETE", r => $"/v1/holds/{r.HoldId}", null, Access.OrdersWrite, Reach.ById),
+        ["GetOrder"] = new("GET", r => $"/v1/orders/{r.OrderId}", null, Access.OrdersRead, Reach.ById),
+        ["ListOrders"] = new("GET", r => $"/v1/orders?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ByQuery),
+        ["ListMyOrders"] = new("GET", _ => "/v1/me/orders", null, Access.Customer, Reach.None),
+        ["ListAudit"] = new("GET", r => $"/v1/audit?resource_id={r.HoldId}", null, Access.AuditRead, Reach.ByQuery),
+        ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
+    };
+
+    [Fact]
+    public async Task Every_endpoint_of_the_api_is_in_the_matrix_and_every_write_needs_a_token()
+    {
+        var endpoints = await ApiEndpointsAsync();
+        var unnamed = endpoints.Where(e => e.Name is null).Select(e => $"{e.Method} {e.Pattern}").ToList();
+        Assert.True(unnamed.Count == 0, $"endpoints without a name (WithName): {string.Join(", ", unnamed)}");
+        var missing = endpoints.Where(e => !Matrix.ContainsKey(e.Name!)).Select(e => $"{e.Name} ({e.Method} {e.Pattern})").ToList();
+        Assert.True(missing.Count == 0, $"endpoints missing from the access matrix: {string.Join(", ", missing)}");
+        var stale = Matrix.Keys.Except(endpoints.Select(e => e.Name!)).ToList();
+        Assert.True(stale.Count == 0, $"matrix rows without an endpoint: {string.Join(", ", stale)}");
+        foreach (var e in endpoints)
+        {
+            Assert.Equal(Matrix[e.Name!].Method, e.Method);
+            Assert.True(e.Method == "GET" || Matrix[e.Name!].Access != Access.Public, $"{e.Name} writes without a token");
+            Assert.True(e.HasPolicy == (Matrix[e.Name!].Access != Access.Public), $"{e.Name}: the endpoint's authorization and the matrix disagree");
+        }
+    }
+
+    [Fact]
+    public async Task Every_endpoint_refuses_whoever_it_must_refuse()
+    {
+        var acme = await ResourcesAsync("acme");
+        var globex = await ResourcesAsync("globex");
+        var acmeToken = await platform.IntegratorTokenAsync("eu", "acme");
+        var readOnly = await platform.IntegratorTokenAsync("eu", "acme", "inventory:read");
+        var operatorToken = await Tokens.ClientCredentialsAsync(platform, "eu", "platform", "eu-operator", PlatformFixture.StaffSecret("eu", "operator"), "operator");
+        var supportToken = await Tokens.ClientCredentialsAsync(platform, "eu", "platform", "eu-support", PlatformFixture.StaffSecret("eu", "support"), "support");
+        using var browser = new Browser(platform, "eu");
+        var customer = (string)(await browser.SignInAsync("acme", $"matrix-{Guid.NewGuid():N}@example.com", "matrix-password-123", register: true))["access_token"]!;
+
+        var failures = new List<string>();
+        async Task Expect(string name, string who, Resources target, string host, string? token, Func<HttpStatusCode, bool> ok, string expected)
+        {
+            var c = Matrix[name];
+            using var response = await SendAsync(c, target, host, token);
+            var body = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode >= 500 || !ok(response.StatusCode))
+            {
+                failures.Add($"{name} as {who} on {host} with {target.Reseller}'s resources: expected {expected}, got {(int)response.StatusCode} {body[..Math.Min(body.Length, 200)]}");
+            }
+        }
+
+        const string acmeHost = "acme.eu.localhost", globexHost = "globex.eu.localhost";
+        foreach (var (name, c) in Matrix)
+        {
+            var isProtected = c.Access != Access.Public;
+            // nobody: public endpoints answer, the rest want a token
+            await Expect(name, "anonymous", acme, acmeHost, null,
+                s => isProtected ? s == HttpStatusCode.Unauthorized : s == HttpStatusCode.OK, isProtected ? "401" : "200");
+
+            if (c.Tenant)
+            {
+                // by host: acme's token on globex's host
+                await Expect(name, "acme's integrator", globex, globexHost, acmeToken, s => s == HttpStatusCode.Forbidden, "403 tenancy.mismatch");
+            }
+
+            // by id / by query: acme's token, acme's host, globex's resources
+            if (c.Reach == Reach.ById)
+            {
+                await Expect(name, "acme's integrator", globex, acmeHost, acmeToken, s => s == HttpStatusCode.NotFound, "404");
+                if (c.Method == "GET")
+                {
+                    await Expect(name, "acme's integrator (control)", acme, acmeHost, acmeToken, s => s == HttpStatusCode.OK, "200");
+                }
+            }
+            else if (c.Reach == Reach.ByQuery)
+            {
+                using var response = await SendAsync(c, globex, acmeHost, acmeToken);
+                var list = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+                var items = list.Select(p => p.Value).OfType<JsonArray>().Single();
+                // nothing of globex's (its customer, its integrator's actions); acme's own refused attempts on globex's ids
+                // are rightly in acme's audit log
+                if (response.StatusCode != HttpStatusCode.OK || items.Any(i => i!.ToJsonString().Contains("globex", StringComparison.Ordinal)))
+                {
+                    failures.Add($"{name} by query for globex's resources through acme: expected 200 without globex's data, got {(int)response.StatusCode} {list}");
+                }
+            }
+
+            if (isProtected)
+            {
+                // a token without the scope, an operator on reseller data, an integrator on cell administration
+                await Expect(name, "acme's inventory:read token", acme, acmeHost, readOnly, s => s == HttpStatusCode.Forbidden, "403");
+                if (c.Tenant)
+                {
+                    await Expect(name, "an operator", acme, acmeHost, operatorToken, s => s == HttpStatusCode.Forbidden, "403");
+                }
+                else
+                {
+                    await Expect(name, "acme's integrator", acme, acmeHost, acmeToken, s => s == HttpStatusCode.Forbidden, "403");
+                    await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.Forbidden, "403");
+                }
+
+                // end users: refused where they have no business, and never reach another customer's holds and orders
+                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.Operator)
+                {
+                    await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
+                }
+                else if (c.Reach == Reach.ById && name != "CreateHold")
+                {
+                    await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.NotFound, "404 (another customer's)");
+                }
+                else if (c.Reach == Reach.ByQuery)
+                {
+                    await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403 (another customer's)");
+                }
+
+                // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)
+                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead)
+                {
+                    await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.OK, "200");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Case c, Resources target, string host, string? token)
+    {
+        using var http = platform.ResellerClient("eu", host);
+        using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Path(target));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        if (c.Body is not null)
+        {
+            request.Content = JsonContent.Create(c.Body(target), options: PlatformFixture.Json);
+        }
+
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    /// <summary>An event, a free seat, an active hold and an order of <paramref name="reseller"/>'s customer.</summary>
+    private async Task<Resources> ResourcesAsync(string reseller)
+    {
+        using var http = await platform.IntegratorClientAsync("eu", reseller);
+        var (created, seats) = await http.CreateReservedEventAsync($"Matrix {reseller} {Guid.NewGuid()}", 1, 6);
+        var customerRef = $"matrix-{reseller}-{Guid.NewGuid():N}";
+        var sold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Take(1) }, HttpStatusCode.Created);
+        var order = await http.PostJsonAsync($"/v1/holds/{sold.Id()}/confirm", new { payment_reference = "matrix" }, HttpStatusCode.OK);
+        var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Skip(1).Take(1) }, HttpStatusCode.Created);
+        return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef);
+    }
+
+    /// <summary>The API's endpoints under /v{version}, from its own endpoint data source.</summary>
+    private async Task<List<(string Method, string Pattern, string? Name, bool HasPolicy)>> ApiEndpointsAsync()
+    {
+        var postgres = await platform.App.GetConnectionStringAsync("eu-postgres");
+        await using var factory = new WebApplicationFactory<TicketAspire.Api.Infrastructure.ResellerStorage>().WithWebHostBuilder(b => b
+            .UseSetting("ConnectionStrings:postgres", postgres)
+            .UseSetting("Cell:Id", "eu")
+            .UseSetting("Cell:Currency", "EUR")
+            .UseSetting("Identity:MetadataService", "http://eu-identity")
+            .UseSetting("Identity:PublicOrigin", "http://localhost:1"));
+        using var client = factory.CreateClient();
+        var source = factory.Services.GetRequiredService<EndpointDataSource>();
+        return [.. source.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/v{version:apiVersion}", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (
+                m,
+                e.RoutePattern.RawText!,
+                e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()?.EndpointName,
+                e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())))];
+    }
+}
