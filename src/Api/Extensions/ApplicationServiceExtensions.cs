@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Audit;
+using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
@@ -45,6 +46,7 @@ public static class ApplicationServiceExtensions
             .WithHostStrategy()
             .WithCatalogStore();
         services.AddResellerStorage(builder.Configuration);
+        services.AddApiRateLimiting(builder.Configuration);
 
         services.AddScoped<ResellerStorage>();
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
@@ -72,6 +74,7 @@ public static class ApplicationServiceExtensions
                 branch.UseMiddleware<InvalidTokenMiddleware>();
                 branch.UseMultiTenant<ResellerTenantInfo>();
                 branch.UseMiddleware<ResellerStorageMiddleware>();
+                branch.UseApiRateLimiting();
                 branch.UseMiddleware<AuditMiddleware>();
             });
         return app;

@@ -21,7 +21,8 @@ public sealed class GarnetServer : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _server = new global::Garnet.GarnetServer(["--port", port, "--bind", "127.0.0.1", "--memory", "64m", "--index", "1m"]);
+        // --lua as in src/GarnetHost: scripts (the API's rate limiter) run as they do in the cells
+        _server = new global::Garnet.GarnetServer(["--port", port, "--bind", "127.0.0.1", "--lua", "--memory", "64m", "--index", "1m"]);
         _server.Start();
         _redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {

@@ -1,0 +1,23 @@
+namespace TicketAspire.Api.Infrastructure.RateLimiting;
+
+/// <summary>Whose budget a request spends; each kind has its own rule in <see cref="RateLimitOptions"/>.</summary>
+public enum PartitionKind
+{
+    /// <summary>An integrator's backend (client credentials), keyed by <c>client_id</c>.</summary>
+    Integrator = 0,
+
+    /// <summary>An end user of a reseller, keyed by <c>sub</c>.</summary>
+    Customer = 1,
+
+    /// <summary>An end user's writes (POST, PUT, PATCH, DELETE), a smaller budget of its own.</summary>
+    CustomerWrite = 2,
+
+    /// <summary>Reseller or platform staff, keyed by <c>sub</c>.</summary>
+    Staff = 3,
+
+    /// <summary>A caller without a token, keyed by client IP address (IPv6 by /64).</summary>
+    Anonymous = 4,
+
+    /// <summary>An anonymous caller's writes, a smaller budget of its own.</summary>
+    AnonymousWrite = 5,
+}

@@ -1,0 +1,70 @@
+namespace TicketAspire.Api.Infrastructure.RateLimiting;
+
+/// <summary>
+/// Rate limits of the public API, bound from the <c>RateLimiting</c> configuration section and validated at start.
+/// Every rule is a <see cref="RateLimitRule"/> with <c>PermitLimit</c> and <c>Window</c> keys, e.g.
+/// <c>RateLimiting:Customer:PermitLimit=200</c>, <c>RateLimiting:Customer:Window=00:01:00</c> (a key left out keeps
+/// its default). Budgets are per reseller: each reseller's counters live in its own Redis.
+/// </summary>
+/// <remarks>
+/// Defaults: integrator 6000/min, customer 120/min (writes 30/min), staff 1200/min, anonymous 600/min per IP
+/// (writes 60/min). Writes of customers and anonymous callers spend only their write budget, not the general one.
+/// </remarks>
+public sealed class RateLimitOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "RateLimiting";
+
+    private static readonly TimeSpan OneMinute = TimeSpan.FromMinutes(1);
+
+    /// <summary><c>false</c> turns rate limiting off entirely (the middleware is not added).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Per integrator client (<c>kind=integrator</c>, keyed by <c>client_id</c>).</summary>
+    public RateLimitRule Integrator { get; set; } = new(6000, OneMinute);
+
+    /// <summary>Per end user (<c>kind=customer</c>, keyed by <c>sub</c>), reads.</summary>
+    public RateLimitRule Customer { get; set; } = new(120, OneMinute);
+
+    /// <summary>Per end user, writes (POST, PUT, PATCH, DELETE).</summary>
+    public RateLimitRule CustomerWrite { get; set; } = new(30, OneMinute);
+
+    /// <summary>Per staff member (<c>kind=staff</c>, keyed by <c>sub</c>).</summary>
+    public RateLimitRule Staff { get; set; } = new(1200, OneMinute);
+
+    /// <summary>Per client IP address (IPv6 per /64) of requests without a token, reads.</summary>
+    public RateLimitRule Anonymous { get; set; } = new(600, OneMinute);
+
+    /// <summary>Per client IP address of requests without a token, writes.</summary>
+    public RateLimitRule AnonymousWrite { get; set; } = new(60, OneMinute);
+
+    /// <summary>
+    /// Longest wait for the reseller's Redis to run the script (default 100 ms, a tenth of the client's own timeout);
+    /// past it the request is decided by the in-process limiter, so a slow Redis never slows the API down.
+    /// </summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// After a Redis failure or timeout, that reseller's requests are decided in process this long (default 5 s), then
+    /// one request tries Redis again.
+    /// </summary>
+    public TimeSpan RedisRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>At most one warning per reseller per interval (default 1 min) while its Redis is unusable.</summary>
+    public TimeSpan WarningInterval { get; set; } = OneMinute;
+
+    /// <summary>Adds <c>RateLimit-Limit</c>, <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> to responses (default on).</summary>
+    public bool IncludeHeaders { get; set; } = true;
+
+    /// <summary>The rule of a partition kind.</summary>
+    public RateLimitRule RuleFor(PartitionKind kind) => kind switch
+    {
+        PartitionKind.Integrator => Integrator,
+        PartitionKind.Customer => Customer,
+        PartitionKind.CustomerWrite => CustomerWrite,
+        PartitionKind.Staff => Staff,
+        PartitionKind.Anonymous => Anonymous,
+        PartitionKind.AnonymousWrite => AnonymousWrite,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown partition kind."),
+    };
+}
