@@ -90,7 +90,8 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         Progress($"booting AppHost (cell eu, data dir {dataDir}, Durable={options.Durable.ToString().ToLowerInvariant()})");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             ["TicketAspire:Cells=eu", $"TicketAspire:DataDir={dataDir}", "TicketAspire:FixedPorts=false",
-             $"TicketAspire:Durable={options.Durable.ToString().ToLowerInvariant()}"], ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
+             $"TicketAspire:Durable={options.Durable.ToString().ToLowerInvariant()}", $"Parameters:eu-acme-client-secret={ClientSecret}"], ct)
+            .WaitAsync(TimeSpan.FromMinutes(1), ct);
         // the AppHost's own log is noise here (health checks fail on purpose while resources start and stop)
         builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Error)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
@@ -103,6 +104,7 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         {
             await app.StartAsync(ct).WaitAsync(TimeSpan.FromMinutes(3), ct);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("eu-api", ct).WaitAsync(TimeSpan.FromMinutes(3), ct);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("eu-identity", ct).WaitAsync(TimeSpan.FromMinutes(3), ct);
             report.Startup = Clock.Elapsed;
             Progress("eu-api healthy");
             await MeasureAsync(app, report, claimScript, metaScript, ct);
@@ -129,6 +131,9 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
     private void ConfigureApi(IDistributedApplicationTestingBuilder builder)
     {
         var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "eu-api"));
+        // the load generator is one integrator client: its rate limit stays on (one Redis round trip per hold, as in
+        // production) with a budget the run cannot exhaust
+        api.WithEnvironment("RateLimiting__Integrator__PermitLimit", "1000000");
         foreach (var (key, value) in options.ApiEnvironment)
         {
             Progress($"eu-api experiment: {key}={value}");
@@ -142,6 +147,28 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
             api.WithEnvironment(ctx => ctx.EnvironmentVariables["ConnectionStrings__postgres"] =
                 ReferenceExpression.Create($"{postgres.ConnectionStringExpression};{extra}"));
         }
+    }
+
+    /// <summary>The integrator secret of this run (the AppHost takes it as the Aspire parameter).</summary>
+    private static readonly string ClientSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    private static async Task<string> IntegratorTokenAsync(DistributedApplication app, CancellationToken ct)
+    {
+        using var identity = new HttpClient { BaseAddress = app.GetEndpoint("eu-identity", "http") };
+        using var response = await identity.PostAsync("/acme/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "acme-backend",
+            ["client_secret"] = ClientSecret,
+            ["scope"] = "inventory:write orders:write orders:read",
+        }), ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"token request failed: {(int)response.StatusCode} {body}");
+        }
+
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
     private async Task MeasureAsync(DistributedApplication app, BenchReport report, string claimScript, string metaScript, CancellationToken ct)
@@ -165,6 +192,8 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         };
         using var http = new HttpClient(handler) { BaseAddress = app.GetEndpoint("eu-api", "http"), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Host = ResellerHost;
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await IntegratorTokenAsync(app, ct));
+        Progress("integrator token from eu-identity (client credentials); every hold is authenticated");
 
         // ---- events: one for HTTP, one per raw variant ----
         var variants = RawVariants(proxyHost, report.ProxyPort, report.PostgresPort, claimScript, metaScript);

@@ -34,7 +34,7 @@ public sealed class MultiTenantMiddlewareShould : IDisposable
     }
 
     [Fact]
-    public async Task AnswerNotFoundWhenTokenAndHostNameDifferentResellers()
+    public async Task AnswerForbiddenWhenTokenAndHostNameDifferentResellers()
     {
         var context = Request("acme.tickets.example");
         context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimStrategy.DefaultClaimType, "globex-events")], "Bearer"));
@@ -42,8 +42,10 @@ public sealed class MultiTenantMiddlewareShould : IDisposable
         await InvokeAsync(context);
 
         Assert.False(_nextCalled);
-        Assert.Equal(StatusCodes.Status404NotFound, context.Response.StatusCode);
-        Assert.Equal(MultiTenantMiddleware<ResellerTenantInfo>.UnresolvedType, ReadBody(context).GetProperty("type").GetString());
+        Assert.Equal(StatusCodes.Status403Forbidden, context.Response.StatusCode);
+        var problem = ReadBody(context);
+        Assert.Equal(MultiTenantMiddleware<ResellerTenantInfo>.MismatchType, problem.GetProperty("type").GetString());
+        Assert.Equal("tenancy.mismatch", problem.GetProperty("code").GetString());
     }
 
     [Fact]
