@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hold throughput benchmark: builds HoldBench in Release (which builds the AppHost and every service in Release) and runs
-# it. Options pass through; `bench/run-holds.sh --help` lists them. Defaults: 50,000 seats, 64 workers, 10 s per phase.
+# it. Options pass through; `bench/run-holds.sh --help` lists them. Defaults: 100,000 seats (the fastest pgbench clients claim past 50,000 in 10 s), 64 workers, 10 s per phase.
 #   bench/run-holds.sh                 # defaults, about 2 minutes on 2 cores
 #   bench/run-holds.sh -c 16           # 16 HTTP workers / pgbench clients
 #   bench/run-holds.sh --no-breakdown  # only the main pgbench run

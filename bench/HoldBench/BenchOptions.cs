@@ -5,7 +5,7 @@ namespace TicketAspire.Bench.HoldBench;
 /// <summary>Command-line options of the hold benchmark.</summary>
 public sealed record BenchOptions
 {
-    public int Seats { get; init; } = 50_000;
+    public int Seats { get; init; } = 100_000;
 
     public int Concurrency { get; init; } = 64;
 
@@ -49,7 +49,7 @@ public sealed record BenchOptions
           -c, --concurrency C     HTTP workers and pgbench clients (default 64)
           -d, --duration D        seconds of each measured phase (default 10)
           -w, --warmup W          seconds of HTTP warm-up on other seats, not counted (default 2)
-          -n, --seats N           seats per event, rows of at most 1000 (default 50000, max 200000)
+          -n, --seats N           seats per event, rows of at most 1000 (default 100000, max 200000)
               --durable B         true: fsync on, as in dev runs (default); false: fsync off, as in tests
               --pgbench-mode M    prepared (default) or extended (unprepared, what Npgsql sends by default)
               --pgbench-threads J pgbench -j (default 2)
