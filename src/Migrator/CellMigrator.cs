@@ -7,6 +7,7 @@ using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Catalog;
+using TicketAspire.Tenancy.Security;
 
 namespace TicketAspire.Migrator;
 
@@ -103,7 +104,7 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
     /// <summary>The cell's support and operator clients on the platform issuer (secrets from Aspire parameters).</summary>
     private async Task ProvisionStaffClientsAsync(ClientProvisioner clients, string cell, string catalogConnection, CancellationToken ct)
     {
-        foreach (var (role, scope) in new[] { ("support", IdentityScopes.Support), ("operator", IdentityScopes.Operator) })
+        foreach (var (role, scope) in new[] { ("support", ApiScopes.Support), ("operator", ApiScopes.Operator) })
         {
             var clientId = $"{cell}-{role}";
             if (configuration[$"StaffSecrets:{role}"] is not { Length: > 0 } secret)

@@ -20,7 +20,7 @@ public sealed class RateLimitOptionsShould
         Assert.Equal(1200, options.Staff.PermitLimit);
         Assert.Equal(600, options.Anonymous.PermitLimit);
         Assert.True(options.AnonymousWrite.PermitLimit < options.Anonymous.PermitLimit);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), options.RedisTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.RedisTimeout);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Tenancy.Catalog;
+using TicketAspire.Tenancy.Security;
 
 namespace TicketAspire.Api.Extensions;
 
@@ -14,9 +15,6 @@ namespace TicketAspire.Api.Extensions;
 /// </summary>
 public static class SecurityExtensions
 {
-    /// <summary>Audience of every access token of the cell.</summary>
-    public const string Audience = "ticketaspire-api";
-
     public static IHostApplicationBuilder AddApiSecurity(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -40,7 +38,7 @@ public static class SecurityExtensions
                 o.RefreshOnIssuerKeyNotFound = true;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidAudience = Audience,
+                    ValidAudience = ApiScopes.ApiAudience,
                     ValidTypes = ["at+jwt"],
                     ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
                     IssuerValidator = (issuer, _, _) => rules.ValidateIssuer(issuer),

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Identity.Infrastructure.Users;
+using TicketAspire.Tenancy.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace TicketAspire.Identity.Apis;

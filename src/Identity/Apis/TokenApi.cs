@@ -6,6 +6,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Identity.Infrastructure.Users;
+using TicketAspire.Tenancy.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace TicketAspire.Identity.Apis;

@@ -9,6 +9,7 @@ using TicketAspire.Identity.Infrastructure.Users;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Catalog;
 using TicketAspire.Tenancy.Data;
+using TicketAspire.Tenancy.Security;
 
 namespace TicketAspire.Identity.Extensions;
 

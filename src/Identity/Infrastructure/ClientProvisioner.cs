@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using TicketAspire.Tenancy.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace TicketAspire.Identity.Infrastructure;
@@ -78,7 +79,7 @@ public sealed class ClientProvisioner : IAsyncDisposable
                 Permissions.ResponseTypes.Code,
                 Permissions.Scopes.Email,
                 Permissions.Scopes.Profile,
-                Permissions.Prefixes.Scope + IdentityScopes.Customer,
+                Permissions.Prefixes.Scope + ApiScopes.Customer,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };

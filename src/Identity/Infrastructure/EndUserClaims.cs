@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using OpenIddict.Abstractions;
 using TicketAspire.Identity.Infrastructure.Users;
+using TicketAspire.Tenancy.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace TicketAspire.Identity.Infrastructure;

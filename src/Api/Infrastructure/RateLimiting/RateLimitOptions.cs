@@ -39,10 +39,10 @@ public sealed class RateLimitOptions
     public RateLimitRule AnonymousWrite { get; set; } = new(60, OneMinute);
 
     /// <summary>
-    /// Longest wait for the reseller's Redis to run the script (default 100 ms, a tenth of the client's own timeout);
+    /// Longest wait for the reseller's Redis to run the script (default 250 ms, a quarter of the client's own timeout);
     /// past it the request is decided by the in-process limiter, so a slow Redis never slows the API down.
     /// </summary>
-    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// After a Redis failure or timeout, that reseller's requests are decided in process this long (default 5 s), then

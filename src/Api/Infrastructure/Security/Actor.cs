@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using TicketAspire.Tenancy.Security;
 
 namespace TicketAspire.Api.Infrastructure.Security;
 
@@ -67,23 +68,4 @@ public enum ActorKind
 
     /// <summary>Platform staff (support, operator).</summary>
     Staff = 3,
-}
-
-/// <summary>Claims and scopes of TicketAspire access tokens (as the cell's identity service issues them).</summary>
-public static class TokenClaims
-{
-    /// <summary>The issuing reseller.</summary>
-    public const string Reseller = "reseller";
-
-    /// <summary><see cref="Integrator"/>, <see cref="Customer"/> or <see cref="Staff"/>.</summary>
-    public const string Kind = "kind";
-
-    /// <summary>A reseller's back end.</summary>
-    public const string Integrator = "integrator";
-
-    /// <summary>An end user.</summary>
-    public const string Customer = "customer";
-
-    /// <summary>Platform staff.</summary>
-    public const string Staff = "staff";
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using TicketAspire.Tenancy.Security;
 
 namespace TicketAspire.Api.Infrastructure.Security;
 
@@ -32,15 +33,15 @@ public static class ApiPolicies
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder
-            .AddPolicy(InventoryWrite, Grants(new Grant(ActorKind.Integrator, Scopes.InventoryWrite)))
+            .AddPolicy(InventoryWrite, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite)))
             .AddPolicy(OrdersWrite, Grants(
-                new Grant(ActorKind.Integrator, Scopes.OrdersWrite), new Grant(ActorKind.Customer, Scopes.Customer), new Grant(ActorKind.Staff, Scopes.Support)))
+                new Grant(ActorKind.Integrator, ApiScopes.OrdersWrite), new Grant(ActorKind.Customer, ApiScopes.Customer), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(OrdersRead, Grants(
-                new Grant(ActorKind.Integrator, Scopes.OrdersRead, Scopes.OrdersWrite), new Grant(ActorKind.Customer, Scopes.Customer),
-                new Grant(ActorKind.Staff, Scopes.Support)))
-            .AddPolicy(Customer, Grants(new Grant(ActorKind.Customer, Scopes.Customer)))
-            .AddPolicy(AuditRead, Grants(new Grant(ActorKind.Integrator, Scopes.AuditRead), new Grant(ActorKind.Staff, Scopes.Support)))
-            .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, Scopes.Operator)));
+                new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Customer, ApiScopes.Customer),
+                new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(Customer, Grants(new Grant(ActorKind.Customer, ApiScopes.Customer)))
+            .AddPolicy(AuditRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.AuditRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 
     private static Action<AuthorizationPolicyBuilder> Grants(params Grant[] grants) =>

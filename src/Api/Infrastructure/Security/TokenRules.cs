@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.Tokens;
 using TicketAspire.Tenancy.Stores;
+using TicketAspire.Tenancy.Security;
 
 namespace TicketAspire.Api.Infrastructure.Security;
 
