@@ -125,9 +125,6 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>Path and query of a Location header, absolute or relative.</summary>
-    public static string PathOf(Uri location) => location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
-
     [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
     private static partial Regex FormAction();
 
@@ -138,5 +135,5 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
 internal static class LocationExtensions
 {
     /// <summary>Path and query of a Location header, absolute or relative.</summary>
-    public static string PathOf(this Uri location) => Browser.PathOf(location);
+    public static string PathOf(this Uri location) => location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
 }

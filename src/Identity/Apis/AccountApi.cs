@@ -43,7 +43,7 @@ public static class AccountApi
         return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), null, null);
     }
 
-    private static async Task<IResult> Login(HttpContext context, Issuer issuer, IAntiforgery antiforgery, UserStore users)
+    private static async Task<IResult> Login(HttpContext context, Issuer issuer, IAntiforgery antiforgery, UserStore users, TimeProvider time)
     {
         if (issuer.IsPlatform || !context.Request.HasFormContentType)
         {
@@ -53,25 +53,25 @@ public static class AccountApi
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var returnUrl = SafeReturnUrl(context, form["return_url"]);
         string email = form["email"].ToString(), password = form["password"].ToString();
+        IResult Again(string error, int status) =>
+            AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email, error, status);
+
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email,
-                "The form expired; please try again.", StatusCodes.Status400BadRequest);
+            return Again("The form expired; please try again.", StatusCodes.Status400BadRequest);
         }
 
         var result = await users.LoginAsync(email, password, context.RequestAborted);
         if (result.LockedUntil is { } until)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalSeconds));
+            var seconds = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds));
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email,
-                $"Too many failed attempts: try again in {seconds} seconds.", StatusCodes.Status429TooManyRequests);
+            return Again($"Too many failed attempts: try again in {seconds} seconds.", StatusCodes.Status429TooManyRequests);
         }
 
         if (result.User is not { } user)
         {
-            return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email,
-                "Wrong e-mail address or password.", StatusCodes.Status401Unauthorized);
+            return Again("Wrong e-mail address or password.", StatusCodes.Status401Unauthorized);
         }
 
         await SignInAsync(context, issuer, user);
@@ -99,17 +99,18 @@ public static class AccountApi
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var returnUrl = SafeReturnUrl(context, form["return_url"]);
         string email = form["email"].ToString(), displayName = form["display_name"].ToString();
+        IResult Again(IReadOnlyDictionary<string, string>? errors) => AccountPages.Register(issuer.Reseller.Name, context.Request.PathBase,
+            returnUrl, Token(context, antiforgery), email, displayName, errors, StatusCodes.Status400BadRequest);
+
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return AccountPages.Register(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email, displayName,
-                new Dictionary<string, string> { ["form"] = "The form expired; please try again." }, StatusCodes.Status400BadRequest);
+            return Again(new Dictionary<string, string> { ["form"] = "The form expired; please try again." });
         }
 
         var result = await users.RegisterAsync(email, form["password"], displayName, context.RequestAborted);
         if (result.User is not { } user)
         {
-            return AccountPages.Register(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email, displayName,
-                result.Errors, StatusCodes.Status400BadRequest);
+            return Again(result.Errors);
         }
 
         await SignInAsync(context, issuer, user);
