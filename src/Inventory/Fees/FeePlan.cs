@@ -1,0 +1,36 @@
+namespace TicketAspire.Inventory.Fees;
+
+/// <summary>
+/// A reseller's fee plan (configuration section <c>Fees</c>, overridden per reseller by <c>Resellers:&lt;id&gt;:Fees</c>;
+/// the tax rate comes from the cell's <c>CellRules:TaxRatePercent</c>). All fees are paid by the buyer; see
+/// <see cref="FeeCalculator.Quote"/> for how they are computed.
+/// </summary>
+public sealed class FeePlan
+{
+    /// <summary>Platform fee as a share of the tickets' subtotal, in basis points (500 = 5 %).</summary>
+    public int PlatformFeeBps { get; set; } = 500;
+
+    /// <summary>Platform fee per ticket, in minor units.</summary>
+    public long PlatformFeeFixedMinor { get; set; } = 50;
+
+    /// <summary>Payment processing fee as a share of subtotal + platform fee + tax, in basis points.</summary>
+    public int ProcessingFeeBps { get; set; } = 150;
+
+    /// <summary>Payment processing fee per payment, in minor units.</summary>
+    public long ProcessingFeeFixedMinor { get; set; } = 25;
+
+    /// <summary>What the PSP charges the reseller for a chargeback, in minor units.</summary>
+    public long ChargebackFeeMinor { get; set; } = 1500;
+
+    /// <summary>Tax rate in percent on subtotal + platform fee (the cell's rules).</summary>
+    public decimal TaxRatePercent { get; set; }
+
+    /// <summary>Days after an event starts before its money is paid out to the reseller.</summary>
+    public int PayoutDelayDays { get; set; } = 7;
+
+    /// <summary>True when every amount is non-negative, basis points are at most 10 000 and the tax rate at most 100 %.</summary>
+    public bool IsValid() =>
+        PlatformFeeBps is >= 0 and <= 10_000 && ProcessingFeeBps is >= 0 and <= 10_000 &&
+        PlatformFeeFixedMinor >= 0 && ProcessingFeeFixedMinor >= 0 && ChargebackFeeMinor >= 0 &&
+        TaxRatePercent is >= 0 and <= 100 && PayoutDelayDays is >= 0 and <= 3650;
+}

@@ -1,0 +1,23 @@
+namespace TicketAspire.Inventory.Ledger;
+
+/// <summary>The kinds of journal entry (column <c>journal_entries.kind</c>); each business fact is posted once per kind and source.</summary>
+public static class JournalKinds
+{
+    /// <summary>A confirmed order (source: the order id).</summary>
+    public const string Sale = "sale";
+
+    /// <summary>Money returned to the buyer (source: the refund id).</summary>
+    public const string Refund = "refund";
+
+    /// <summary>The reseller's share of a payment moved to the reserve during fraud review (source: the PSP event id).</summary>
+    public const string FraudReserve = "fraud_reserve";
+
+    /// <summary>A payment disputed by the buyer's bank (source: the PSP event id).</summary>
+    public const string Chargeback = "chargeback";
+
+    /// <summary>Money paid out to the reseller (source: the payout id).</summary>
+    public const string Payout = "payout";
+
+    /// <summary>Every kind.</summary>
+    public static IReadOnlyList<string> All { get; } = [Sale, Refund, FraudReserve, Chargeback, Payout];
+}

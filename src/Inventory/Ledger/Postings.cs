@@ -1,0 +1,167 @@
+using TicketAspire.Inventory.Fees;
+using TicketAspire.Inventory.Model;
+
+namespace TicketAspire.Inventory.Ledger;
+
+/// <summary>
+/// Builds the balanced journal entries of docs/payments.md §4. Lines with a zero amount are left out (a line moves
+/// money); ticket amounts are one line per class, with its quantity. Every builder validates what it returns and throws
+/// <see cref="ArgumentException"/> for inconsistent input (class subtotals that do not add up to the price's subtotal, a
+/// price whose total is not the sum of its parts, negative amounts) and for an entry that would move no money: a free
+/// order (total 0) is not posted.
+/// </summary>
+public static class Postings
+{
+    /// <summary>
+    /// A confirmed order: Dr <c>psp_clearing</c> total / Cr <c>reseller_payable</c> subtotal per class,
+    /// Cr <c>platform_fees</c>, Cr <c>processing_fees_payable</c>, Cr <c>tax_payable</c>. Source: the order id.
+    /// </summary>
+    public static JournalEntry Sale(Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, DateTimeOffset at)
+    {
+        CheckPrice(classes, price);
+        var lines = new List<JournalLine> { Debit(LedgerAccount.PspClearing, price.TotalMinor) };
+        lines.AddRange(classes.Where(c => c.SubtotalMinor > 0).Select(c => new JournalLine(LedgerAccount.ResellerPayable, 0, c.SubtotalMinor, c.ClassId, c.Quantity)));
+        AddCredit(lines, LedgerAccount.PlatformFees, price.PlatformFeeMinor);
+        AddCredit(lines, LedgerAccount.ProcessingFeesPayable, price.ProcessingFeeMinor);
+        AddCredit(lines, LedgerAccount.TaxPayable, price.TaxMinor);
+        return Build(JournalKinds.Sale, orderId.ToString(), orderId, eventId, price.Currency, at, $"Sale of order {orderId}", lines);
+    }
+
+    /// <summary>
+    /// Money returned to the buyer: Dr <c>reseller_payable</c> (or <c>reseller_reserve</c> when
+    /// <paramref name="fromReserve"/>: the sale's subtotal was reserved) the subtotal per class, Dr <c>reseller_payable</c>
+    /// the processing fee (the PSP does not return it, so the reseller bears it), Dr <c>platform_fees</c>,
+    /// Dr <c>tax_payable</c> / Cr <c>psp_clearing</c> total. <paramref name="classes"/> and <paramref name="price"/> are
+    /// the refunded tickets and their price. Source: the refund id.
+    /// </summary>
+    public static JournalEntry Refund(Guid refundId, Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, bool fromReserve, DateTimeOffset at)
+    {
+        var lines = Reversal(classes, price, fromReserve);
+        return Build(JournalKinds.Refund, refundId.ToString(), orderId, eventId, price.Currency, at, $"Refund {refundId} of order {orderId}", lines);
+    }
+
+    /// <summary>
+    /// A payment under fraud review: Dr <c>reseller_payable</c> / Cr <c>reseller_reserve</c> the order's subtotal.
+    /// Source: the PSP event id.
+    /// </summary>
+    public static JournalEntry FraudReserve(string pspEventId, Guid orderId, Guid eventId, long subtotalMinor, string currency, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pspEventId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(subtotalMinor);
+        List<JournalLine> lines = [Debit(LedgerAccount.ResellerPayable, subtotalMinor), Credit(LedgerAccount.ResellerReserve, subtotalMinor)];
+        return Build(JournalKinds.FraudReserve, pspEventId, orderId, eventId, currency, at, $"Fraud review of order {orderId} ({pspEventId})", lines);
+    }
+
+    /// <summary>
+    /// A disputed payment: the lines of a refund, plus Dr <c>reseller_payable</c> / Cr <c>processing_fees_payable</c>
+    /// the PSP's <paramref name="chargebackFeeMinor"/>. Source: the PSP event id.
+    /// </summary>
+    public static JournalEntry Chargeback(
+        string pspEventId, Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, long chargebackFeeMinor, bool fromReserve, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pspEventId);
+        ArgumentOutOfRangeException.ThrowIfNegative(chargebackFeeMinor);
+        var lines = Reversal(classes, price, fromReserve);
+        if (chargebackFeeMinor > 0)
+        {
+            lines.Add(Debit(LedgerAccount.ResellerPayable, chargebackFeeMinor));
+            lines.Add(Credit(LedgerAccount.ProcessingFeesPayable, chargebackFeeMinor));
+        }
+
+        return Build(JournalKinds.Chargeback, pspEventId, orderId, eventId, price.Currency, at, $"Chargeback of order {orderId} ({pspEventId})", lines);
+    }
+
+    /// <summary>Money paid to the reseller for one event: Dr <c>reseller_payable</c> / Cr <c>psp_clearing</c>. Source: the payout id.</summary>
+    public static JournalEntry Payout(Guid payoutId, Guid eventId, long amountMinor, string currency, DateTimeOffset at)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMinor);
+        List<JournalLine> lines = [Debit(LedgerAccount.ResellerPayable, amountMinor), Credit(LedgerAccount.PspClearing, amountMinor)];
+        return Build(JournalKinds.Payout, payoutId.ToString(), null, eventId, currency, at, $"Payout {payoutId} for event {eventId}", lines);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless the entry has a known kind, a source, a currency code, at least two
+    /// lines, each with exactly one positive side, a non-negative quantity, and debits equal to credits.
+    /// </summary>
+    public static void Validate(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        void Fail(string message) => throw new ArgumentException($"Journal entry {entry.Kind}/{entry.SourceId}: {message}", nameof(entry));
+        if (!JournalKinds.All.Contains(entry.Kind)) { Fail("unknown kind"); }
+        if (string.IsNullOrWhiteSpace(entry.SourceId) || entry.SourceId.Length > 200) { Fail("a source id of 1..200 characters is required"); }
+        if (!Money.IsCurrencyCode(entry.Currency)) { Fail($"'{entry.Currency}' is not a currency code"); }
+        if (entry.Lines is null || entry.Lines.Count < 2) { Fail("at least two lines are required"); }
+        foreach (var line in entry.Lines!)
+        {
+            if (line.DebitMinor < 0 || line.CreditMinor < 0 || (line.DebitMinor > 0) == (line.CreditMinor > 0)) { Fail("each line has exactly one positive side"); }
+            if (line.Quantity < 0) { Fail("a quantity is never negative"); }
+            if (!Enum.IsDefined(line.Account)) { Fail("unknown account"); }
+        }
+
+        if (entry.TotalDebitMinor != entry.TotalCreditMinor) { Fail($"debits {entry.TotalDebitMinor} != credits {entry.TotalCreditMinor}"); }
+    }
+
+    private static List<JournalLine> Reversal(IReadOnlyList<ClassAmount> classes, PriceBreakdown price, bool fromReserve)
+    {
+        CheckPrice(classes, price);
+        var ticketAccount = fromReserve ? LedgerAccount.ResellerReserve : LedgerAccount.ResellerPayable;
+        var lines = classes.Where(c => c.SubtotalMinor > 0).Select(c => new JournalLine(ticketAccount, c.SubtotalMinor, 0, c.ClassId, c.Quantity)).ToList();
+        AddDebit(lines, LedgerAccount.ResellerPayable, price.ProcessingFeeMinor);
+        AddDebit(lines, LedgerAccount.PlatformFees, price.PlatformFeeMinor);
+        AddDebit(lines, LedgerAccount.TaxPayable, price.TaxMinor);
+        lines.Add(Credit(LedgerAccount.PspClearing, price.TotalMinor));
+        return lines;
+    }
+
+    private static void CheckPrice(IReadOnlyList<ClassAmount> classes, PriceBreakdown price)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentNullException.ThrowIfNull(price);
+        if (!price.IsConsistent)
+        {
+            throw new ArgumentException("The price has a negative amount or a total that is not the sum of its parts.", nameof(price));
+        }
+
+        if (price.TotalMinor == 0)
+        {
+            throw new ArgumentException("A free order moves no money: there is nothing to post.", nameof(price));
+        }
+
+        if (classes.Any(c => c.Quantity <= 0 || c.SubtotalMinor < 0))
+        {
+            throw new ArgumentException("Every class has a positive quantity and a non-negative subtotal.", nameof(classes));
+        }
+
+        if (classes.Aggregate(0L, (sum, c) => checked(sum + c.SubtotalMinor)) != price.SubtotalMinor)
+        {
+            throw new ArgumentException("The classes' subtotals do not add up to the price's subtotal.", nameof(classes));
+        }
+    }
+
+    private static JournalEntry Build(string kind, string sourceId, Guid? orderId, Guid eventId, string currency, DateTimeOffset at, string memo, List<JournalLine> lines)
+    {
+        var entry = new JournalEntry(Guid.CreateVersion7(at), kind, sourceId, orderId, eventId, currency, at, memo, lines);
+        Validate(entry);
+        return entry;
+    }
+
+    private static JournalLine Debit(LedgerAccount account, long amount) => new(account, amount, 0);
+
+    private static JournalLine Credit(LedgerAccount account, long amount) => new(account, 0, amount);
+
+    private static void AddDebit(List<JournalLine> lines, LedgerAccount account, long amount)
+    {
+        if (amount > 0)
+        {
+            lines.Add(Debit(account, amount));
+        }
+    }
+
+    private static void AddCredit(List<JournalLine> lines, LedgerAccount account, long amount)
+    {
+        if (amount > 0)
+        {
+            lines.Add(Credit(account, amount));
+        }
+    }
+}
