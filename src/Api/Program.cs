@@ -25,6 +25,7 @@ v1.MapEventsApi();
 v1.MapHoldsApi();
 v1.MapOrdersApi();
 v1.MapAuditApi();
+v1.MapReportsApi();
 v1.MapAdminApi();
 
 app.Run();

@@ -12,6 +12,7 @@ builder.Services.AddOptions<SweepOptions>().BindConfiguration(nameof(SweepOption
     .ValidateOnStart();
 builder.Services.AddSingleton<HoldSweepWorker>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldSweepWorker>());
+builder.AddPayouts();
 builder.Services.AddHealthChecks().AddCheck<HoldSweepHealthCheck>("hold-sweep");
 
 var app = builder.Build();

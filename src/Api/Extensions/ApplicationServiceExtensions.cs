@@ -5,6 +5,8 @@ using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Audit;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
+using TicketAspire.Inventory.Fees;
+using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.AspNetCore;
@@ -56,6 +58,13 @@ public static class ApplicationServiceExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value,
             sp.GetRequiredService<EventMetadataCache>()));
         services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
+        // ledger reports; fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules
+        services.AddScoped(sp => new LedgerReports(sp.GetRequiredService<ResellerStorage>().Db));
+        services.AddOptions<FeePlan>().BindConfiguration("Fees")
+            .Configure(o => o.TaxRatePercent = builder.Configuration.GetValue<decimal>("CellRules:TaxRatePercent"))
+            .Validate(o => o.IsValid(), "Fees: amounts non-negative, bps at most 10000, tax 0..100 %").ValidateOnStart();
+        services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) =>
+            builder.Configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         return builder;

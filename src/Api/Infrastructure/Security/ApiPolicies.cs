@@ -25,6 +25,9 @@ public static class ApiPolicies
     /// <summary>Read the audit log: integrators (<c>audit:read</c>), support.</summary>
     public const string AuditRead = "audit-read";
 
+    /// <summary>Read the reseller's ledger reports: integrators (<c>inventory:read</c>), support.</summary>
+    public const string ReportsRead = "reports-read";
+
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
 
@@ -41,6 +44,7 @@ public static class ApiPolicies
                 new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Customer, Grants(new Grant(ActorKind.Customer, ApiScopes.Customer)))
             .AddPolicy(AuditRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.AuditRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(ReportsRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 
