@@ -139,6 +139,16 @@ public static class CellExtensions
             if (reseller.Holds.MaxSeatsPerHold is { } s) { api.WithEnvironment(prefix + "MaxSeatsPerHold", s.ToString(CultureInfo.InvariantCulture)); }
         }
 
+        // fee plans: the cell's (Fees__*), then each reseller's own (Resellers__<id>__Fees__*)
+        foreach (var (prefix, fees) in cell.Resellers.Select(r => ($"Resellers__{r.Id}__Fees__", r.Fees)).Prepend(("Fees__", cell.Fees)))
+        {
+            foreach (var (key, value) in fees?.Settings() ?? [])
+            {
+                api.WithEnvironment(prefix + key, value);
+                worker.WithEnvironment(prefix + key, value);
+            }
+        }
+
         foreach (var (reseller, server, endpoint) in redisServers)
         {
             var connectionName = "ConnectionStrings__" + ResellerTenantInfo.RedisConnectionNameFor(reseller.Id);

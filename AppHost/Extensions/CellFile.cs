@@ -13,7 +13,8 @@ public sealed record CellFile(
     int? IdentityPort,
     string? RedisServer,
     CellRules? Rules,
-    IReadOnlyList<ResellerEntry> Resellers)
+    IReadOnlyList<ResellerEntry> Resellers,
+    FeeSchedule? Fees = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -97,6 +98,7 @@ public sealed record CellFile(
             if (rules.TaxRatePercent is < 0 or > 100) { Fail("rules.tax_rate_percent", "0..100"); }
         }
 
+        Fees?.Validate("fees", Fail);
         if (Resellers is null || Resellers.Count == 0) { Fail("resellers", "at least one reseller"); }
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -124,6 +126,7 @@ public sealed record CellFile(
                 }
             }
 
+            r.Fees?.Validate($"resellers[{i}].fees", Fail);
             if (r.Holds is { } holds)
             {
                 if (holds.MaxSeatsPerHold is < 1 or > 50) { Fail($"resellers[{i}].holds.max_seats_per_hold", "1..50"); }
@@ -156,7 +159,8 @@ public sealed record CellRules(
 /// <param name="IntegratorClientId">Client id of the reseller's first integrator client (default <c>&lt;id&gt;-backend</c>).</param>
 /// <param name="Storefront">The storefront's OAuth redirect URIs (default <c>http://&lt;host&gt;/signin-oidc</c> per host).</param>
 public sealed record ResellerEntry(
-    string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null, string? IntegratorClientId = null, StorefrontEntry? Storefront = null)
+    string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null, string? IntegratorClientId = null, StorefrontEntry? Storefront = null,
+    FeeSchedule? Fees = null)
 {
     /// <summary>The integrator client id the migrator provisions.</summary>
     public string ClientId => IntegratorClientId ?? $"{Id}-backend";
@@ -167,6 +171,40 @@ public sealed record StorefrontEntry(IReadOnlyList<string>? RedirectUris, IReadO
 
 /// <summary>A reseller's own hold limits (each optional; the platform defaults apply otherwise).</summary>
 public sealed record HoldLimits(int? DefaultExpireSeconds, int? MaxExpireSeconds, int? MaxSeatsPerHold);
+
+/// <summary>
+/// A fee plan (docs/payments.md §3), at cell level or a reseller's own; each field optional (the level above, then the
+/// platform defaults apply). Basis points are hundredths of a percent; amounts are minor units of the cell's currency.
+/// </summary>
+public sealed record FeeSchedule(
+    int? PlatformFeeBps, long? PlatformFeeFixedMinor, int? ProcessingFeeBps, long? ProcessingFeeFixedMinor, long? ChargebackFeeMinor, int? PayoutDelayDays)
+{
+    /// <summary>The fields as configuration keys of the services' fee plan (<c>PlatformFeeBps</c>, …), for those set.</summary>
+    public IEnumerable<(string Key, string Value)> Settings()
+    {
+        foreach (var (key, value) in new (string, long?)[]
+                 {
+                     ("PlatformFeeBps", PlatformFeeBps), ("PlatformFeeFixedMinor", PlatformFeeFixedMinor), ("ProcessingFeeBps", ProcessingFeeBps),
+                     ("ProcessingFeeFixedMinor", ProcessingFeeFixedMinor), ("ChargebackFeeMinor", ChargebackFeeMinor), ("PayoutDelayDays", PayoutDelayDays),
+                 })
+        {
+            if (value is { } v)
+            {
+                yield return (key, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    internal void Validate(string at, Action<string, string> fail)
+    {
+        if (PlatformFeeBps is < 0 or > 10_000) { fail($"{at}.platform_fee_bps", "0..10000"); }
+        if (ProcessingFeeBps is < 0 or > 10_000) { fail($"{at}.processing_fee_bps", "0..10000"); }
+        if (PlatformFeeFixedMinor is < 0) { fail($"{at}.platform_fee_fixed_minor", "not negative"); }
+        if (ProcessingFeeFixedMinor is < 0) { fail($"{at}.processing_fee_fixed_minor", "not negative"); }
+        if (ChargebackFeeMinor is < 0) { fail($"{at}.chargeback_fee_minor", "not negative"); }
+        if (PayoutDelayDays is < 0 or > 3650) { fail($"{at}.payout_delay_days", "0..3650"); }
+    }
+}
 
 /// <summary>A cell file is invalid; the message names the file and the field.</summary>
 public sealed class CellFileException(string file, string field, string message)

@@ -15,7 +15,7 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, Operator }
+    private enum Access { Public, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
@@ -39,6 +39,10 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ListOrders"] = new("GET", r => $"/v1/orders?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ByQuery),
         ["ListMyOrders"] = new("GET", _ => "/v1/me/orders", null, Access.Customer, Reach.None),
         ["ListAudit"] = new("GET", r => $"/v1/audit?resource_id={r.HoldId}", null, Access.AuditRead, Reach.ByQuery),
+        ["GetSalesReport"] = new("GET", _ => "/v1/reports/sales?group_by=class", null, Access.ReportsRead, Reach.None),
+        ["GetStatement"] = new("GET", _ => "/v1/reports/statement", null, Access.ReportsRead, Reach.None),
+        ["GetPayoutForecast"] = new("GET", _ => "/v1/reports/payouts", null, Access.ReportsRead, Reach.None),
+        ["ListJournal"] = new("GET", r => $"/v1/reports/journal?order_id={r.OrderId}", null, Access.ReportsRead, Reach.ByQuery),
         ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
     };
 
@@ -122,8 +126,17 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
             if (isProtected)
             {
-                // a token without the scope, an operator on reseller data, an integrator on cell administration
-                await Expect(name, "acme's inventory:read token", acme, acmeHost, readOnly, s => s == HttpStatusCode.Forbidden, "403");
+                // a token without the scope (reports are what inventory:read is for), an operator on reseller data, an
+                // integrator on cell administration
+                if (c.Access == Access.ReportsRead)
+                {
+                    await Expect(name, "acme's inventory:read token", acme, acmeHost, readOnly, s => s == HttpStatusCode.OK, "200");
+                }
+                else
+                {
+                    await Expect(name, "acme's inventory:read token", acme, acmeHost, readOnly, s => s == HttpStatusCode.Forbidden, "403");
+                }
+
                 if (c.Tenant)
                 {
                     await Expect(name, "an operator", acme, acmeHost, operatorToken, s => s == HttpStatusCode.Forbidden, "403");
@@ -135,7 +148,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 }
 
                 // end users: refused where they have no business, and never reach another customer's holds and orders
-                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.Operator)
+                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.Operator)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
                 }
@@ -149,7 +162,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 }
 
                 // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)
-                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead)
+                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead)
                 {
                     await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.OK, "200");
                 }

@@ -14,6 +14,8 @@ public sealed class CellFileTests : IDisposable
         Assert.Equal(new[] { "eu", "us" }, cells.Select(c => c.Id));
         Assert.Equal(2, cells[0].Resellers.Count);
         Assert.Single(cells[1].Resellers);
+        Assert.Equal((500, 600), (cells[0].Fees!.PlatformFeeBps, cells[1].Fees!.PlatformFeeBps));
+        Assert.Contains(("PlatformFeeBps", "450"), cells[0].Resellers[1].Fees!.Settings());
     }
 
     [Theory]
@@ -25,6 +27,8 @@ public sealed class CellFileTests : IDisposable
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["not a host"]}]}""", "resellers[0].hosts[0]")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"redis_server":"memcached","resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "redis_server")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"surprise":1,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "$")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"fees":{"platform_fee_bps":10001},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "fees.platform_fee_bps")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"],"fees":{"chargeback_fee_minor":-1}}]}""", "resellers[0].fees.chargeback_fee_minor")]
     public void A_bad_cell_file_names_the_file_and_the_field(string json, string field)
     {
         var path = Path.Combine(_dir, "bad.json");
