@@ -27,6 +27,7 @@ v1.MapOrdersApi();
 v1.MapAuditApi();
 v1.MapReportsApi();
 v1.MapAdminApi();
+v1.MapPspWebhooksApi();
 
 app.Run();
 

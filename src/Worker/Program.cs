@@ -1,3 +1,4 @@
+using TicketAspire.Inventory.Payments;
 using TicketAspire.Tenancy;
 using TicketAspire.Worker;
 
@@ -13,6 +14,11 @@ builder.Services.AddOptions<SweepOptions>().BindConfiguration(nameof(SweepOption
 builder.Services.AddSingleton<HoldSweepWorker>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldSweepWorker>());
 builder.AddPayouts();
+builder.Services.AddPaymentGateway();
+builder.Services.AddOptions<RefundWorkerOptions>().BindConfiguration("RefundWorker")
+    .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "RefundWorker: Interval and BatchSize must be positive")
+    .ValidateOnStart();
+builder.Services.AddHostedService<RefundWorker>();
 builder.Services.AddHealthChecks().AddCheck<HoldSweepHealthCheck>("hold-sweep");
 
 var app = builder.Build();

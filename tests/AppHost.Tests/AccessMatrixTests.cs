@@ -15,7 +15,7 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, Operator }
+    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
@@ -33,9 +33,14 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["GetSeatMap"] = new("GET", r => $"/v1/events/{r.EventId}/seats", null, Access.Public, Reach.ById),
         ["CreateHold"] = new("POST", _ => "/v1/holds", r => new { event_id = r.EventId, customer_ref = "matrix-x", seat_ids = new[] { r.FreeSeat } }, Access.OrdersWrite, Reach.ById),
         ["GetHold"] = new("GET", r => $"/v1/holds/{r.HoldId}", null, Access.OrdersRead, Reach.ById),
-        ["ConfirmHold"] = new("POST", r => $"/v1/holds/{r.HoldId}/confirm", _ => new { payment_reference = "matrix" }, Access.OrdersWrite, Reach.ById),
+        ["StartPayment"] = new("POST", r => $"/v1/holds/{r.HoldId}/payment", null, Access.OrdersWrite, Reach.ById),
+        ["ConfirmHold"] = new("POST", r => $"/v1/holds/{r.HoldId}/confirm", null, Access.OrdersWrite, Reach.ById),
         ["CancelHold"] = new("DELETE", r => $"/v1/holds/{r.HoldId}", null, Access.OrdersWrite, Reach.ById),
         ["GetOrder"] = new("GET", r => $"/v1/orders/{r.OrderId}", null, Access.OrdersRead, Reach.ById),
+        ["RefundOrder"] = new("POST", r => $"/v1/orders/{r.OrderId}/refund", _ => new { reason = "matrix" }, Access.OrdersWrite, Reach.ById),
+        ["RefundMyOrder"] = new("POST", r => $"/v1/me/orders/{r.OrderId}/refund", _ => new { reason = "matrix" }, Access.Customer, Reach.ById),
+        ["CancelEvent"] = new("POST", r => $"/v1/events/{r.EventId}/cancel", null, Access.InventoryWrite, Reach.ById),
+        ["ReceivePspEvent"] = new("POST", _ => "/v1/psp/webhooks", _ => new { id = "evt_matrix", type = "payment_intent.succeeded" }, Access.Signed, Reach.None, Tenant: false),
         ["ListOrders"] = new("GET", r => $"/v1/orders?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ByQuery),
         ["ListMyOrders"] = new("GET", _ => "/v1/me/orders", null, Access.Customer, Reach.None),
         ["ListAudit"] = new("GET", r => $"/v1/audit?resource_id={r.HoldId}", null, Access.AuditRead, Reach.ByQuery),
@@ -60,7 +65,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         {
             Assert.Equal(Matrix[e.Name!].Method, e.Method);
             Assert.True(e.Method == "GET" || Matrix[e.Name!].Access != Access.Public, $"{e.Name} writes without a token");
-            Assert.True(e.HasPolicy == (Matrix[e.Name!].Access != Access.Public), $"{e.Name}: the endpoint's authorization and the matrix disagree");
+            Assert.True(e.HasPolicy == (Matrix[e.Name!].Access is not (Access.Public or Access.Signed)), $"{e.Name}: the endpoint's authorization and the matrix disagree");
         }
     }
 
@@ -91,6 +96,17 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         const string acmeHost = "acme.eu.localhost", globexHost = "globex.eu.localhost";
         foreach (var (name, c) in Matrix)
         {
+            if (c.Access == Access.Signed)
+            {
+                // proven by a signature, not a token: whoever calls without the PSP's signature is refused, tokens or not
+                foreach (var (who, token) in new[] { ("anonymous", (string?)null), ("acme's integrator", acmeToken), ("support", supportToken), ("an end user", customer) })
+                {
+                    await Expect(name, who, acme, acmeHost, token, s => s == HttpStatusCode.Unauthorized, "401 (no PSP signature)");
+                }
+
+                continue;
+            }
+
             var isProtected = c.Access != Access.Public;
             // nobody: public endpoints answer, the rest want a token
             await Expect(name, "anonymous", acme, acmeHost, null,
@@ -103,7 +119,12 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             }
 
             // by id / by query: acme's token, acme's host, globex's resources
-            if (c.Reach == Reach.ById)
+            if (c.Reach == Reach.ById && c.Access == Access.Customer)
+            {
+                // end-user self-service: an integrator has no business there at all
+                await Expect(name, "acme's integrator", acme, acmeHost, acmeToken, s => s == HttpStatusCode.Forbidden, "403");
+            }
+            else if (c.Reach == Reach.ById)
             {
                 await Expect(name, "acme's integrator", globex, acmeHost, acmeToken, s => s == HttpStatusCode.NotFound, "404");
                 if (c.Method == "GET")
@@ -198,7 +219,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var (created, seats) = await http.CreateReservedEventAsync($"Matrix {reseller} {Guid.NewGuid()}", 1, 6);
         var customerRef = $"matrix-{reseller}-{Guid.NewGuid():N}";
         var sold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Take(1) }, HttpStatusCode.Created);
-        var order = await http.PostJsonAsync($"/v1/holds/{sold.Id()}/confirm", new { payment_reference = "matrix" }, HttpStatusCode.OK);
+        var order = await http.PayAndConfirmAsync(sold.Id());
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Skip(1).Take(1) }, HttpStatusCode.Created);
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef);
     }
@@ -212,7 +233,10 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             .UseSetting("Cell:Id", "eu")
             .UseSetting("Cell:Currency", "EUR")
             .UseSetting("Identity:MetadataService", "http://eu-identity")
-            .UseSetting("Identity:PublicOrigin", "http://localhost:1"));
+            .UseSetting("Identity:PublicOrigin", "http://localhost:1")
+            .UseSetting("Payments:BaseUrl", "http://eu-payments")
+            .UseSetting("Payments:ApiKey", "unused")
+            .UseSetting("Payments:WebhookSecret", "unused"));
         using var client = factory.CreateClient();
         var source = factory.Services.GetRequiredService<EndpointDataSource>();
         return [.. source.Endpoints.OfType<RouteEndpoint>()

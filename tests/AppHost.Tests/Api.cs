@@ -57,5 +57,24 @@ internal static class Api
 
     public static string Id(this JsonNode? node) => (string)node!["id"]!;
 
+    /// <summary>Pays for a hold as a buyer does: start the payment, confirm it at the PSP with a card, confirm the hold.</summary>
+    public static async Task<JsonObject> PayAndConfirmAsync(this HttpClient http, string holdId, string card = Cards.Success, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var payment = await http.PostJsonAsync($"/v1/holds/{holdId}/payment", new { }, HttpStatusCode.OK);
+        await PayAtPspAsync(payment, card);
+        return await http.PostJsonAsync($"/v1/holds/{holdId}/confirm", new { }, expected);
+    }
+
+    /// <summary>What the buyer's browser does: confirms the payment intent at the PSP with a card; returns the intent.</summary>
+    public static async Task<JsonObject> PayAtPspAsync(JsonObject payment, string card)
+    {
+        var psp = payment["psp"]!;
+        using var browser = new HttpClient();
+        using var response = await browser.PostAsJsonAsync((string)psp["confirm_url"]!, new { client_secret = (string)psp["client_secret"]!, card_number = card });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PSP confirm: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
     public static JsonSerializerOptions Json => PlatformFixture.Json;
 }

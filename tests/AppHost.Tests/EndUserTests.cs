@@ -44,7 +44,7 @@ public sealed class EndUserTests(PlatformFixture platform)
         var forOther = await me.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "someone-else", seat_ids = seats.Skip(2).Take(1) },
             HttpStatusCode.Forbidden);
         Assert.Equal("forbidden", (string)forOther["code"]!);
-        var order = await me.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "pay-user" }, HttpStatusCode.OK);
+        var order = await me.PayAndConfirmAsync(hold.Id());
 
         var mine = await me.GetJsonAsync("/v1/me/orders");
         Assert.Equal([order.Id()], mine["orders"]!.AsArray().Select(o => o.Id()));

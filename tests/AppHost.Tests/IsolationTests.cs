@@ -33,7 +33,7 @@ public sealed class IsolationTests(PlatformFixture platform)
         var (created, seats) = await acme.CreateReservedEventAsync("Rows " + Guid.NewGuid(), 1, 3);
         var id = Guid.Parse(created.Id());
         var hold = await acme.PostJsonAsync("/v1/holds", new { event_id = id, customer_ref = "iso-cust", seat_ids = seats.Take(2) }, HttpStatusCode.Created);
-        await acme.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "pay-iso" }, HttpStatusCode.OK);
+        await acme.PayAndConfirmAsync(hold.Id());
 
         Assert.Equal(1L, await CountAsync("eu", "reseller_acme", "SELECT count(*) FROM events WHERE id = $1", id));
         Assert.Equal(2L, await CountAsync("eu", "reseller_acme", "SELECT count(*) FROM tickets WHERE event_id = $1", id));

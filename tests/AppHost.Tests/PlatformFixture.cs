@@ -51,11 +51,16 @@ public sealed class PlatformFixture : IAsyncLifetime
              $"Parameters:us-initech-client-secret={ClientSecret("initech")}",
              $"Parameters:eu-globex-client-jwks={Tokens.PublicJwks(GlobexClientKey, "globex-key-1")}",
              $"Parameters:eu-support-client-secret={StaffSecret("eu", "support")}", $"Parameters:eu-operator-client-secret={StaffSecret("eu", "operator")}",
-             $"Parameters:us-support-client-secret={StaffSecret("us", "support")}", $"Parameters:us-operator-client-secret={StaffSecret("us", "operator")}"],
+             $"Parameters:us-support-client-secret={StaffSecret("us", "support")}", $"Parameters:us-operator-client-secret={StaffSecret("us", "operator")}",
+             $"Parameters:eu-payments-api-key={PspApiKey("eu")}", $"Parameters:us-payments-api-key={PspApiKey("us")}",
+             // the PSP's delayed outcomes (processing cards, disputes, fraud warnings: days in real life) within seconds,
+             // and a short per-call timeout so the PSP-timeout tests retry quickly
+             "TicketAspire:Payments:AsyncDelay=00:00:01", "TicketAspire:Payments:DisputeDelay=00:00:02", "TicketAspire:Payments:FraudDelay=00:00:02",
+             "TicketAspire:Payments:WebhookRetrySchedule=00:00:01,00:00:02,00:00:05", "TicketAspire:Payments:AttemptTimeout=00:00:02"],
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
-        foreach (var resource in new[] { "eu-api", "us-api", "eu-identity", "us-identity", "eu-worker", "us-worker", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })
+        foreach (var resource in new[] { "eu-payments", "us-payments", "eu-api", "us-api", "eu-identity", "us-identity", "eu-worker", "us-worker", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
@@ -108,6 +113,17 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// </summary>
     public async Task<HttpClient> IntegratorClientAsync(string cell, string reseller) =>
         ResellerClient(cell, $"{reseller}.{cell}.localhost", await IntegratorTokenAsync(cell, reseller));
+
+    /// <summary>The platform's API key at the cell's payment service (the test passes it, as an operator would).</summary>
+    public static string PspApiKey(string cell) => $"{cell}-psp-test-key-5e2b91";
+
+    /// <summary>A client of the cell's payment service with the platform's API key (test endpoints: faults, webhooks sent).</summary>
+    public HttpClient PspClient(string cell)
+    {
+        var client = new HttpClient { BaseAddress = App.GetEndpoint($"{cell}-payments", "http"), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", PspApiKey(cell));
+        return client;
+    }
 
     /// <summary>A client-credentials token of <paramref name="reseller"/>'s integrator (cached for the run).</summary>
     public Task<string> IntegratorTokenAsync(string cell, string reseller, string scope = Tokens.AllIntegratorScopes)

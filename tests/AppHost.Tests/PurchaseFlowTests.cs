@@ -26,17 +26,17 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
         Assert.Equal(3, (int)map["held"]!);
         Assert.Equal(5, (int)map["available"]!);
 
-        var order = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "pay-flow" }, HttpStatusCode.OK);
+        var order = await http.PayAndConfirmAsync(hold.Id());
         var tickets = order["tickets"]!.AsArray();
         Assert.Equal(3, tickets.Count);
         Assert.Equal(3, tickets.Select(t => (string)t!["code"]!).Distinct().Count());
         Assert.All(tickets, t => Assert.StartsWith("TA-", (string)t!["code"]!, StringComparison.Ordinal));
 
-        var again = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "pay-flow" }, HttpStatusCode.OK);
+        var again = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { }, HttpStatusCode.OK);
         Assert.Equal(order.Id(), again.Id());
 
         var fetched = await http.GetJsonAsync($"/v1/orders/{order.Id()}");
-        Assert.Equal("pay-flow", (string)fetched["payment_reference"]!);
+        Assert.StartsWith("pi_", (string)fetched["payment_reference"]!, StringComparison.Ordinal);
         var list = await http.GetJsonAsync("/v1/orders?customer_ref=flow-cust");
         Assert.Contains(list["orders"]!.AsArray(), o => o.Id() == order.Id());
 
@@ -59,7 +59,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
         Assert.Equal(4, hold["seats"]!.AsArray().Count);
         var tooMany = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "ga2", tickets = new[] { new { class_id = classId, quantity = 7 } } }, HttpStatusCode.Conflict);
         Assert.Equal("sold_out", (string)tooMany["code"]!);
-        var order = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "p" }, HttpStatusCode.OK);
+        var order = await http.PayAndConfirmAsync(hold.Id());
         Assert.Equal(4, order["tickets"]!.AsArray().Count);
         var detail = await http.GetJsonAsync($"/v1/events/{created.Id()}");
         Assert.Equal(6, (int)detail["available_ticket_cnt"]!);
@@ -79,7 +79,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
 
         var expired = await http.GetJsonAsync($"/v1/holds/{hold.Id()}");
         Assert.Equal("expired", (string)expired["status"]!);
-        var confirm = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "late" }, HttpStatusCode.Gone);
+        var confirm = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { }, HttpStatusCode.Gone);
         Assert.Equal("hold_expired", (string)confirm["code"]!);
         await DeleteAsync(http, $"/v1/holds/{hold.Id()}", HttpStatusCode.Gone);
     }
@@ -130,7 +130,7 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
         var cancelled = await http.GetJsonAsync($"/v1/holds/{hold.Id()}");
         Assert.Equal("cancelled", (string)cancelled["status"]!);
         await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "c2", seat_ids = seats }, HttpStatusCode.Created);
-        var confirm = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "x" }, HttpStatusCode.Conflict);
+        var confirm = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { }, HttpStatusCode.Conflict);
         Assert.Equal("hold_not_active", (string)confirm["code"]!);
     }
 

@@ -24,7 +24,7 @@ public sealed class RedisOutageTests(PlatformFixture platform)
 
             var (during, seats) = await http.CreateReservedEventAsync("During outage " + Guid.NewGuid(), 1, 4);
             var hold = await http.PostJsonAsync("/v1/holds", new { event_id = during.Id(), customer_ref = "outage", seat_ids = seats.Take(2) }, HttpStatusCode.Created);
-            await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { payment_reference = "p-outage" }, HttpStatusCode.OK);
+            await http.PayAndConfirmAsync(hold.Id());
             var detail = await http.GetJsonAsync($"/v1/events/{during.Id()}");
             Assert.Equal(2, (int)detail["available_ticket_cnt"]!);
             var list = await http.GetJsonAsync("/v1/events?size=100&sort_by=name");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
 
@@ -21,9 +22,19 @@ public static class EventsApi
         api.MapPost("/events", CreateEvent).WithName("CreateEvent").WithSummary("Create an event with its venue and ticket classes")
             .RequireAuthorization(ApiPolicies.InventoryWrite);
         api.MapGet("/events/{id:guid}", GetEvent).WithName("GetEvent").WithSummary("Get an event with classes, prices and live availability");
+        api.MapPost("/events/{id:guid}/cancel", CancelEvent).WithName("CancelEvent")
+            .WithSummary("Cancel an event: no more sales, and every paid order is refunded")
+            .RequireAuthorization(ApiPolicies.InventoryWrite);
         api.MapGet("/events/{id:guid}/seats", GetSeatMap).WithName("GetSeatMap").WithSummary("Get the seat map with each seat's status");
 
         return api;
+    }
+
+    public static async Task<Results<Ok<EventCancellationView>, ProblemHttpResult>> CancelEvent(
+        Guid id, CancelEventRequest? request, HttpContext context, EventCancellation cancellation, CancellationToken ct)
+    {
+        var result = await cancellation.CancelAsync(id, $"integrator:{context.GetActor().ClientId}", request?.Reason, ct);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 
     public static Ok<EventTypesResponse> GetEventTypes() => TypedResults.Ok(new EventTypesResponse(EventTypes.All));
@@ -98,3 +109,6 @@ public static class EventsApi
 
 /// <summary>The event types.</summary>
 public sealed record EventTypesResponse(IReadOnlyList<EventType> EventTypes);
+
+/// <summary>Why an event is cancelled (shown to resellers' webhooks).</summary>
+public sealed record CancelEventRequest(string? Reason);

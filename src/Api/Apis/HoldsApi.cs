@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Services;
 
 namespace TicketAspire.Api.Apis;
@@ -21,7 +22,11 @@ public static class HoldsApi
             .RequireAuthorization(ApiPolicies.OrdersWrite);
         api.MapGet("/{id:guid}", GetHold).WithName("GetHold").WithSummary("Get a hold")
             .RequireAuthorization(ApiPolicies.OrdersRead);
-        api.MapPost("/{id:guid}/confirm", ConfirmHold).WithName("ConfirmHold").WithSummary("Confirm a hold into an order")
+        api.MapPost("/{id:guid}/payment", StartPayment).WithName("StartPayment")
+            .WithSummary("Start paying for a hold: the price with its fees, and the PSP intent the buyer confirms")
+            .RequireAuthorization(ApiPolicies.OrdersWrite);
+        api.MapPost("/{id:guid}/confirm", ConfirmHold).WithName("ConfirmHold")
+            .WithSummary("Confirm a hold into an order once the PSP reports its payment captured")
             .RequireAuthorization(ApiPolicies.OrdersWrite);
         api.MapDelete("/{id:guid}", CancelHold).WithName("CancelHold").WithSummary("Cancel a hold and release its seats")
             .RequireAuthorization(ApiPolicies.OrdersWrite);
@@ -53,11 +58,24 @@ public static class HoldsApi
         return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 
-    public static async Task<Results<Ok<OrderView>, ProblemHttpResult>> ConfirmHold(
-        Guid id, ConfirmHoldCommand command, HttpContext context, HoldService holds, CancellationToken ct)
+    public static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> StartPayment(
+        Guid id, HttpContext context, CheckoutService checkout, CancellationToken ct)
     {
-        var result = await holds.ConfirmAsync(id, command, context.GetActor().CustomerRef, ct);
-        return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+        var result = await checkout.StartAsync(id, context.GetActor().CustomerRef, ct);
+        return result.Error is { } error ? Problems.From(error, context) : TypedResults.Ok(result.Value!);
+    }
+
+    public static async Task<Results<Ok<OrderView>, Accepted<PaymentPending>, ProblemHttpResult>> ConfirmHold(
+        Guid id, HttpContext context, CheckoutService checkout, CancellationToken ct)
+    {
+        var result = await checkout.ConfirmAsync(id, context.GetActor().CustomerRef, ct);
+        if (result.Error is { Code: ErrorCodes.PaymentPending } pending)
+        {
+            context.Response.Headers.RetryAfter = "2";
+            return TypedResults.Accepted($"/v1/holds/{id}", new PaymentPending(id, (Guid)pending.Extensions!["payment_id"]!, "payment_pending", pending.Detail));
+        }
+
+        return result.Error is { } error ? Problems.From(error, context) : TypedResults.Ok(result.Value!);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> CancelHold(Guid id, HttpContext context, HoldService holds, CancellationToken ct)
@@ -66,3 +84,6 @@ public static class HoldsApi
         return result.Error is { } error ? Problems.From(error) : TypedResults.NoContent();
     }
 }
+
+/// <summary>The PSP is still processing the hold's payment: the order is made when it succeeds; confirm again later.</summary>
+public sealed record PaymentPending(Guid HoldId, Guid PaymentId, string Status, string Detail);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Services;
 
 namespace TicketAspire.Api.Apis;
@@ -17,6 +18,12 @@ public static class OrdersApi
             .RequireAuthorization(ApiPolicies.OrdersRead);
         api.MapGet("/orders", ListOrders).WithName("ListOrders").WithSummary("List a customer's orders, newest first")
             .RequireAuthorization(ApiPolicies.OrdersRead);
+        api.MapPost("/orders/{id:guid}/refund", RefundOrder).WithName("RefundOrder")
+            .WithSummary("Refund an order in full through the PSP (within the event's policy; support staff may force it)")
+            .RequireAuthorization(ApiPolicies.OrdersWrite);
+        api.MapPost("/me/orders/{id:guid}/refund", RefundMyOrder).WithName("RefundMyOrder")
+            .WithSummary("The signed-in end user asks for a refund of their order, within the event's refund policy")
+            .RequireAuthorization(ApiPolicies.Customer);
         api.MapGet("/me/orders", ListMyOrders).WithName("ListMyOrders").WithSummary("The signed-in end user's orders, newest first")
             .RequireAuthorization(ApiPolicies.Customer);
 
@@ -27,6 +34,38 @@ public static class OrdersApi
     {
         var result = await orders.GetAsync(id, context.GetActor().CustomerRef, ct);
         return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+    }
+
+    public static async Task<Results<Ok<RefundView>, Accepted<RefundView>, ProblemHttpResult>> RefundOrder(
+        Guid id, RefundRequest? request, HttpContext context, RefundService refunds, CancellationToken ct)
+    {
+        var actor = context.GetActor();
+        // support staff force the refund past the event's policy (the audit log records who did it); an end user goes
+        // through the same policy as on /v1/me/orders/{id}/refund
+        var initiatedBy = actor.IsStaff ? $"support:{actor.ClientId}" : actor.IsCustomer ? actor.CustomerRef! : $"integrator:{actor.ClientId}";
+        var result = await refunds.RequestAsync(id, request?.Reason, initiatedBy, actor.CustomerRef, force: actor.IsStaff, ct);
+        return Answer(result, context);
+    }
+
+    public static async Task<Results<Ok<RefundView>, Accepted<RefundView>, ProblemHttpResult>> RefundMyOrder(
+        Guid id, RefundRequest? request, HttpContext context, RefundService refunds, CancellationToken ct)
+    {
+        var actor = context.GetActor();
+        var result = await refunds.RequestAsync(id, request?.Reason, actor.CustomerRef!, actor.CustomerRef, force: false, ct);
+        return Answer(result, context);
+    }
+
+    private static Results<Ok<RefundView>, Accepted<RefundView>, ProblemHttpResult> Answer(Result<RefundView> result, HttpContext context)
+    {
+        if (result.Error is { } error)
+        {
+            return Problems.From(error, context);
+        }
+
+        // requested but not yet done by the PSP: the worker finishes it
+        return result.Value!.Status == "succeeded"
+            ? TypedResults.Ok(result.Value)
+            : TypedResults.Accepted($"/v1/orders/{context.GetRouteValue("id")}", result.Value);
     }
 
     public static async Task<Results<Ok<OrderList>, ProblemHttpResult>> ListOrders(HttpContext context, OrderQueries orders, CancellationToken ct)
@@ -69,3 +108,6 @@ public static class OrdersApi
 
 /// <summary>A page of a customer's orders.</summary>
 public sealed record OrderList(IReadOnlyList<OrderView> Orders, int Page, int Size);
+
+/// <summary>Why a refund is asked for.</summary>
+public sealed record RefundRequest(string? Reason);

@@ -65,6 +65,7 @@ public static class ApplicationServiceExtensions
             .Validate(o => o.IsValid(), "Fees: amounts non-negative, bps at most 10000, tax 0..100 %").ValidateOnStart();
         services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) =>
             builder.Configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));
+        services.AddPayments(builder.Configuration);
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         return builder;

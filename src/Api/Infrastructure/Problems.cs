@@ -23,6 +23,15 @@ public static class Problems
             ErrorCodes.SoldOut => (StatusCodes.Status409Conflict, "Not enough tickets available"),
             ErrorCodes.HoldExpired => (StatusCodes.Status410Gone, "Hold expired"),
             ErrorCodes.HoldNotActive => (StatusCodes.Status409Conflict, "Hold is not active"),
+            ErrorCodes.PaymentRequired => (StatusCodes.Status409Conflict, "No payment started for this hold"),
+            ErrorCodes.PaymentNotConfirmed => (StatusCodes.Status409Conflict, "The payment is not confirmed yet"),
+            ErrorCodes.PaymentDeclined => (StatusCodes.Status402PaymentRequired, "Payment declined"),
+            ErrorCodes.PaymentPending => (StatusCodes.Status202Accepted, "Payment pending"),
+            ErrorCodes.PaymentUnavailable => (StatusCodes.Status503ServiceUnavailable, "The payment service is unavailable"),
+            ErrorCodes.PaymentMismatch => (StatusCodes.Status409Conflict, "The payment does not match the hold"),
+            ErrorCodes.PaymentAttemptsExhausted => (StatusCodes.Status409Conflict, "No payment attempts left"),
+            ErrorCodes.RefundNotAllowed => (StatusCodes.Status409Conflict, "Refund not allowed"),
+            ErrorCodes.EventCancelled => (StatusCodes.Status409Conflict, "Event cancelled"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
@@ -36,6 +45,11 @@ public static class Problems
             extensions["unavailable_seat_ids"] = error.UnavailableSeatIds;
         }
 
+        foreach (var (key, value) in error.Extensions ?? new Dictionary<string, object?>())
+        {
+            extensions[key] = value;
+        }
+
         return TypedResults.Problem(new ProblemDetails
         {
             Type = TypeBase + error.Code,
@@ -44,6 +58,19 @@ public static class Problems
             Detail = error.Detail,
             Extensions = extensions,
         });
+    }
+
+    /// <summary>As <see cref="From(InventoryError)"/>, and sets <c>Retry-After</c> when the error says when to try again.</summary>
+    public static ProblemHttpResult From(InventoryError error, HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(context);
+        if (error.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return From(error);
     }
 
     /// <summary>Writes a problem with a stable <paramref name="code"/> outside an endpoint (middleware, authorization).</summary>
@@ -73,6 +100,16 @@ public static class Problems
         Status = StatusCodes.Status403Forbidden,
         Detail = detail,
         Extensions = { ["code"] = "forbidden" },
+    });
+
+    /// <summary>A 401 with a stable code (a caller that proves who it is some other way than a token: a signature).</summary>
+    public static ProblemHttpResult Unauthorized(string code, string detail) => TypedResults.Problem(new ProblemDetails
+    {
+        Type = TypeBase + code,
+        Title = "Unauthorized",
+        Status = StatusCodes.Status401Unauthorized,
+        Detail = detail,
+        Extensions = { ["code"] = code },
     });
 
     /// <summary>A 400 with one field error.</summary>

@@ -21,6 +21,9 @@ public enum SeatStatus
 
     /// <summary>Sold.</summary>
     Sold = 2,
+
+    /// <summary>Out of sale for good (its event was cancelled, or its order charged back).</summary>
+    Void = 3,
 }
 
 /// <summary>Lifecycle of a hold.</summary>

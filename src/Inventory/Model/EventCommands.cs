@@ -1,6 +1,9 @@
 namespace TicketAspire.Inventory.Model;
 
-/// <summary>Creates an event with its venue and ticket classes, reserved or general admission.</summary>
+/// <summary>
+/// Creates an event with its venue and ticket classes, reserved or general admission. End users may ask for refunds
+/// until <paramref name="RefundCutoffHours"/> before it starts (default 24).
+/// </summary>
 public sealed record CreateEventCommand(
     string? Name,
     string? Type,
@@ -11,7 +14,8 @@ public sealed record CreateEventCommand(
     string? Seating,
     string? Currency,
     IReadOnlyList<TicketClassInput>? TicketClasses,
-    IReadOnlyList<SectionInput>? Sections);
+    IReadOnlyList<SectionInput>? Sections,
+    int? RefundCutoffHours = null);
 
 /// <summary>The venue of a new event.</summary>
 public sealed record VenueInput(string? Name, string? City, string? Country, string? Address);

@@ -36,7 +36,9 @@ public sealed record EventDetail(
     VenueView Venue,
     int TotalTicketCnt,
     int AvailableTicketCnt,
-    IReadOnlyList<TicketClassView> TicketClasses);
+    IReadOnlyList<TicketClassView> TicketClasses,
+    string Status = "on_sale",
+    int? RefundCutoffHours = null);
 
 /// <summary>One seat of the seat map.</summary>
 public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status);

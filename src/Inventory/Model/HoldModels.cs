@@ -46,7 +46,22 @@ public sealed record OrderView(
     string PaymentReference,
     DateTimeOffset CreatedAt,
     IReadOnlyList<TicketView> Tickets,
-    string? CustomerEmail = null);
+    string? CustomerEmail = null,
+    OrderPrice? Price = null,
+    bool FraudFlagged = false,
+    RefundView? Refund = null);
 
-/// <summary>Confirms a hold; the payment reference is recorded (verification with the PSP comes with payments).</summary>
-public sealed record ConfirmHoldCommand(string? PaymentReference);
+/// <summary>What the buyer paid: tickets, fees, tax, total.</summary>
+public sealed record OrderPrice(Money Subtotal, Money PlatformFee, Money ProcessingFee, Money Tax, Money Total);
+
+/// <summary>The refund of an order.</summary>
+public sealed record RefundView(Guid Id, string Status, Money Amount, string Reason, string InitiatedBy, string SeatDisposition, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt);
+
+/// <summary>
+/// Confirms a hold into an order. <paramref name="Payment"/> is the verified payment (the checkout passes it after the PSP
+/// said the money is captured); without it the payment reference is only recorded (imports, tests of the core).
+/// </summary>
+public sealed record ConfirmHoldCommand(string? PaymentReference, VerifiedPayment? Payment = null);
+
+/// <summary>A payment the PSP reported as captured, with the price the buyer paid.</summary>
+public sealed record VerifiedPayment(Guid PaymentId, string IntentId, Fees.PriceBreakdown Price);

@@ -8,7 +8,9 @@ public sealed record InventoryError(
     string Code,
     string Detail,
     IReadOnlyDictionary<string, string[]>? FieldErrors = null,
-    IReadOnlyList<Guid>? UnavailableSeatIds = null)
+    IReadOnlyList<Guid>? UnavailableSeatIds = null,
+    IReadOnlyDictionary<string, object?>? Extensions = null,
+    int? RetryAfterSeconds = null)
 {
     /// <summary>A validation error with field errors.</summary>
     public static InventoryError Validation(IReadOnlyDictionary<string, string[]> errors) =>
@@ -29,6 +31,15 @@ public static class ErrorCodes
     public const string SoldOut = "sold_out";
     public const string HoldExpired = "hold_expired";
     public const string HoldNotActive = "hold_not_active";
+    public const string PaymentRequired = "payment_required";
+    public const string PaymentNotConfirmed = "payment_not_confirmed";
+    public const string PaymentDeclined = "payment_declined";
+    public const string PaymentPending = "payment_pending";
+    public const string PaymentUnavailable = "payment_unavailable";
+    public const string PaymentMismatch = "payment_mismatch";
+    public const string PaymentAttemptsExhausted = "payment_attempts_exhausted";
+    public const string RefundNotAllowed = "refund_not_allowed";
+    public const string EventCancelled = "event_cancelled";
 }
 
 /// <summary>A value or an error.</summary>

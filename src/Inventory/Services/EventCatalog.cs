@@ -31,9 +31,9 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
                 "INSERT INTO venues (id, name, city, country, address, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 venueId, cmd.Venue!.Name!.Trim(), cmd.Venue.City!.Trim(), cmd.Venue.Country, cmd.Venue.Address, now));
             batch.BatchCommands.Add(Command(
-                "INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                "INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at, refund_cutoff_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 eventId, venueId, cmd.Name!.Trim(), cmd.Type!, cmd.Performer, cmd.Description, cmd.StartsAt!.Value.ToUniversalTime(),
-                (short)plan.Seating, cellCurrency, now));
+                (short)plan.Seating, cellCurrency, now, cmd.RefundCutoffHours ?? 24));
             foreach (var c in plan.Classes)
             {
                 batch.BatchCommands.Add(Command(
@@ -94,7 +94,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
     {
         const string sql = """
             SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
-                   v.id, v.name, v.city, v.country, v.address
+                   v.id, v.name, v.city, v.country, v.address, e.status, e.refund_cutoff_hours
             FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = @id;
             SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = @id ORDER BY price_minor DESC, name
             """;
@@ -107,6 +107,8 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         }
 
         var summary = ReadSummary(reader);
+        var status = reader.GetInt16(13) == 1 ? "cancelled" : "on_sale";
+        int? cutoff = reader.IsDBNull(14) ? null : reader.GetInt32(14);
         await reader.NextResultAsync(ct);
         var classes = new List<(Guid Id, string Name, Money Price, int Capacity)>();
         while (await reader.ReadAsync(ct))
@@ -122,7 +124,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             return new TicketClassView(c.Id, c.Name, c.Price, c.Capacity, n.Available, n.Held, n.Sold);
         }).ToList();
         return new EventDetail(summary.Id, summary.Name, summary.Type, summary.Performer, summary.Description, summary.StartsAt,
-            summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views);
+            summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views, status, cutoff);
     }
 
     /// <summary>Every seat of a reserved-seating event with its live status, read from Postgres.</summary>

@@ -23,6 +23,7 @@ internal static class EventValidation
         if (string.IsNullOrWhiteSpace(cmd.Name) || cmd.Name.Length > 200) { Add("name", "Required, at most 200 characters."); }
         if (!EventTypes.IsKnown(cmd.Type)) { Add("type", $"Must be one of: {string.Join(", ", EventTypes.All.Select(t => t.Type))}."); }
         if (cmd.StartsAt is null) { Add("starts_at", "Required (ISO 8601 with offset)."); }
+        if (cmd.RefundCutoffHours is < 0 or > 8760) { Add("refund_cutoff_hours", "0 to 8760 hours before the start."); }
         if (cmd.Venue is null) { Add("venue", "Required."); }
         else
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Payments;
 
 namespace TicketAspire.Inventory.Services;
 
@@ -197,14 +198,21 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
 
             orderId = Guid.CreateVersion7();
             var codes = Enumerable.Range(0, hold.ItemCount).Select(_ => TicketCode.New()).ToArray();
+            var paid = cmd.Payment;
             await using var batch = new NpgsqlBatch(conn, tx)
             {
                 BatchCommands =
                 {
                     EventCatalog.Command("""
-                        INSERT INTO orders (id, hold_id, event_id, customer_ref, customer_email, total_minor, currency, payment_reference, created_at)
-                        SELECT $1, id, event_id, customer_ref, customer_email, total_minor, currency, $3, $4 FROM holds WHERE id = $2
-                        """, orderId, holdId, cmd.PaymentReference.Trim(), now),
+                        INSERT INTO orders (id, hold_id, event_id, customer_ref, customer_email, total_minor, currency, payment_reference, created_at,
+                                            payment_id, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor)
+                        SELECT $1, id, event_id, customer_ref, customer_email, coalesce($6, total_minor), currency, $3, $4,
+                               $5, coalesce($7, total_minor), coalesce($8, 0), coalesce($9, 0), coalesce($10, 0)
+                        FROM holds WHERE id = $2
+                        """, orderId, holdId, cmd.PaymentReference.Trim(), now, (object?)paid?.PaymentId ?? DBNull.Value,
+                        (object?)paid?.Price.TotalMinor ?? DBNull.Value, (object?)paid?.Price.SubtotalMinor ?? DBNull.Value,
+                        (object?)paid?.Price.PlatformFeeMinor ?? DBNull.Value, (object?)paid?.Price.ProcessingFeeMinor ?? DBNull.Value,
+                        (object?)paid?.Price.TaxMinor ?? DBNull.Value),
                     EventCatalog.Command("""
                         INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at)
                         SELECT gen_random_uuid(), $1, $3, i.seat_id, i.class_id, i.price_minor, $4, c.code, $5
@@ -212,14 +220,17 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
                         JOIN unnest($6::text[]) WITH ORDINALITY AS c (code, n) ON c.n = i.n
                         """, orderId, holdId, hold.EventId, hold.Currency, now, codes),
                     EventCatalog.Command("UPDATE holds SET status = 1, order_id = $2, closed_at = $3 WHERE id = $1", holdId, orderId, now),
-                    EventCatalog.Command("""
-                        INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
-                        VALUES ('order.confirmed', $1, $2, jsonb_build_object('order_id', $1::uuid, 'hold_id', $3::uuid,
-                            'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $3)), $4)
-                        """, orderId, hold.EventId, holdId, now),
+                    EventCatalog.Command("UPDATE payments SET status = 'succeeded', updated_at = $2 WHERE id = $1", (object?)paid?.PaymentId ?? Guid.Empty, now),
+                    EventCatalog.Command(OrderConfirmedOutbox, orderId, hold.EventId, holdId, now),
                 },
             };
             await batch.ExecuteNonQueryAsync(ct);
+            if (paid is not null)
+            {
+                var classes = await OrderLedger.ClassAmountsAsync(conn, tx, orderId, ct);
+                await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now), ct);
+            }
+
             await tx.CommitAsync(ct);
             InventoryMetrics.TicketsSold.Add(hold.ItemCount);
         }
@@ -281,6 +292,20 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
 
         return await GetAsync(holdId, customerRef, ct);
     }
+
+    /// <summary>$1 order, $2 event, $3 hold, $4 now: what resellers and the buyer's confirmation e-mail need.</summary>
+    private const string OrderConfirmedOutbox = """
+        INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
+        SELECT 'order.confirmed', o.id, o.event_id, jsonb_build_object(
+                   'order_id', o.id, 'hold_id', o.hold_id, 'event_id', o.event_id, 'customer_ref', o.customer_ref,
+                   'customer_email', o.customer_email, 'payment_reference', o.payment_reference,
+                   'price', jsonb_build_object('subtotal', o.subtotal_minor, 'platform_fee', o.platform_fee_minor,
+                       'processing_fee', o.processing_fee_minor, 'tax', o.tax_minor, 'total', o.total_minor, 'currency', o.currency),
+                   'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $3),
+                   'tickets', (SELECT jsonb_agg(jsonb_build_object('ticket_id', t.id, 'seat_id', t.seat_id, 'class_id', t.class_id,
+                                   'code', t.code, 'price', t.price_minor)) FROM tickets t WHERE t.order_id = $1)), $4
+        FROM orders o WHERE o.id = $1 AND o.event_id = $2
+        """;
 
     private async Task<(List<HeldSeat> Seats, HashSet<Guid> Free)> ClaimAsync(
         CreateHoldCommand cmd, SeatingKind seating, Guid eventId, DateTimeOffset now, Guid holdId, DateTimeOffset expiresAt,

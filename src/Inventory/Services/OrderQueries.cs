@@ -30,8 +30,10 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             BatchCommands =
             {
                 EventCatalog.Command($"""
-                    SELECT o.id, o.hold_id, o.event_id, o.customer_ref, o.status, o.total_minor, o.currency, o.payment_reference, o.created_at, o.customer_email
-                    FROM orders o WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3
+                    SELECT o.id, o.hold_id, o.event_id, o.customer_ref, o.status, o.total_minor, o.currency, o.payment_reference, o.created_at, o.customer_email,
+                           o.subtotal_minor, o.platform_fee_minor, o.processing_fee_minor, o.tax_minor, o.fraud_flagged,
+                           r.id, r.status, r.amount_minor, r.reason, r.initiated_by, r.seat_disposition, r.created_at, r.completed_at
+                    FROM orders o LEFT JOIN refunds r ON r.order_id = o.id WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3
                     """, key, limit, offset),
                 EventCatalog.Command($"""
                     SELECT t.order_id, t.id, t.seat_id, t.class_id, s.section, s.row_label, s.number, t.price_minor, t.currency, t.code, t.status
@@ -42,12 +44,19 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var orders = new List<(Guid Id, Guid Hold, Guid Event, string Customer, string Status, Money Total, string Payment, DateTimeOffset Created, string? Email)>();
+        var orders = new List<(Guid Id, Guid Hold, Guid Event, string Customer, string Status, Money Total, string Payment, DateTimeOffset Created, string? Email,
+            OrderPrice? Price, bool Fraud, RefundView? Refund)>();
         while (await reader.ReadAsync(ct))
         {
+            var currency = reader.GetString(6);
+            var total = new Money(reader.GetInt64(5), currency);
+            Money M(int i) => new(reader.GetInt64(i), currency);
+            var price = reader.IsDBNull(10) ? null : new OrderPrice(M(10), M(11), M(12), M(13), total);
+            var refund = reader.IsDBNull(15) ? null : new RefundView(reader.GetGuid(15), reader.GetString(16), M(17), reader.GetString(18),
+                reader.GetString(19), reader.GetString(20), reader.GetFieldValue<DateTimeOffset>(21), reader.IsDBNull(22) ? null : reader.GetFieldValue<DateTimeOffset>(22));
             orders.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
-                new Money(reader.GetInt64(5), reader.GetString(6)), reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9)));
+                total, reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetString(9),
+                price, reader.GetBoolean(14), refund));
         }
 
         await reader.NextResultAsync(ct);
@@ -67,6 +76,6 @@ public sealed class OrderQueries(NpgsqlDataSource db)
         }
 
         return [.. orders.Select(o => new OrderView(o.Id, o.Hold, o.Event, o.Customer, o.Status, o.Total, o.Payment, o.Created,
-            tickets.GetValueOrDefault(o.Id) ?? [], o.Email))];
+            tickets.GetValueOrDefault(o.Id) ?? [], o.Email, o.Price, o.Fraud, o.Refund))];
     }
 }

@@ -1,0 +1,71 @@
+using Npgsql;
+using TicketAspire.Inventory.Fees;
+using TicketAspire.Inventory.Ledger;
+using TicketAspire.Inventory.Services;
+
+namespace TicketAspire.Inventory.Payments;
+
+/// <summary>What the ledger needs to know of an order, read inside the caller's transaction.</summary>
+internal static class OrderLedger
+{
+    /// <summary>The order's tickets by class: quantity and subtotal at the locked prices.</summary>
+    public static async Task<IReadOnlyList<ClassAmount>> ClassAmountsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid orderId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT class_id, count(*)::int, sum(price_minor)::bigint FROM tickets WHERE order_id = $1 GROUP BY class_id ORDER BY class_id
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = orderId });
+        var list = new List<ClassAmount>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new ClassAmount(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2)));
+        }
+
+        return list;
+    }
+
+    /// <summary>An order row locked for update, with what refunds and chargebacks need.</summary>
+    public static async Task<LockedOrder?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid orderId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT o.event_id, o.customer_ref, o.customer_email, o.status, o.payment_id, o.payment_reference, o.currency, o.total_minor,
+                   coalesce(o.subtotal_minor, o.total_minor), coalesce(o.platform_fee_minor, 0), coalesce(o.processing_fee_minor, 0),
+                   coalesce(o.tax_minor, 0), o.fraud_flagged, e.starts_at, e.status, e.refund_cutoff_hours
+            FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1 FOR UPDATE OF o
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = orderId });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var currency = reader.GetString(6);
+        return new LockedOrder(orderId, reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetString(5),
+            new PriceBreakdown(reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(7), currency),
+            reader.GetBoolean(12), reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt16(14) == 1, reader.IsDBNull(15) ? null : reader.GetInt32(15));
+    }
+
+    /// <summary>Voids the order's tickets and either releases its seats for sale again or voids them.</summary>
+    public static NpgsqlBatchCommand[] SettleSeats(Guid orderId, Guid eventId, bool release) =>
+    [
+        EventCatalog.Command("UPDATE tickets SET status = 'void' WHERE order_id = $1 AND status = 'valid'", orderId),
+        release
+            ? EventCatalog.Command("""
+                UPDATE seats SET status = 0, hold_id = NULL, hold_expires_at = NULL, version = version + 1
+                WHERE id IN (SELECT seat_id FROM tickets WHERE order_id = $1) AND status = 2
+                """, orderId)
+            : EventCatalog.Command("""
+                UPDATE seats SET status = 3, hold_expires_at = NULL, version = version + 1
+                WHERE id IN (SELECT seat_id FROM tickets WHERE order_id = $1) AND status = 2
+                """, orderId),
+        EventCatalog.Command(release ? "UPDATE events SET sold_out_at = NULL WHERE id = $1 AND sold_out_at IS NOT NULL" : "SELECT $1::uuid", eventId),
+    ];
+}
+
+/// <summary>An order as refunds and chargebacks see it.</summary>
+internal sealed record LockedOrder(
+    Guid Id, Guid EventId, string CustomerRef, string? CustomerEmail, string Status, Guid? PaymentId, string IntentId, PriceBreakdown Price,
+    bool FraudFlagged, DateTimeOffset EventStartsAt, bool EventCancelled, int? RefundCutoffHours);

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Npgsql;
+
+namespace TicketAspire.AppHost.Tests;
+
+/// <summary>
+/// Refunds through the PSP (seed 000): an end user within the event's policy, support staff forcing one (audited), and an
+/// event cancellation refunding every paid order; each reverses the sale in the ledger and says what became of the seats.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class RefundTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task An_end_user_refunds_their_order_within_the_policy_and_the_seats_go_back_on_sale()
+    {
+        using var browser = new Browser(platform, "eu");
+        var tokens = await browser.SignInAsync("acme", $"refund-{Guid.NewGuid():N}@example.com", "refund-password-123", register: true);
+        using var integrator = await platform.IntegratorClientAsync("eu", "acme");
+        var (created, seats) = await integrator.CreateReservedEventAsync("Refundable " + Guid.NewGuid(), 1, 2);
+        using var me = platform.ResellerClient("eu", "acme.eu.localhost", (string)tokens["access_token"]!);
+        var hold = await me.PostJsonAsync("/v1/holds", new { event_id = created.Id(), seat_ids = seats }, HttpStatusCode.Created);
+        var order = await me.PayAndConfirmAsync(hold.Id());
+
+        var refund = await me.PostJsonAsync($"/v1/me/orders/{order.Id()}/refund", new { reason = "cannot make it" }, HttpStatusCode.OK);
+        Assert.Equal("succeeded", (string)refund["status"]!);
+        Assert.Equal("released", (string)refund["seat_disposition"]!);
+        Assert.Equal((long)order["total"]!["minor_units"]!, (long)refund["amount"]!["minor_units"]!);
+        var again = await me.PostJsonAsync($"/v1/me/orders/{order.Id()}/refund", new { }, HttpStatusCode.OK);
+        Assert.Equal(refund.Id(), again.Id());
+
+        var refunded = await me.GetJsonAsync($"/v1/orders/{order.Id()}");
+        Assert.Equal("refunded", (string)refunded["status"]!);
+        Assert.All(refunded["tickets"]!.AsArray(), t => Assert.Equal("void", (string)t!["status"]!));
+        var map = await integrator.GetJsonAsync($"/v1/events/{created.Id()}/seats");
+        Assert.Equal(2, (int)map["available"]!);
+
+        await using var db = await platform.OpenDatabaseAsync("eu", "reseller_acme");
+        await AssertReversedAsync(db, order.Id(), (long)order["total"]!["minor_units"]!);
+    }
+
+    [Fact]
+    public async Task Past_the_cutoff_only_support_can_refund_and_the_forced_refund_is_audited()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        var soon = DateTimeOffset.UtcNow.AddHours(2).ToString("O", CultureInfo.InvariantCulture);
+        var created = await http.PostJsonAsync("/v1/events", Api.ReservedEvent("Soon " + Guid.NewGuid(), 1, 2, startsAt: soon), HttpStatusCode.Created);
+        Assert.Equal(24, (int)created["refund_cutoff_hours"]!);
+        var seat = (string)(await http.GetJsonAsync($"/v1/events/{created.Id()}/seats"))["seats"]![0]!["id"]!;
+        var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "late-" + Guid.NewGuid().ToString("N"), seat_ids = new[] { seat } }, HttpStatusCode.Created);
+        var order = await http.PayAndConfirmAsync(hold.Id());
+
+        var refused = await http.PostJsonAsync($"/v1/orders/{order.Id()}/refund", new { reason = "changed mind" }, HttpStatusCode.Conflict);
+        Assert.Equal("refund_not_allowed", (string)refused["code"]!);
+
+        var support = await Tokens.ClientCredentialsAsync(platform, "eu", "platform", "eu-support", PlatformFixture.StaffSecret("eu", "support"), "support");
+        using var staff = platform.ResellerClient("eu", "acme.eu.localhost", support);
+        var forced = await staff.PostJsonAsync($"/v1/orders/{order.Id()}/refund", new { reason = "goodwill" }, HttpStatusCode.OK);
+        Assert.Equal("succeeded", (string)forced["status"]!);
+        Assert.Equal("support:eu-support", (string)forced["initiated_by"]!);
+
+        await using var db = await platform.OpenDatabaseAsync("eu", "reseller_acme");
+        await using var audit = new NpgsqlCommand("""
+            SELECT count(*) FROM audit_log WHERE actor_kind = 'staff' AND action = 'RefundOrder' AND resource_id = $1 AND status = 200
+            """, db) { Parameters = { new() { Value = order.Id() } } };
+        Assert.Equal(1L, (long)(await audit.ExecuteScalarAsync())!);
+        await AssertReversedAsync(db, order.Id(), (long)order["total"]!["minor_units"]!);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_event_refunds_every_paid_order_and_voids_its_seats()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "globex");
+        var (created, seats) = await http.CreateReservedEventAsync("Cancelled " + Guid.NewGuid(), 1, 5);
+        var orders = new List<string>();
+        foreach (var seat in seats.Take(2))
+        {
+            var h = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "c-" + Guid.NewGuid().ToString("N"), seat_ids = new[] { seat } }, HttpStatusCode.Created);
+            orders.Add((await http.PayAndConfirmAsync(h.Id())).Id());
+        }
+
+        var live = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "c-live", seat_ids = new[] { seats[2] } }, HttpStatusCode.Created);
+
+        var cancelled = await http.PostJsonAsync($"/v1/events/{created.Id()}/cancel", new { reason = "artist ill" }, HttpStatusCode.OK);
+        Assert.Equal(2, (int)cancelled["refunds_requested"]!);
+        Assert.Equal("cancelled", (string)(await http.GetJsonAsync($"/v1/events/{created.Id()}"))["status"]!);
+        Assert.Equal("cancelled", (string)(await http.GetJsonAsync($"/v1/holds/{live.Id()}"))["status"]!);
+        var refused = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "c-new", seat_ids = new[] { seats[3] } }, HttpStatusCode.Conflict);
+        Assert.Equal("seat_unavailable", (string)refused["code"]!);
+
+        // the worker sends the refunds to the PSP
+        foreach (var orderId in orders)
+        {
+            var refunded = await Eventually.GetAsync(async () =>
+                await http.GetJsonAsync($"/v1/orders/{orderId}") is var o && (string)o["status"]! == "refunded" ? o : null, $"the refund of {orderId}");
+            Assert.Equal("voided", (string)refunded["refund"]!["seat_disposition"]!);
+        }
+
+        var map = await http.GetJsonAsync($"/v1/events/{created.Id()}/seats");
+        Assert.All(map["seats"]!.AsArray(), s => Assert.Equal("void", (string)s!["status"]!));
+        await using var db = await platform.OpenDatabaseAsync("eu", "reseller_globex");
+        foreach (var orderId in orders)
+        {
+            await AssertReversedAsync(db, orderId, null);
+        }
+    }
+
+    /// <summary>The order's sale and refund entries together leave nothing in PSP clearing, and each balances.</summary>
+    private static async Task AssertReversedAsync(NpgsqlConnection db, string orderId, long? total)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT e.kind, sum(l.debit_minor)::bigint, sum(l.credit_minor)::bigint,
+                   coalesce(sum(l.debit_minor - l.credit_minor) FILTER (WHERE l.account = 'psp_clearing'), 0)::bigint
+            FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id WHERE e.order_id = $1 GROUP BY e.kind ORDER BY e.kind
+            """, db) { Parameters = { new() { Value = Guid.Parse(orderId) } } };
+        var rows = new List<(string Kind, long Debit, long Credit, long Clearing)>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            }
+        }
+
+        Assert.Equal(["refund", "sale"], rows.Select(r => r.Kind));
+        Assert.All(rows, r => Assert.Equal(r.Debit, r.Credit));
+        Assert.Equal(0, rows.Sum(r => r.Clearing));
+        if (total is { } t)
+        {
+            Assert.Equal(t, rows.Single(r => r.Kind == "sale").Clearing);
+        }
+    }
+}
