@@ -130,6 +130,24 @@ public sealed class PaymentIntentsTests(SimulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Health_includes_the_database_and_needs_no_key()
+    {
+        using var response = await _browser.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_problem_with_a_code()
+    {
+        using var response = await _platform.GetAsync("/v1/charges");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("not_found", await Psp.ProblemCodeAsync(response));
+    }
+
+    [Fact]
     public async Task An_unknown_intent_is_not_found()
     {
         using var response = await _platform.GetAsync("/v1/payment_intents/pi_nope");

@@ -48,6 +48,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<PaymentStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<FaultInjector>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("sqlite");
         services.AddHostedService<ScheduledWorkProcessor>();
         services.AddHostedService<WebhookSender>();
         // one attempt per delivery: retries follow Psp:WebhookRetrySchedule, not the standard resilience handler

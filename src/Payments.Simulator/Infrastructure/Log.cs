@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "Fault armed: the next {Count} {Operation} calls answer {Kind}")]
     public static partial void FaultArmed(ILogger logger, int count, string operation, string kind);
 
+    [LoggerMessage(13, LogLevel.Error, "Scanning the {What} failed; retrying")]
+    public static partial void ScanFailed(ILogger logger, Exception exception, string what);
+
     [LoggerMessage(12, LogLevel.Error, "Scheduled work {WorkId} ({Kind}) for payment intent {IntentId} failed")]
     public static partial void WorkFailed(ILogger logger, Exception exception, long workId, string kind, string intentId);
 }

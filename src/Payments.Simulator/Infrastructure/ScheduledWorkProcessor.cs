@@ -9,19 +9,33 @@ namespace TicketAspire.Payments.Simulator.Infrastructure;
 public sealed class ScheduledWorkProcessor(PaymentStore store, TimeProvider time, IOptions<PspOptions> options, ILogger<ScheduledWorkProcessor> logger)
     : BackgroundService
 {
+    private async Task<List<ScheduledWork>> DueWorkAsync()
+    {
+        try
+        {
+            return await store.DueWorkAsync(50);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            Log.ScanFailed(logger, ex, "scheduled work");
+            return [];
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var work in await store.DueWorkAsync(50))
+            foreach (var work in await DueWorkAsync())
             {
                 try
                 {
                     await store.RunWorkAsync(work);
                 }
-                catch (Microsoft.Data.Sqlite.SqliteException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // left undone: the next scan tries again
                     Log.WorkFailed(logger, ex, work.Id, work.Kind, work.PaymentIntent);
                 }
             }

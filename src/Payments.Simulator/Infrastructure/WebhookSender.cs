@@ -40,6 +40,12 @@ public sealed class WebhookSender(WebhookOutbox outbox, IHttpClientFactory clien
             {
                 return;
             }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                // the outbox stays as it was: the next scan tries again
+                Log.ScanFailed(logger, ex, "webhook outbox");
+                await Task.Delay(o.PollInterval, time, stoppingToken);
+            }
         }
     }
 
