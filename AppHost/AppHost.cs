@@ -8,6 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 //   TicketAspire:Durable      false turns fsync off (tests)
 //   TicketAspire:ApiReplicas  API processes per cell (default 1)
 //   TicketAspire:RegionsDir   where the cell files are (default: <repo>/regions)
+//   TicketAspire:Payments:AsyncDelay|DisputeDelay|FraudDelay|WebhookRetrySchedule|TimeoutHold  passed to each payment service (tests shorten them)
 var config = builder.Configuration;
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 var settings = new CellSettings(

@@ -7,7 +7,7 @@ using TicketAspire.Tenancy.Catalog;
 
 namespace TicketAspire.AppHost.Extensions;
 
-/// <summary>Composes one jurisdiction cell: its Postgres, a Redis per reseller, migrator, API, identity and worker.</summary>
+/// <summary>Composes one jurisdiction cell: its Postgres, a Redis per reseller, migrator, API, identity, worker and payment service.</summary>
 public static class CellExtensions
 {
     /// <summary>Adds every resource of <paramref name="cell"/>; names start with the cell id (<c>eu-api</c>).</summary>
@@ -130,6 +130,38 @@ public static class CellExtensions
             .WithHttpHealthCheck("/health")
             .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
             .WithCellConfiguration(cell, includeResellers: false);
+
+        // the cell's payment service (a PSP simulator with its own SQLite file under the data root); it sends its webhooks
+        // to the API, the API and worker call it through service discovery, the buyer's browser at its public origin
+        var paymentsApiKey = builder.AddParameter(N("payments-api-key"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "payments-api-key")), secret: true);
+        var paymentsWebhookSecret = builder.AddParameter(N("payments-webhook-secret"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "payments-webhook-secret")), secret: true);
+        var payments = builder.AddProject<Projects.Payments_Simulator>(N("payments"))
+            .WithHttpEndpoint(port: settings.FixedPorts ? cell.PaymentsPortOrDefault : null)
+            .WithHttpHealthCheck("/health")
+            .WithEnvironment("Psp__DataDir", Path.Combine(settings.DataRoot, N("payments")))
+            .WithEnvironment("Psp__ApiKey", paymentsApiKey)
+            .WithEnvironment("Psp__WebhookSecret", paymentsWebhookSecret)
+            .WithEnvironment("Psp__WebhookUrl", ReferenceExpression.Create($"{api.GetEndpoint("http")}/v1/psp/webhooks"));
+        // tests shorten the simulator's delays: TicketAspire:Payments:AsyncDelay=300ms, …
+        foreach (var key in new[] { "AsyncDelay", "DisputeDelay", "FraudDelay", "WebhookRetrySchedule", "TimeoutHold" })
+        {
+            if (builder.Configuration[$"TicketAspire:Payments:{key}"] is { Length: > 0 } value)
+            {
+                payments.WithEnvironment($"Psp__{key}", value);
+            }
+        }
+
+        var paymentsOrigin = payments.GetEndpoint("http");
+        foreach (var client in new[] { api, worker })
+        {
+            client.WithReference(payments)
+                .WithEnvironment("Payments__BaseUrl", $"http://{payments.Resource.Name}")
+                .WithEnvironment("Payments__PublicOrigin", paymentsOrigin)
+                .WithEnvironment("Payments__ApiKey", paymentsApiKey)
+                .WithEnvironment("Payments__WebhookSecret", paymentsWebhookSecret);
+        }
+
+        api.WaitFor(payments);
 
         foreach (var reseller in cell.Resellers.Where(r => r.Holds is not null))
         {

@@ -11,6 +11,7 @@ public sealed record CellFile(
     string Currency,
     int ApiPort,
     int? IdentityPort,
+    int? PaymentsPort,
     string? RedisServer,
     CellRules? Rules,
     IReadOnlyList<ResellerEntry> Resellers,
@@ -26,6 +27,9 @@ public sealed record CellFile(
 
     /// <summary>Fixed port of the cell's identity service (default: the API's port + 1).</summary>
     public int IdentityPortOrDefault => IdentityPort ?? ApiPort + 1;
+
+    /// <summary>Fixed port of the cell's payment service (default: the API's port + 2).</summary>
+    public int PaymentsPortOrDefault => PaymentsPort ?? ApiPort + 2;
 
     /// <summary>Redis-protocol server of the cell's resellers: <c>garnet</c> (default) or <c>redis-server</c>.</summary>
     public string RedisKind => RedisServer ?? "garnet";
@@ -49,9 +53,9 @@ public sealed record CellFile(
             throw new CellFileException(directory, "id", $"cell id '{dup.Key}' is used by more than one file");
         }
 
-        foreach (var dup in cells.SelectMany(c => new[] { c.ApiPort, c.IdentityPortOrDefault }).GroupBy(p => p).Where(g => g.Count() > 1))
+        foreach (var dup in cells.SelectMany(c => new[] { c.ApiPort, c.IdentityPortOrDefault, c.PaymentsPortOrDefault }).GroupBy(p => p).Where(g => g.Count() > 1))
         {
-            throw new CellFileException(directory, "api_port", $"port {dup.Key} is used more than once (api_port and identity_port of every cell must differ)");
+            throw new CellFileException(directory, "api_port", $"port {dup.Key} is used more than once (api_port, identity_port and payments_port of every cell must differ)");
         }
 
         return cells;
@@ -90,6 +94,11 @@ public sealed record CellFile(
         if (Currency is not { Length: 3 } || !Currency.All(char.IsAsciiLetterUpper)) { Fail("currency", "required: an ISO 4217 code such as EUR"); }
         if (ApiPort is < 1024 or > 65535) { Fail("api_port", "required: a port from 1024 to 65535"); }
         if (IdentityPortOrDefault is < 1024 or > 65535 || IdentityPortOrDefault == ApiPort) { Fail("identity_port", "a port from 1024 to 65535, not the api_port"); }
+        if (PaymentsPortOrDefault is < 1024 or > 65535 || PaymentsPortOrDefault == ApiPort || PaymentsPortOrDefault == IdentityPortOrDefault)
+        {
+            Fail("payments_port", "a port from 1024 to 65535, not the api_port or identity_port");
+        }
+
         if (RedisKind is not ("garnet" or "redis-server")) { Fail("redis_server", "'garnet' or 'redis-server'"); }
         if (Rules is { } rules)
         {

@@ -16,12 +16,16 @@ public sealed class CellFileTests : IDisposable
         Assert.Single(cells[1].Resellers);
         Assert.Equal((500, 600), (cells[0].Fees!.PlatformFeeBps, cells[1].Fees!.PlatformFeeBps));
         Assert.Contains(("PlatformFeeBps", "450"), cells[0].Resellers[1].Fees!.Settings());
+        Assert.Equal(new[] { 5103, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
     }
 
     [Theory]
     [InlineData("""{"id":"xx","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "id")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"euro","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "currency")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":80,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "api_port")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"payments_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "payments_port")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"identity_port":5103,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "payments_port")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"payments_port":80,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "payments_port")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[]}""", "resellers")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"A B","name":"A","hosts":["a.localhost"]}]}""", "resellers[0].id")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["not a host"]}]}""", "resellers[0].hosts[0]")]

@@ -225,7 +225,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
                 },
             };
             await batch.ExecuteNonQueryAsync(ct);
-            if (paid is not null)
+            if (paid is { Price.TotalMinor: > 0 })
             {
                 var classes = await OrderLedger.ClassAmountsAsync(conn, tx, orderId, ct);
                 await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now), ct);
