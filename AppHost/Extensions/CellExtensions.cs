@@ -159,6 +159,11 @@ public static class CellExtensions
                 .WithEnvironment("Payments__PublicOrigin", paymentsOrigin)
                 .WithEnvironment("Payments__ApiKey", paymentsApiKey)
                 .WithEnvironment("Payments__WebhookSecret", paymentsWebhookSecret);
+            // how long one PSP call may take before the resilience policy retries it (tests shorten it)
+            if (builder.Configuration["TicketAspire:Payments:AttemptTimeout"] is { Length: > 0 } attemptTimeout)
+            {
+                client.WithEnvironment("Payments__AttemptTimeout", attemptTimeout);
+            }
         }
 
         api.WaitFor(payments);
