@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddWebhooks();
 builder.AddApiSecurity();
 builder.AddApiDocumentation();
 
@@ -26,6 +27,8 @@ v1.MapHoldsApi();
 v1.MapOrdersApi();
 v1.MapAuditApi();
 v1.MapAdminApi();
+v1.MapWebhooksApi();
+v1.MapMailboxApi();
 
 app.Run();
 

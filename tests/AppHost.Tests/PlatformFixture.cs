@@ -51,7 +51,10 @@ public sealed class PlatformFixture : IAsyncLifetime
              $"Parameters:us-initech-client-secret={ClientSecret("initech")}",
              $"Parameters:eu-globex-client-jwks={Tokens.PublicJwks(GlobexClientKey, "globex-key-1")}",
              $"Parameters:eu-support-client-secret={StaffSecret("eu", "support")}", $"Parameters:eu-operator-client-secret={StaffSecret("eu", "operator")}",
-             $"Parameters:us-support-client-secret={StaffSecret("us", "support")}", $"Parameters:us-operator-client-secret={StaffSecret("us", "operator")}"],
+             $"Parameters:us-support-client-secret={StaffSecret("us", "support")}", $"Parameters:us-operator-client-secret={StaffSecret("us", "operator")}",
+             // webhooks: a short retry schedule (1 s, 1 s, 2 s, then dead) and a fast poll, so retries happen within a test
+             "TicketAspire:Webhooks:RetrySchedule:0=00:00:01", "TicketAspire:Webhooks:RetrySchedule:1=00:00:01", "TicketAspire:Webhooks:RetrySchedule:2=00:00:02",
+             "TicketAspire:Webhooks:PollInterval=00:00:00.200"],
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

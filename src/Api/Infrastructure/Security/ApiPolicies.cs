@@ -25,6 +25,12 @@ public static class ApiPolicies
     /// <summary>Read the audit log: integrators (<c>audit:read</c>), support.</summary>
     public const string AuditRead = "audit-read";
 
+    /// <summary>Webhook endpoints, deliveries and replays: integrators (<c>webhooks:manage</c>), support.</summary>
+    public const string WebhooksManage = "webhooks-manage";
+
+    /// <summary>Read the end-user e-mails sent (the mailbox): integrators (<c>orders:read</c> or <c>orders:write</c>), support.</summary>
+    public const string MailboxRead = "mailbox-read";
+
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
 
@@ -41,6 +47,8 @@ public static class ApiPolicies
                 new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Customer, Grants(new Grant(ActorKind.Customer, ApiScopes.Customer)))
             .AddPolicy(AuditRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.AuditRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(WebhooksManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.WebhooksManage), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(MailboxRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 
