@@ -103,7 +103,7 @@ public sealed class WebhookEndToEndTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Webhook_nothing_is_lost_when_the_worker_is_stopped_between_the_outbox_write_and_the_delivery()
+    public async Task Webhook_nothing_is_lost_when_the_worker_is_killed_between_the_outbox_write_and_the_delivery()
     {
         const string Worker = "eu-worker";
         const int Events = 6;
@@ -115,11 +115,31 @@ public sealed class WebhookEndToEndTests(PlatformFixture platform)
         var ids = new List<string>();
         try
         {
-            var stop = await commands.ExecuteCommandAsync(Worker, KnownResourceCommands.StopCommand, cts.Token);
-            Assert.True(stop.Success, stop.Message);
+            var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            _ = Task.Run(async () =>
+            {
+                await foreach (var batch in platform.App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(Worker).WithCancellation(cts.Token))
+                {
+                    foreach (var line in batch)
+                    {
+                        logs.Enqueue(line.Content);
+                    }
+                }
+            }, cts.Token);
+            // killed, not stopped: no graceful shutdown, whatever the worker was doing is cut off
+            Assert.True(platform.App.ResourceNotifications.TryGetCurrentState(Worker, out var running), $"{Worker} unknown");
+            var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+            using (var process = System.Diagnostics.Process.GetProcessById(pid))
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(cts.Token);
+            }
+
             try
             {
-                await platform.App.ResourceNotifications.WaitForResourceAsync(Worker, KnownResourceStates.TerminalStates, cts.Token);
+                using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+                stopped.CancelAfter(TimeSpan.FromSeconds(60));
+                await platform.App.ResourceNotifications.WaitForResourceAsync(Worker, KnownResourceStates.TerminalStates, stopped.Token);
                 for (var i = 0; i < Events; i++)
                 {
                     ids.Add((await http.CreateReservedEventAsync($"Worker down {i} {Guid.NewGuid()}", 1, 1)).Event.Id());
@@ -132,6 +152,11 @@ public sealed class WebhookEndToEndTests(PlatformFixture platform)
                     "SELECT count(*) FROM outbox WHERE topic = 'event.created' AND processed_at IS NULL AND aggregate_id = ANY ($1)", db);
                 pending.Parameters.Add(new() { Value = ids.Select(Guid.Parse).ToArray() });
                 Assert.Equal((long)Events, (long)(await pending.ExecuteScalarAsync())!);
+            }
+            catch (OperationCanceledException) when (!cts.IsCancellationRequested)
+            {
+                var state = platform.App.ResourceNotifications.TryGetCurrentState(Worker, out var e) ? e.Snapshot.State?.Text : "?";
+                Assert.Fail($"{Worker} was not seen stopped within 60 s (killed process {pid}; state {state}); log tail:\n{string.Join("\n", logs.TakeLast(40))}");
             }
             finally
             {

@@ -52,7 +52,7 @@ public sealed class WebhookSignerShould
         Assert.NotEqual(a, WebhookSigner.NewSecret());
     }
 
-    internal static HeaderDictionary Headers(string id, long timestamp, string signature) => new()
+    internal static IHeaderDictionary Headers(string id, long timestamp, string signature) => new HeaderDictionary
     {
         ["webhook-id"] = id,
         ["webhook-timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture),
