@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TicketAspire.Tenancy;
@@ -168,6 +169,12 @@ public static class CellExtensions
 
         api.WaitFor(payments);
 
+        // optional delivery settings for every cell (tests shorten the retry schedule): TicketAspire:Webhooks:<key>
+        foreach (var setting in builder.Configuration.GetSection("TicketAspire:Webhooks").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
+        {
+            worker.WithEnvironment($"Webhooks__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+        }
+
         foreach (var reseller in cell.Resellers.Where(r => r.Holds is not null))
         {
             var prefix = $"Resellers__{reseller.Id}__HoldOptions__";
@@ -223,7 +230,8 @@ public static class CellExtensions
     {
         project.WithEnvironment("Cell__Id", cell.Id)
             .WithEnvironment("Cell__Jurisdiction", cell.Jurisdiction)
-            .WithEnvironment("Cell__Currency", cell.Currency);
+            .WithEnvironment("Cell__Currency", cell.Currency)
+            .WithEnvironment("Cell__Development", cell.Development.ToString());
         if (cell.Rules is { } rules)
         {
             project.WithEnvironment("CellRules__ResaleAllowed", rules.ResaleAllowed.ToString())

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 namespace TicketAspire.AppHost.Extensions;
 
 /// <summary>One <c>regions/&lt;cell&gt;.json</c> file: a jurisdiction cell, its rules and its resellers.</summary>
+/// <param name="Development">A local development cell: webhook endpoints may be http and on loopback or private addresses.</param>
 public sealed record CellFile(
     string Id,
     string Jurisdiction,
@@ -15,7 +16,8 @@ public sealed record CellFile(
     string? RedisServer,
     CellRules? Rules,
     IReadOnlyList<ResellerEntry> Resellers,
-    FeeSchedule? Fees = null)
+    FeeSchedule? Fees = null,
+    bool Development = false)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddWebhooks();
 builder.AddApiSecurity();
 builder.AddApiDocumentation();
 
@@ -28,6 +29,8 @@ v1.MapAuditApi();
 v1.MapReportsApi();
 v1.MapAdminApi();
 v1.MapPspWebhooksApi();
+v1.MapWebhooksApi();
+v1.MapMailboxApi();
 
 app.Run();
 

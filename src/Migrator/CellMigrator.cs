@@ -8,6 +8,7 @@ using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Catalog;
 using TicketAspire.Tenancy.Security;
+using TicketAspire.Webhooks.Infrastructure;
 
 namespace TicketAspire.Migrator;
 
@@ -54,8 +55,10 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
                 var created = await SqlMigrator.EnsureDatabaseAsync(serverDb, reseller.DatabaseName, ct);
                 var connectionString = WithDatabase(server, reseller.DatabaseName);
                 await using var db = NpgsqlDataSource.Create(connectionString);
-                // inventory scripts are versions 1.., identity's (OpenIddict tables, end users) 1001..; one schema_migrations table
-                var applied = await SqlMigrator.MigrateAsync(db, SqlMigrator.InventoryMigrations, ct);
+                // inventory scripts are versions 1.., webhooks' 6..7, identity's (OpenIddict tables, end users) 1001..; one
+                // schema_migrations table
+                var applied = (await SqlMigrator.MigrateAsync(db, SqlMigrator.InventoryMigrations, ct))
+                    .Concat(await SqlMigrator.MigrateAsync(db, WebhookMigrations.All, ct)).ToList();
                 var appliedIdentity = await SqlMigrator.MigrateAsync(db, IdentityMigrations.Reseller, ct);
                 logger.LogInformation("{Reseller}: database {Database} {Created}, migrations {Applied}",
                     reseller.Id, reseller.DatabaseName, created ? "created" : "exists",

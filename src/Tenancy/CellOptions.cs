@@ -15,6 +15,12 @@ public sealed class CellOptions
     /// <summary>ISO 4217 currency of the cell.</summary>
     public string Currency { get; set; } = "";
 
+    /// <summary>
+    /// A development cell (<c>"development": true</c> in its cell file): webhook endpoints may use http and loopback or
+    /// private addresses. Never set for a cell that serves real resellers.
+    /// </summary>
+    public bool Development { get; set; }
+
     /// <summary>The resellers of the cell (only the migrator reads this; services read the catalog database).</summary>
     public List<ResellerOptions> Resellers { get; set; } = [];
 }

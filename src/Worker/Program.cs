@@ -1,5 +1,7 @@
 using TicketAspire.Inventory.Payments;
 using TicketAspire.Tenancy;
+using TicketAspire.Webhooks.Mail;
+using TicketAspire.Webhooks.Services;
 using TicketAspire.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,7 +21,21 @@ builder.Services.AddOptions<RefundWorkerOptions>().BindConfiguration("RefundWork
     .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "RefundWorker: Interval and BatchSize must be positive")
     .ValidateOnStart();
 builder.Services.AddHostedService<RefundWorker>();
-builder.Services.AddHealthChecks().AddCheck<HoldSweepHealthCheck>("hold-sweep");
+builder.Services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName);
+builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
+    .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.LeaseTimeout > o.RequestTimeout && o.RetrySchedule.All(t => t > TimeSpan.Zero),
+        "Webhooks: PollInterval, BatchSize and every RetrySchedule step must be positive, LeaseTimeout longer than RequestTimeout")
+    .ValidateOnStart();
+builder.Services.AddSingleton<WebhookMetrics>();
+// the local e-mail sender writes to each reseller's mailbox table; an SMTP or provider adapter replaces this registration
+builder.Services.AddSingleton<IEmailSender>(sp => new MailboxEmailSender(
+    async (reseller, ct) => await sp.GetRequiredService<TicketAspire.Tenancy.Data.ResellerDataSources>().GetAsync(
+        await sp.GetRequiredService<TicketAspire.Tenancy.Stores.IMultiTenantStore<ResellerTenantInfo>>().GetAsync(reseller)
+            ?? throw new InvalidOperationException($"unknown reseller '{reseller}'")),
+    sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<WebhookWorker>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookWorker>());
+builder.Services.AddHealthChecks().AddCheck<HoldSweepHealthCheck>("hold-sweep").AddCheck<WebhookHealthCheck>("webhooks");
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

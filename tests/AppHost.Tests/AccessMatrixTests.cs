@@ -15,14 +15,15 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, Operator }
+    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
 
     private sealed record Case(string Method, Func<Resources, string> Path, Func<Resources, object>? Body, Access Access, Reach Reach, bool Tenant = true);
 
-    private sealed record Resources(string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef);
+    private sealed record Resources(
+        string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -48,6 +49,19 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["GetStatement"] = new("GET", _ => "/v1/reports/statement", null, Access.ReportsRead, Reach.None),
         ["GetPayoutForecast"] = new("GET", _ => "/v1/reports/payouts", null, Access.ReportsRead, Reach.None),
         ["ListJournal"] = new("GET", r => $"/v1/reports/journal?order_id={r.OrderId}", null, Access.ReportsRead, Reach.ByQuery),
+        ["ListWebhookEventTypes"] = new("GET", _ => "/v1/webhooks/event-types", null, Access.WebhooksManage, Reach.None),
+        ["CreateWebhookEndpoint"] = new("POST", _ => "/v1/webhooks/endpoints", _ => new { url = "http://127.0.0.1:9/hooks/matrix" }, Access.WebhooksManage, Reach.None),
+        ["ListWebhookEndpoints"] = new("GET", _ => "/v1/webhooks/endpoints", null, Access.WebhooksManage, Reach.ByQuery),
+        ["GetWebhookEndpoint"] = new("GET", r => $"/v1/webhooks/endpoints/{r.EndpointId}", null, Access.WebhooksManage, Reach.ById),
+        ["UpdateWebhookEndpoint"] = new("PATCH", r => $"/v1/webhooks/endpoints/{r.EndpointId}", _ => new { description = "matrix" }, Access.WebhooksManage, Reach.ById),
+        ["DeleteWebhookEndpoint"] = new("DELETE", r => $"/v1/webhooks/endpoints/{r.EndpointId}", null, Access.WebhooksManage, Reach.ById),
+        ["RotateWebhookSecret"] = new("POST", r => $"/v1/webhooks/endpoints/{r.EndpointId}/secret/rotate", null, Access.WebhooksManage, Reach.ById),
+        ["ListWebhookDeliveries"] = new("GET", r => $"/v1/webhooks/endpoints/{r.EndpointId}/deliveries", null, Access.WebhooksManage, Reach.ById),
+        ["ReplayWebhookEndpoint"] = new("POST", r => $"/v1/webhooks/endpoints/{r.EndpointId}/replay?status=dead", null, Access.WebhooksManage, Reach.ById),
+        ["ListWebhookMessages"] = new("GET", _ => "/v1/webhooks/messages", null, Access.WebhooksManage, Reach.ByQuery),
+        ["ReplayWebhookDelivery"] = new("POST", r => $"/v1/webhooks/deliveries/{r.DeliveryId}/replay", null, Access.WebhooksManage, Reach.ById),
+        ["ListMailbox"] = new("GET", r => $"/v1/mailbox?to={r.Email}", null, Access.MailboxRead, Reach.ByQuery),
+        ["GetMail"] = new("GET", r => $"/v1/mailbox/{r.MailId}", null, Access.MailboxRead, Reach.ById),
         ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
     };
 
@@ -169,7 +183,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 }
 
                 // end users: refused where they have no business, and never reach another customer's holds and orders
-                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.Operator)
+                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead or Access.Operator)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
                 }
@@ -183,7 +197,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 }
 
                 // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)
-                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead)
+                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead)
                 {
                     await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.OK, "200");
                 }
@@ -212,16 +226,44 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         return response;
     }
 
-    /// <summary>An event, a free seat, an active hold and an order of <paramref name="reseller"/>'s customer.</summary>
+    /// <summary>
+    /// An event, a free seat, an active hold and an order of <paramref name="reseller"/>'s customer; a webhook endpoint
+    /// (registered first, so the rest gives it deliveries) and the order confirmation e-mail.
+    /// </summary>
     private async Task<Resources> ResourcesAsync(string reseller)
     {
         using var http = await platform.IntegratorClientAsync("eu", reseller);
+        // nothing listens on the discard port: the deliveries fail and stay pending (retried)
+        var endpoint = await http.PostJsonAsync("/v1/webhooks/endpoints", new { url = $"http://127.0.0.1:9/hooks/{reseller}", description = $"matrix {reseller}" }, HttpStatusCode.Created);
         var (created, seats) = await http.CreateReservedEventAsync($"Matrix {reseller} {Guid.NewGuid()}", 1, 6);
         var customerRef = $"matrix-{reseller}-{Guid.NewGuid():N}";
-        var sold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Take(1) }, HttpStatusCode.Created);
+        var email = $"{customerRef}@example.com";
+        var sold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, customer_email = email, seat_ids = seats.Take(1) }, HttpStatusCode.Created);
         var order = await http.PayAndConfirmAsync(sold.Id());
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Skip(1).Take(1) }, HttpStatusCode.Created);
-        return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef);
+
+        await using var db = await platform.OpenDatabaseAsync("eu", $"reseller_{reseller}");
+        async Task<string> WaitForAsync(string sql, string what)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                await using var cmd = new Npgsql.NpgsqlCommand(sql, db);
+                cmd.Parameters.Add(new() { Value = Guid.Parse(endpoint.Id()) });
+                cmd.Parameters.Add(new() { Value = Guid.Parse(order.Id()) });
+                if (await cmd.ExecuteScalarAsync() is Guid id)
+                {
+                    return id.ToString();
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"{reseller}: no {what} within 60 s");
+                await Task.Delay(200);
+            }
+        }
+
+        var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
+        var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
+        return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email);
     }
 
     /// <summary>The API's endpoints under /v{version}, from its own endpoint data source.</summary>

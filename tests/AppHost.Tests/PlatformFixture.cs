@@ -56,7 +56,10 @@ public sealed class PlatformFixture : IAsyncLifetime
              // the PSP's delayed outcomes (processing cards, disputes, fraud warnings: days in real life) within seconds,
              // and a short per-call timeout so the PSP-timeout tests retry quickly
              "TicketAspire:Payments:AsyncDelay=00:00:01", "TicketAspire:Payments:DisputeDelay=00:00:02", "TicketAspire:Payments:FraudDelay=00:00:02",
-             "TicketAspire:Payments:WebhookRetrySchedule=00:00:01,00:00:02,00:00:05", "TicketAspire:Payments:AttemptTimeout=00:00:02"],
+             "TicketAspire:Payments:WebhookRetrySchedule=00:00:01,00:00:02,00:00:05", "TicketAspire:Payments:AttemptTimeout=00:00:02",
+             // webhooks: a short retry schedule (1 s, 1 s, 2 s, then dead) and a fast poll, so retries happen within a test
+             "TicketAspire:Webhooks:RetrySchedule:0=00:00:01", "TicketAspire:Webhooks:RetrySchedule:1=00:00:01", "TicketAspire:Webhooks:RetrySchedule:2=00:00:02",
+             "TicketAspire:Webhooks:PollInterval=00:00:00.200"],
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

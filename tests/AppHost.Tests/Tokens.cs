@@ -9,7 +9,7 @@ namespace TicketAspire.AppHost.Tests;
 /// <summary>Getting tokens from the cell's real identity service the way integrators and storefronts do.</summary>
 internal static class Tokens
 {
-    public const string AllIntegratorScopes = "inventory:read inventory:write orders:read orders:write audit:read";
+    public const string AllIntegratorScopes = "inventory:read inventory:write orders:read orders:write audit:read webhooks:manage";
 
     public static async Task<string> ClientCredentialsAsync(PlatformFixture platform, string cell, string issuer, string clientId, string secret, string scope)
     {

@@ -21,6 +21,9 @@ public static class ApiScopes
     /// <summary>Read the reseller's audit log.</summary>
     public const string AuditRead = "audit:read";
 
+    /// <summary>Register and manage webhook endpoints, list and replay their deliveries.</summary>
+    public const string WebhooksManage = "webhooks:manage";
+
     /// <summary>End-user self-service: an end user's own holds and orders.</summary>
     public const string Customer = "customer";
 

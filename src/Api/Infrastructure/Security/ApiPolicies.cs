@@ -27,6 +27,11 @@ public static class ApiPolicies
 
     /// <summary>Read the reseller's ledger reports: integrators (<c>inventory:read</c>), support.</summary>
     public const string ReportsRead = "reports-read";
+    /// <summary>Webhook endpoints, deliveries and replays: integrators (<c>webhooks:manage</c>), support.</summary>
+    public const string WebhooksManage = "webhooks-manage";
+
+    /// <summary>Read the end-user e-mails sent (the mailbox): integrators (<c>orders:read</c> or <c>orders:write</c>), support.</summary>
+    public const string MailboxRead = "mailbox-read";
 
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
@@ -45,6 +50,8 @@ public static class ApiPolicies
             .AddPolicy(Customer, Grants(new Grant(ActorKind.Customer, ApiScopes.Customer)))
             .AddPolicy(AuditRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.AuditRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(ReportsRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(WebhooksManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.WebhooksManage), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(MailboxRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 

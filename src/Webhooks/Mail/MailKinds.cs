@@ -1,0 +1,23 @@
+namespace TicketAspire.Webhooks.Mail;
+
+/// <summary>The end-user e-mails and the outbox topics that call for them.</summary>
+public static class MailKinds
+{
+    /// <summary>Order confirmation with the tickets (<c>order.confirmed</c>).</summary>
+    public const string OrderConfirmation = "order_confirmation";
+
+    /// <summary>Refund processed (<c>order.refunded</c>).</summary>
+    public const string RefundProcessed = "refund_processed";
+
+    /// <summary>The order is held for a fraud review (<c>payment.fraud_flagged</c>).</summary>
+    public const string FraudHold = "fraud_hold";
+
+    /// <summary>The e-mail a topic calls for, or null.</summary>
+    public static string? ForTopic(string topic) => topic switch
+    {
+        "order.confirmed" => OrderConfirmation,
+        "order.refunded" => RefundProcessed,
+        "payment.fraud_flagged" => FraudHold,
+        _ => null,
+    };
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace TicketAspire.Webhooks.Mail;
+
+/// <summary>Renders the end-user e-mails from a mail job and the reseller's orders, events and tickets.</summary>
+public sealed class MailRenderer(NpgsqlDataSource db)
+{
+    /// <summary>A rendered e-mail's subject and bodies.</summary>
+    public sealed record Rendered(string Subject, string TextBody, string HtmlBody);
+
+    private sealed record OrderInfo(string EventName, DateTimeOffset StartsAt, long TotalMinor, string Currency);
+
+    private sealed record TicketLine(string Code, string ClassName, string? Section, string? Row, string? Number);
+
+    /// <summary>Renders a job of <paramref name="kind"/> (<see cref="MailKinds"/>).</summary>
+    public async Task<Rendered> RenderAsync(string kind, Guid? orderId, string payload, CancellationToken ct)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        var data = doc.RootElement;
+        var order = orderId is { } id ? await OrderAsync(id, ct) : null;
+        var reference = orderId is { } o ? o.ToString()[..8].ToUpperInvariant() : "";
+        var text = new StringBuilder();
+        var html = new StringBuilder();
+        string subject;
+        switch (kind)
+        {
+            case MailKinds.OrderConfirmation:
+                var tickets = orderId is { } tid ? await TicketsAsync(tid, ct) : [];
+                subject = order is null ? "Your order is confirmed" : $"Your tickets for {order.EventName}";
+                text.AppendLine(CultureInfo.InvariantCulture, $"Thank you for your order {reference}.");
+                if (order is not null)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"{order.EventName}, {order.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+                    text.AppendLine(CultureInfo.InvariantCulture, $"Total: {Amount(order.TotalMinor, order.Currency)}");
+                }
+
+                text.AppendLine().AppendLine("Your tickets:");
+                foreach (var t in tickets)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"  {t.Code}  {Place(t)}");
+                }
+
+                html.Append(CultureInfo.InvariantCulture, $"<p>Thank you for your order {E(reference)}.</p>");
+                if (order is not null)
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<p><strong>{E(order.EventName)}</strong>, {order.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC<br>Total: {E(Amount(order.TotalMinor, order.Currency))}</p>");
+                }
+
+                html.Append("<table><tr><th>Ticket</th><th>Place</th></tr>");
+                foreach (var t in tickets)
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Code)}</code></td><td>{E(Place(t))}</td></tr>");
+                }
+
+                html.Append("</table>");
+                break;
+
+            case MailKinds.RefundProcessed:
+                var amount = data.TryGetProperty("amount", out var a) ? AmountOf(a, order?.Currency) : null;
+                subject = order is null ? "Your refund has been processed" : $"Refund for {order.EventName}";
+                text.AppendLine(CultureInfo.InvariantCulture, $"Your refund for order {reference} has been processed{(amount is null ? "" : $": {amount}")}.");
+                if (data.TryGetProperty("seat_disposition", out var disposition) && disposition.ValueKind == JsonValueKind.String)
+                {
+                    text.AppendLine(disposition.GetString() == "voided" ? "Your tickets are no longer valid." : "Your tickets are no longer valid and the seats were released.");
+                }
+
+                html.Append(CultureInfo.InvariantCulture, $"<p>Your refund for order {E(reference)} has been processed{(amount is null ? "" : $": <strong>{E(amount)}</strong>")}.</p>");
+                break;
+
+            case MailKinds.FraudHold:
+                subject = "Your order is being reviewed";
+                text.AppendLine(CultureInfo.InvariantCulture, $"Your order {reference}{(order is null ? "" : $" for {order.EventName}")} is on hold while we review the payment.");
+                text.AppendLine("We will write to you again once the review is finished; there is nothing you need to do now.");
+                html.Append(CultureInfo.InvariantCulture, $"<p>Your order {E(reference)}{(order is null ? "" : $" for <strong>{E(order.EventName)}</strong>")} is on hold while we review the payment.</p>");
+                html.Append("<p>We will write to you again once the review is finished; there is nothing you need to do now.</p>");
+                break;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown mail kind");
+        }
+
+        return new Rendered(subject, text.ToString(), html.ToString());
+    }
+
+    private async Task<OrderInfo?> OrderAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT e.name, e.starts_at, o.total_minor, o.currency FROM orders o JOIN events e ON e.id = o.event_id WHERE o.id = $1
+            """);
+        cmd.Parameters.Add(new() { Value = orderId });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new OrderInfo(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2), reader.GetString(3))
+            : null;
+    }
+
+    private async Task<List<TicketLine>> TicketsAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT t.code, c.name, s.section, s.row_label, s.number
+            FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN ticket_classes c ON c.id = t.class_id
+            WHERE t.order_id = $1 AND t.status = 'valid'
+            ORDER BY s.ordinal
+            """);
+        cmd.Parameters.Add(new() { Value = orderId });
+        var list = new List<TicketLine>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            list.Add(new TicketLine(reader.GetString(0), reader.GetString(1), Text(2), Text(3), Text(4)));
+        }
+
+        return list;
+    }
+
+    private static string Place(TicketLine t) => t.Section is null && t.Row is null && t.Number is null
+        ? $"{t.ClassName} (general admission)"
+        : $"{t.ClassName}, section {t.Section}, row {t.Row}, seat {t.Number}";
+
+    private static string Amount(long minor, string currency) =>
+        string.Create(CultureInfo.InvariantCulture, $"{minor / 100m:0.00} {currency.Trim()}");
+
+    /// <summary>An amount as producers may write it: minor units, or an object with minor units and currency.</summary>
+    private static string? AmountOf(JsonElement a, string? currency)
+    {
+        if (a.ValueKind == JsonValueKind.Number && a.TryGetInt64(out var minor) && currency is not null)
+        {
+            return Amount(minor, currency);
+        }
+
+        if (a.ValueKind == JsonValueKind.Object)
+        {
+            long? units = null;
+            foreach (var name in (string[])["minor_units", "minor", "amount_minor", "value"])
+            {
+                if (a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var m))
+                {
+                    units = m;
+                    break;
+                }
+            }
+
+            var cur = a.TryGetProperty("currency", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : currency;
+            return units is { } u && cur is not null ? Amount(u, cur) : null;
+        }
+
+        return null;
+    }
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+}

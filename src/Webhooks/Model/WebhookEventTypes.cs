@@ -1,0 +1,23 @@
+namespace TicketAspire.Webhooks.Model;
+
+/// <summary>
+/// The event types an endpoint can subscribe to: the outbox topics of <c>docs/payments.md</c> §5, the contract with the
+/// code that writes them.
+/// </summary>
+public static class WebhookEventTypes
+{
+    /// <summary>Every known event type, in documentation order.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        "event.created", "event.cancelled", "event.sold_out",
+        "hold.created", "hold.cancelled", "hold.expired",
+        "order.confirmed", "order.refunded",
+        "payment.failed", "payment.fraud_flagged", "payment.chargeback",
+        "payout.scheduled",
+    ];
+
+    private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
+
+    /// <summary>True when <paramref name="type"/> is one of <see cref="All"/>.</summary>
+    public static bool IsKnown(string type) => Known.Contains(type);
+}
