@@ -140,19 +140,45 @@ public sealed class PaymentFlowTests(PlatformFixture platform)
     [Fact]
     public async Task A_fraud_warning_after_confirmation_reserves_the_money_and_tells_the_reseller()
     {
-        using var http = await platform.IntegratorClientAsync("eu", "acme");
-        var (hold, _) = await HoldAsync(http, 2);
-        var order = await http.PayAndConfirmAsync(hold, Cards.Fraud);
-        Assert.False((bool)order["fraud_flagged"]!);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var http = await platform.IntegratorClientAsync("eu", "globex");
+        var endpoint = await http.PostJsonAsync("/v1/webhooks/endpoints",
+            new { url = receiver.Url, description = "fraud desk", event_types = new[] { "payment.fraud_flagged" } }, HttpStatusCode.Created);
+        try
+        {
+            var (created, seats) = await http.CreateReservedEventAsync("Fraud " + Guid.NewGuid(), 1, 2);
+            var email = $"fraud-{Guid.NewGuid():N}@example.com";
+            var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "fraud-" + Guid.NewGuid().ToString("N"), customer_email = email, seat_ids = seats }, HttpStatusCode.Created);
+            var order = await http.PayAndConfirmAsync(hold.Id(), Cards.Fraud);
+            Assert.False((bool)order["fraud_flagged"]!);
 
-        var flagged = await Eventually.GetAsync(async () =>
-            await http.GetJsonAsync($"/v1/orders/{order.Id()}") is var o && (bool)o["fraud_flagged"]! ? o : null, "the fraud warning");
-        Assert.Equal("confirmed", (string)flagged["status"]!);
-        await using var db = await platform.OpenDatabaseAsync("eu", "reseller_acme");
-        var (debits, credits, _) = await JournalAsync(db, order.Id(), "fraud_reserve");
-        Assert.Equal(debits, credits);
-        Assert.Equal((long)order["price"]!["subtotal"]!["minor_units"]!, debits);
-        Assert.Equal(1L, await ScalarAsync(db, "SELECT count(*) FROM outbox WHERE topic = 'payment.fraud_flagged' AND aggregate_id = $1", Guid.Parse(order.Id())));
+            // days later in real life (seconds here): the PSP's early fraud warning
+            var flagged = await Eventually.GetAsync(async () =>
+                await http.GetJsonAsync($"/v1/orders/{order.Id()}") is var o && (bool)o["fraud_flagged"]! ? o : null, "the fraud warning");
+            Assert.Equal("confirmed", (string)flagged["status"]!);
+
+            await using var db = await platform.OpenDatabaseAsync("eu", "reseller_globex");
+            var (debits, credits, _) = await JournalAsync(db, order.Id(), "fraud_reserve");
+            Assert.Equal(debits, credits);
+            Assert.Equal((long)order["price"]!["subtotal"]!["minor_units"]!, debits);
+
+            // the reseller hears of it, signed; the buyer gets the fraud-hold e-mail
+            await receiver.WaitAsync(r => r.Any(x => x.Status == 200 && (string?)x.Json["type"] == "payment.fraud_flagged"
+                && (string?)x.Json["data"]!["order_id"] == order.Id()), TimeSpan.FromSeconds(30), "the payment.fraud_flagged webhook");
+            foreach (var r in receiver.Requests)
+            {
+                new StandardWebhooks.StandardWebhook((string)endpoint["secret"]!).Verify(r.Body, r.Headers);
+            }
+
+            var mail = await Eventually.GetAsync(async () =>
+                (await http.GetJsonAsync($"/v1/mailbox?to={Uri.EscapeDataString(email)}"))["mails"]!.AsArray()
+                    .FirstOrDefault(m => (string?)m!["kind"] == "fraud_hold"), "the fraud-hold e-mail");
+            Assert.NotNull(mail);
+        }
+        finally
+        {
+            using var delete = await http.DeleteAsync($"/v1/webhooks/endpoints/{endpoint.Id()}");
+        }
     }
 
     [Fact]

@@ -14,7 +14,8 @@ public sealed class RefundTests(PlatformFixture platform)
     public async Task An_end_user_refunds_their_order_within_the_policy_and_the_seats_go_back_on_sale()
     {
         using var browser = new Browser(platform, "eu");
-        var tokens = await browser.SignInAsync("acme", $"refund-{Guid.NewGuid():N}@example.com", "refund-password-123", register: true);
+        var email = $"refund-{Guid.NewGuid():N}@example.com";
+        var tokens = await browser.SignInAsync("acme", email, "refund-password-123", register: true);
         using var integrator = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await integrator.CreateReservedEventAsync("Refundable " + Guid.NewGuid(), 1, 2);
         using var me = platform.ResellerClient("eu", "acme.eu.localhost", (string)tokens["access_token"]!);
@@ -36,6 +37,12 @@ public sealed class RefundTests(PlatformFixture platform)
 
         await using var db = await platform.OpenDatabaseAsync("eu", "reseller_acme");
         await AssertReversedAsync(db, order.Id(), (long)order["total"]!["minor_units"]!);
+
+        // the end user is told: the refund e-mail in the reseller's mailbox
+        var mail = await Eventually.GetAsync(async () =>
+            (await integrator.GetJsonAsync($"/v1/mailbox?to={Uri.EscapeDataString(email)}"))["mails"]!.AsArray()
+                .FirstOrDefault(m => (string?)m!["kind"] == "refund_processed"), "the refund e-mail");
+        Assert.NotNull(mail);
     }
 
     [Fact]
