@@ -69,6 +69,24 @@ public sealed class PaymentFlowTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_decline_the_psp_reported_first_by_webhook_gets_the_same_answer_on_confirm()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        var (hold, _) = await HoldAsync(http, 1);
+        var payment = await http.PostJsonAsync($"/v1/holds/{hold}/payment", new { }, HttpStatusCode.OK);
+        await Api.PayAtPspAsync(payment, Cards.Declined);
+        // the PSP's payment_intent.payment_failed webhook is applied before the buyer's confirm call arrives
+        var intentId = (string)payment["psp"]!["payment_intent_id"]!;
+        await Eventually.GetAsync(async () => await WebhookOutcomeAsync(intentId, "payment_intent.payment_failed"), "the PSP's failure webhook");
+
+        var declined = await http.PostJsonAsync($"/v1/holds/{hold}/confirm", new { }, HttpStatusCode.PaymentRequired);
+        Assert.Equal("generic_decline", (string)declined["decline_code"]!);
+        Assert.Equal(2, (int)declined["attempts_left"]!);     // counted once, not once per report
+        var again = await http.PostJsonAsync($"/v1/holds/{hold}/confirm", new { }, HttpStatusCode.PaymentRequired);
+        Assert.Equal(2, (int)again["attempts_left"]!);
+    }
+
+    [Fact]
     public async Task Three_failed_payments_release_the_seats()
     {
         using var http = await platform.IntegratorClientAsync("eu", "acme");

@@ -118,9 +118,10 @@ public sealed partial class CheckoutService(
         PaymentRow? payment;
         HoldStatus status;
         DateTimeOffset expiresAt;
+        int failures;
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
-            await using var read = new NpgsqlCommand("SELECT customer_ref, status, order_id, expires_at FROM holds WHERE id = $1", conn);
+            await using var read = new NpgsqlCommand("SELECT customer_ref, status, order_id, expires_at, payment_failures FROM holds WHERE id = $1", conn);
             read.Parameters.Add(new() { Value = holdId });
             await using (var reader = await read.ExecuteReaderAsync(ct))
             {
@@ -136,12 +137,20 @@ public sealed partial class CheckoutService(
                 }
 
                 expiresAt = reader.GetFieldValue<DateTimeOffset>(3);
+                failures = reader.GetInt16(4);
             }
 
             payment = await LatestPaymentAsync(conn, null, holdId, ct);
         }
 
-        if (payment?.IntentId is null || payment.Status is "failed" or "refunded")
+        if (payment is { Status: "failed" })
+        {
+            // the PSP's webhook recorded the decline before this call: the same answer as if this call had seen it
+            return Declined(payment, payment.DeclineCode ?? "declined", failures,
+                released: status == HoldStatus.Cancelled && failures >= options.MaxAttempts, expiresAt);
+        }
+
+        if (payment?.IntentId is null || payment.Status is "refunded")
         {
             // nothing that could still capture money: the hold's own state answers first
             return CheckPayable(new LockedHold(holdId, Guid.Empty, "", null, status, expiresAt, "", 0, false), time.GetUtcNow())
@@ -261,7 +270,7 @@ public sealed partial class CheckoutService(
                 {
                     // recorded before (the confirm call and the PSP's webhook both report it): same answer, no second count
                     await tx.RollbackAsync(ct);
-                    return Declined(payment, declineCode, hold.PaymentFailures, hold.Status != HoldStatus.Active, hold.ExpiresAt);
+                    return Declined(payment, declineCode, hold.PaymentFailures, hold.Status == HoldStatus.Cancelled && hold.PaymentFailures >= options.MaxAttempts, hold.ExpiresAt);
                 }
             }
 
@@ -362,7 +371,8 @@ public sealed partial class CheckoutService(
         new PspPayment(p.IntentId!, p.ClientSecret ?? "", psp.ConfirmUrl(p.IntentId!)));
 
     private const string PaymentColumns = """
-        id, hold_id, attempt, status, psp_intent_id, client_secret, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, total_minor, currency
+        id, hold_id, attempt, status, psp_intent_id, client_secret, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, total_minor, currency,
+        decline_code
         """;
 
     private static async Task<PaymentRow?> LatestPaymentAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid holdId, CancellationToken ct)
@@ -389,7 +399,8 @@ public sealed partial class CheckoutService(
 
         return new PaymentRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt16(2), reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-            new PriceBreakdown(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetString(11)));
+            new PriceBreakdown(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetString(11)),
+            reader.IsDBNull(12) ? null : reader.GetString(12));
     }
 
     private static async Task<LockedHold?> LockHoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, CancellationToken ct)
@@ -408,7 +419,8 @@ public sealed partial class CheckoutService(
             (HoldStatus)reader.GetInt16(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetInt16(6), reader.GetBoolean(7));
     }
 
-    private sealed record PaymentRow(Guid Id, Guid HoldId, int Attempt, string Status, string? IntentId, string? ClientSecret, PriceBreakdown Price);
+    private sealed record PaymentRow(Guid Id, Guid HoldId, int Attempt, string Status, string? IntentId, string? ClientSecret, PriceBreakdown Price,
+        string? DeclineCode = null);
 
     private sealed record LockedHold(Guid Id, Guid EventId, string CustomerRef, string? CustomerEmail, HoldStatus Status, DateTimeOffset ExpiresAt,
         string Currency, int PaymentFailures, bool Extended);
