@@ -13,6 +13,7 @@ builder.Services.AddResellerStorage(builder.Configuration);
 builder.Services.AddOptions<SweepOptions>().BindConfiguration(nameof(SweepOptions))
     .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "SweepOptions: Interval and BatchSize must be positive")
     .ValidateOnStart();
+builder.Services.AddSingleton<ResellerLoopContext>();
 builder.Services.AddSingleton<HoldSweepWorker>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldSweepWorker>());
 builder.AddPayouts();

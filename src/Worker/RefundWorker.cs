@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
-using TicketAspire.Tenancy.Stores;
 
 namespace TicketAspire.Worker;
 
@@ -13,43 +11,25 @@ namespace TicketAspire.Worker;
 /// order awaits its refund) and marks events that sold out.
 /// </summary>
 public sealed partial class RefundWorker(
-    IMultiTenantStore<ResellerTenantInfo> store,
-    IMultiTenantContextAccessor<ResellerTenantInfo> accessor,
-    IMultiTenantContextSetter<ResellerTenantInfo> setter,
+    ResellerLoopContext loop,
     ResellerDataSources dataSources,
     ResellerRedisConnections redis,
     IPaymentGateway psp,
     IOptions<RefundWorkerOptions> options,
     TimeProvider time,
     ILoggerFactory loggers,
-    ILogger<RefundWorker> logger) : BackgroundService
+    ILogger<RefundWorker> logger) : ResellerLoop(loop, logger)
 {
     /// <summary>Refunds completed since start.</summary>
     public long Completed { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
-        {
-            foreach (var reseller in await store.GetAllAsync())
-            {
-                using var scope = setter.Use(reseller, accessor);
-                using var log = logger.BeginScope(new Dictionary<string, object> { ["reseller"] = reseller.Id, ["cell"] = reseller.Cell });
-                try
-                {
-                    await RunResellerAsync(reseller, stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or PaymentGatewayException)
-                {
-                    LogFailed(logger, reseller.Id, ex.Message);
-                }
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-    private async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
+    protected override string Work => "Refunds";
+
+    protected override bool IsTransient(Exception ex) => base.IsTransient(ex) || ex is PaymentGatewayException;
+
+    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
     {
         var db = await dataSources.GetAsync(reseller);
         var cache = new InventoryCache(await redis.GetAsync(reseller), loggers.CreateLogger<InventoryCache>());
@@ -78,6 +58,4 @@ public sealed partial class RefundWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} of reseller {Reseller} sold out")]
     private static partial void LogSoldOut(ILogger logger, Guid eventId, string reseller);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refunds of reseller {Reseller} failed this round: {Error}")]
-    private static partial void LogFailed(ILogger logger, string reseller, string error);
 }

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
-using TicketAspire.Tenancy.Stores;
 using TicketAspire.Webhooks.Mail;
 using TicketAspire.Webhooks.Services;
 
@@ -12,10 +10,8 @@ namespace TicketAspire.Worker;
 /// Loops over the cell's resellers (one tenant scope each): turns their outbox into webhook messages and mail jobs, sends
 /// due webhook deliveries, and hands due e-mails to the <see cref="IEmailSender"/>.
 /// </summary>
-public sealed partial class WebhookWorker(
-    IMultiTenantStore<ResellerTenantInfo> store,
-    IMultiTenantContextAccessor<ResellerTenantInfo> accessor,
-    IMultiTenantContextSetter<ResellerTenantInfo> setter,
+public sealed class WebhookWorker(
+    ResellerLoopContext loop,
     ResellerDataSources dataSources,
     IEmailSender emailSender,
     WebhookMetrics metrics,
@@ -23,41 +19,13 @@ public sealed partial class WebhookWorker(
     IOptions<CellOptions> cell,
     TimeProvider time,
     ILoggerFactory loggers,
-    ILogger<WebhookWorker> logger) : BackgroundService
+    ILogger<WebhookWorker> logger) : ResellerLoop(loop, logger)
 {
     private readonly HttpClient _http = WebhookHttpClient.Create(options.Value, cell.Value.Development);
 
-    /// <summary>When the last full pass over every reseller finished without error.</summary>
-    public DateTimeOffset? LastSuccess { get; private set; }
+    protected override TimeSpan Interval => options.Value.PollInterval;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
-        do
-        {
-            var failed = false;
-            foreach (var reseller in await store.GetAllAsync())
-            {
-                using var scope = setter.Use(reseller, accessor);
-                using var log = logger.BeginScope(new Dictionary<string, object> { ["reseller"] = reseller.Id, ["cell"] = reseller.Cell });
-                try
-                {
-                    await PassAsync(reseller, stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    failed = true;
-                    LogPassFailed(logger, reseller.Id, ex.Message);
-                }
-            }
-
-            if (!failed)
-            {
-                LastSuccess = time.GetUtcNow();
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string Work => "Webhook and mail pass";
 
     public override void Dispose()
     {
@@ -65,7 +33,7 @@ public sealed partial class WebhookWorker(
         base.Dispose();
     }
 
-    private async Task PassAsync(ResellerTenantInfo reseller, CancellationToken ct)
+    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
     {
         var db = await dataSources.GetAsync(reseller);
         var o = options.Value;
@@ -91,7 +59,4 @@ public sealed partial class WebhookWorker(
         {
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook and mail pass of reseller {Reseller} failed: {Error}")]
-    private static partial void LogPassFailed(ILogger logger, string reseller, string error);
 }
