@@ -46,6 +46,24 @@ public sealed class PaymentFlowTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Free_tickets_are_confirmed_without_a_payment()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        var created = await http.PostJsonAsync("/v1/events", new
+        {
+            name = "Free " + Guid.NewGuid(), type = "festival", starts_at = "2027-06-01T12:00:00Z", venue = new { name = "Park", city = "Lyon" },
+            seating = "general_admission", ticket_classes = new[] { new { name = "Free entry", price_minor = 0L, quantity = 5 } },
+        }, HttpStatusCode.Created);
+        var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "free-" + Guid.NewGuid().ToString("N"),
+            tickets = new[] { new { class_id = (string)created["ticket_classes"]![0]!["id"]!, quantity = 2 } } }, HttpStatusCode.Created);
+        var noPayment = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/payment", new { }, HttpStatusCode.Conflict);
+        Assert.Equal("hold_not_active", (string)noPayment["code"]!);
+        var order = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { }, HttpStatusCode.OK);
+        Assert.Equal(2, order["tickets"]!.AsArray().Count);
+        Assert.Equal(0, (long)order["total"]!["minor_units"]!);
+    }
+
+    [Fact]
     public async Task A_declined_card_extends_the_hold_once_and_another_card_can_still_pay()
     {
         using var http = await platform.IntegratorClientAsync("eu", "acme");

@@ -55,6 +55,11 @@ public sealed partial class CheckoutService(
                 }
 
                 var price = await QuoteAsync(conn, tx, holdId, hold.Currency, ct);
+                if (price.TotalMinor == 0)
+                {
+                    return new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{holdId}' is free: confirm it without a payment.");
+                }
+
                 payment = new PaymentRow(Guid.CreateVersion7(), holdId, attempt, "creating", null, null, price);
                 await using var insert = new NpgsqlCommand("""
                     INSERT INTO payments (id, hold_id, attempt, status, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor,
@@ -119,9 +124,10 @@ public sealed partial class CheckoutService(
         HoldStatus status;
         DateTimeOffset expiresAt;
         int failures;
+        bool free;
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
-            await using var read = new NpgsqlCommand("SELECT customer_ref, status, order_id, expires_at, payment_failures FROM holds WHERE id = $1", conn);
+            await using var read = new NpgsqlCommand("SELECT customer_ref, status, order_id, expires_at, payment_failures, total_minor FROM holds WHERE id = $1", conn);
             read.Parameters.Add(new() { Value = holdId });
             await using (var reader = await read.ExecuteReaderAsync(ct))
             {
@@ -138,9 +144,16 @@ public sealed partial class CheckoutService(
 
                 expiresAt = reader.GetFieldValue<DateTimeOffset>(3);
                 failures = reader.GetInt16(4);
+                free = reader.GetInt64(5) == 0;
             }
 
             payment = await LatestPaymentAsync(conn, null, holdId, ct);
+        }
+
+        if (free && payment is null && CheckPayable(new LockedHold(holdId, Guid.Empty, "", null, status, expiresAt, "", 0, false), time.GetUtcNow()) is null)
+        {
+            // free tickets: nothing to collect, no PSP involved, no journal entry
+            return await holds.ConfirmAsync(holdId, new ConfirmHoldCommand("free"), null, ct);
         }
 
         if (payment is { Status: "failed" })
