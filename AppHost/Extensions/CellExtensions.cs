@@ -132,6 +132,15 @@ public static class CellExtensions
             .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
             .WithCellConfiguration(cell, includeResellers: false);
 
+        // admission tokens of waiting rooms: the API signs and checks them; one key per cell, shared by API and worker
+        var waitingRoomKey = builder.AddParameter(N("waiting-room-key"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "waiting-room-key")), secret: true);
+        api.WithEnvironment("WaitingRoom__SigningKey", waitingRoomKey);
+        worker.WithEnvironment("WaitingRoom__SigningKey", waitingRoomKey);
+        if (builder.Configuration["TicketAspire:WaitingRoom:Interval"] is { Length: > 0 } admitInterval)
+        {
+            worker.WithEnvironment("WaitingRoom__Interval", admitInterval);
+        }
+
         // the cell's payment service (a PSP simulator with its own SQLite file under the data root); it sends its webhooks
         // to the API, the API and worker call it through service discovery, the buyer's browser at its public origin
         var paymentsApiKey = builder.AddParameter(N("payments-api-key"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "payments-api-key")), secret: true);

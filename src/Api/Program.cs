@@ -31,6 +31,8 @@ v1.MapAdminApi();
 v1.MapPspWebhooksApi();
 v1.MapWebhooksApi();
 v1.MapMailboxApi();
+v1.MapWaitingRoomApi();
+v1.MapWaitlistApi();
 
 app.Run();
 

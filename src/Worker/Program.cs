@@ -16,6 +16,15 @@ builder.Services.AddOptions<SweepOptions>().BindConfiguration(nameof(SweepOption
 builder.Services.AddSingleton<ResellerLoopContext>();
 builder.Services.AddSingleton<HoldSweepWorker>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldSweepWorker>());
+builder.Services.AddOptions<WaitingRoomOptions>().BindConfiguration("WaitingRoom")
+    .Configure(o => o.OfferSeconds = builder.Configuration.GetValue("Waitlist:OfferSeconds", o.OfferSeconds))
+    .Validate(o => o.SigningKey is { Length: >= 32 } && o.Interval > TimeSpan.Zero && o.OfferSeconds >= 30,
+        "WaitingRoom: SigningKey of at least 32 characters, a positive Interval; Waitlist:OfferSeconds at least 30")
+    .ValidateOnStart();
+builder.Services.AddSingleton(sp => new TicketAspire.Inventory.Queue.AdmissionTokens(
+    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WaitingRoomOptions>>().Value.SigningKey!));
+builder.Services.AddSingleton<TicketAspire.Inventory.Queue.WaitingRoomCache>();
+builder.Services.AddHostedService<WaitingRoomWorker>();
 builder.AddPayouts();
 builder.Services.AddPaymentGateway();
 builder.Services.AddOptions<RefundWorkerOptions>().BindConfiguration("RefundWorker")

@@ -15,7 +15,7 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, Operator }
+    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
@@ -62,6 +62,15 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ReplayWebhookDelivery"] = new("POST", r => $"/v1/webhooks/deliveries/{r.DeliveryId}/replay", null, Access.WebhooksManage, Reach.ById),
         ["ListMailbox"] = new("GET", r => $"/v1/mailbox?to={r.Email}", null, Access.MailboxRead, Reach.ByQuery),
         ["GetMail"] = new("GET", r => $"/v1/mailbox/{r.MailId}", null, Access.MailboxRead, Reach.ById),
+        ["ConfigureWaitingRoom"] = new("PUT", r => $"/v1/events/{r.EventId}/waiting-room", _ => new { on_sale_at = "2026-01-01T00:00:00Z", admit_per_minute = 60, window_seconds = 600 }, Access.WaitingRoomManage, Reach.ById),
+        ["GetWaitingRoom"] = new("GET", r => $"/v1/events/{r.EventId}/waiting-room", null, Access.WaitingRoomManage, Reach.ById),
+        ["DisableWaitingRoom"] = new("DELETE", r => $"/v1/events/{r.EventId}/waiting-room", null, Access.WaitingRoomManage, Reach.ById),
+        ["JoinQueue"] = new("POST", r => $"/v1/queue/events/{r.EventId}/join", _ => new { customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
+        ["GetMyQueueEntry"] = new("GET", r => $"/v1/queue/events/{r.EventId}/me", null, Access.Customer, Reach.ById),
+        ["StreamMyQueueEntry"] = new("GET", r => $"/v1/queue/events/{r.EventId}/me/stream", null, Access.Customer, Reach.ById),
+        ["JoinWaitlist"] = new("POST", r => $"/v1/events/{r.EventId}/waitlist", _ => new { class_id = Guid.NewGuid(), quantity = 1, customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
+        ["GetMyWaitlistEntries"] = new("GET", r => $"/v1/events/{r.EventId}/waitlist/me", null, Access.Customer, Reach.ById),
+        ["LeaveWaitlist"] = new("DELETE", r => $"/v1/events/{r.EventId}/waitlist/me", null, Access.Customer, Reach.ById),
         ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
     };
 
@@ -182,12 +191,14 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                     await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.Forbidden, "403");
                 }
 
-                // end users: refused where they have no business, and never reach another customer's holds and orders
-                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead or Access.Operator)
+                // end users: refused where they have no business, and never reach another customer's holds, orders, queue places
+                // and waitlist entries (holding, joining a queue or a waitlist for themselves is their business)
+                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
+                    or Access.WaitingRoomManage or Access.Operator)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
                 }
-                else if (c.Reach == Reach.ById && name != "CreateHold")
+                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist"))
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.NotFound, "404 (another customer's)");
                 }
@@ -197,7 +208,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 }
 
                 // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)
-                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead)
+                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
+                    or Access.WaitingRoomManage)
                 {
                     await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.OK, "200");
                 }
@@ -241,6 +253,12 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var sold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, customer_email = email, seat_ids = seats.Take(1) }, HttpStatusCode.Created);
         var order = await http.PayAndConfirmAsync(sold.Id());
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Skip(1).Take(1) }, HttpStatusCode.Created);
+        // a waiting room on the event (after its holds: from now on holds need admission)
+        using (var room = await http.PutAsJsonAsync($"/v1/events/{created.Id()}/waiting-room",
+            new { on_sale_at = DateTimeOffset.UtcNow, admit_per_minute = 60, window_seconds = 600 }, PlatformFixture.Json))
+        {
+            Assert.Equal(HttpStatusCode.OK, room.StatusCode);
+        }
 
         await using var db = await platform.OpenDatabaseAsync("eu", $"reseller_{reseller}");
         async Task<string> WaitForAsync(string sql, string what)
@@ -278,7 +296,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             .UseSetting("Identity:PublicOrigin", "http://localhost:1")
             .UseSetting("Payments:BaseUrl", "http://eu-payments")
             .UseSetting("Payments:ApiKey", "unused")
-            .UseSetting("Payments:WebhookSecret", "unused"));
+            .UseSetting("Payments:WebhookSecret", "unused")
+            .UseSetting("WaitingRoom:SigningKey", "unused-but-long-enough-for-validation"));
         using var client = factory.CreateClient();
         var source = factory.Services.GetRequiredService<EndpointDataSource>();
         return [.. source.Endpoints.OfType<RouteEndpoint>()

@@ -38,6 +38,12 @@ public static class HoldsApi
         CreateHoldCommand command, HttpContext context, HoldService holds, CancellationToken ct)
     {
         var actor = context.GetActor();
+        // events with a waiting room: the admission token, in the Admission-Token header or the body
+        if (command.AdmissionToken is null && context.Request.Headers["Admission-Token"] is [{ Length: > 0 } header])
+        {
+            command = command with { AdmissionToken = header };
+        }
+
         if (actor.IsCustomer)
         {
             if (command.CustomerRef is { Length: > 0 } requested && requested != actor.CustomerRef)

@@ -7,6 +7,7 @@ using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Ledger;
+using TicketAspire.Inventory.Queue;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.AspNetCore;
@@ -56,7 +57,8 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<EventMetadataCache>();
         services.AddScoped(sp => new HoldService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value,
-            sp.GetRequiredService<EventMetadataCache>()));
+            sp.GetRequiredService<EventMetadataCache>(), sp.GetRequiredService<AdmissionGate>()));
+        services.AddWaitingRooms();
         services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
         // ledger reports; fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules
         services.AddScoped(sp => new LedgerReports(sp.GetRequiredService<ResellerStorage>().Db));

@@ -32,6 +32,14 @@ public static class Problems
             ErrorCodes.PaymentAttemptsExhausted => (StatusCodes.Status409Conflict, "No payment attempts left"),
             ErrorCodes.RefundNotAllowed => (StatusCodes.Status409Conflict, "Refund not allowed"),
             ErrorCodes.EventCancelled => (StatusCodes.Status409Conflict, "Event cancelled"),
+            ErrorCodes.WaitingRoomNotFound => (StatusCodes.Status404NotFound, "Waiting room not found"),
+            ErrorCodes.QueueEntryNotFound => (StatusCodes.Status404NotFound, "Not in the queue"),
+            ErrorCodes.AdmissionRequired => (StatusCodes.Status403Forbidden, "Admission required"),
+            ErrorCodes.AdmissionTokenInvalid => (StatusCodes.Status403Forbidden, "Admission token not valid"),
+            ErrorCodes.AdmissionTokenUsed => (StatusCodes.Status403Forbidden, "Admission token already used"),
+            ErrorCodes.AdmissionTokenExpired => (StatusCodes.Status403Forbidden, "Admission token expired"),
+            ErrorCodes.WaitlistEntryNotFound => (StatusCodes.Status404NotFound, "Not on the waitlist"),
+            ErrorCodes.WaitlistNotSoldOut => (StatusCodes.Status409Conflict, "Tickets are available"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

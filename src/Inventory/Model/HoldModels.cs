@@ -2,7 +2,8 @@ namespace TicketAspire.Inventory.Model;
 
 /// <summary>
 /// Puts seats (reserved) or a quantity of tickets per class (general admission) on hold, all or nothing, for a customer
-/// (<paramref name="CustomerRef"/>; guests also give <paramref name="CustomerEmail"/>).
+/// (<paramref name="CustomerRef"/>; guests also give <paramref name="CustomerEmail"/>). An event with a waiting room also
+/// needs the customer's <paramref name="AdmissionToken"/>.
 /// </summary>
 public sealed record CreateHoldCommand(
     Guid? EventId,
@@ -10,7 +11,8 @@ public sealed record CreateHoldCommand(
     IReadOnlyList<Guid>? SeatIds,
     IReadOnlyList<TicketRequest>? Tickets,
     int? ExpireInSeconds,
-    string? CustomerEmail = null);
+    string? CustomerEmail = null,
+    string? AdmissionToken = null);
 
 /// <summary>A quantity of general-admission tickets of one class.</summary>
 public sealed record TicketRequest(Guid? ClassId, int? Quantity);

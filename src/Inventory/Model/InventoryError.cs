@@ -40,6 +40,14 @@ public static class ErrorCodes
     public const string PaymentAttemptsExhausted = "payment_attempts_exhausted";
     public const string RefundNotAllowed = "refund_not_allowed";
     public const string EventCancelled = "event_cancelled";
+    public const string WaitingRoomNotFound = "waiting_room_not_found";
+    public const string QueueEntryNotFound = "queue_entry_not_found";
+    public const string AdmissionRequired = "admission_required";
+    public const string AdmissionTokenInvalid = "admission_token_invalid";
+    public const string AdmissionTokenUsed = "admission_token_used";
+    public const string AdmissionTokenExpired = "admission_token_expired";
+    public const string WaitlistEntryNotFound = "waitlist_entry_not_found";
+    public const string WaitlistNotSoldOut = "waitlist_not_sold_out";
 }
 
 /// <summary>A value or an error.</summary>

@@ -2,11 +2,16 @@ using System.Text.Json;
 using Npgsql;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
+using TicketAspire.Inventory.Queue;
 
 namespace TicketAspire.Inventory.Services;
 
-/// <summary>Holds and their confirmation into orders, for one reseller database.</summary>
-public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null)
+/// <summary>
+/// Holds and their confirmation into orders, for one reseller database. With an <see cref="AdmissionGate"/>, a hold on an
+/// event with a waiting room needs an admission token, spent in the hold's own transaction.
+/// </summary>
+public sealed class HoldService(
+    NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null, AdmissionGate? admissions = null)
 {
     /// <summary>Holds the requested seats or tickets for a customer, all or nothing.</summary>
     public async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct)
@@ -46,7 +51,14 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         var expiresAt = now.AddSeconds(expireSeconds);
         var customerRef = cmd.CustomerRef!.Trim();
         var customerEmail = string.IsNullOrWhiteSpace(cmd.CustomerEmail) ? null : cmd.CustomerEmail.Trim();
-        var (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
+        await using var admission = admissions is null ? AdmissionLease.NotRequired
+            : await admissions.EnterAsync(eventId, customerRef, cmd.AdmissionToken, holdId, now, ct);
+        if (admission.Error is { } refused)
+        {
+            return refused;
+        }
+
+        var (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
 
         // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
@@ -61,7 +73,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
             // domain time); 10, 20, 40 ms
             await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
 
-            (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
+            (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
         }
 
         if (seats.Count == 0)
@@ -72,6 +84,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
                 : new InventoryError(ErrorCodes.SoldOut, $"Not enough tickets available: {free.Count} of {cmd.Tickets!.Sum(t => t.Quantity)} requested could be held.");
         }
 
+        await admission.CompleteAsync(ct);
         InventoryMetrics.HoldsCreated.Add(1);
         await cache.InvalidateAvailabilityAsync(eventId);
         var total = new Money(seats.Sum(s => s.Price.MinorUnits), currency);
@@ -309,9 +322,10 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
 
     private async Task<(List<HeldSeat> Seats, HashSet<Guid> Free)> ClaimAsync(
         CreateHoldCommand cmd, SeatingKind seating, Guid eventId, DateTimeOffset now, Guid holdId, DateTimeOffset expiresAt,
-        string customerRef, string? customerEmail, string currency, CancellationToken ct)
+        string customerRef, string? customerEmail, string currency, CancellationToken ct, NpgsqlTransaction? admission = null)
     {
-        await using var claim = db.CreateCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
+        var sql = seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission;
+        await using var claim = admission is null ? db.CreateCommand(sql) : new NpgsqlCommand(sql, admission.Connection, admission);
         claim.Parameters.Add(new() { Value = eventId });
         claim.Parameters.Add(new() { Value = seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray() });
         claim.Parameters.Add(new() { Value = now });

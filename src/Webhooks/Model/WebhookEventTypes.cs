@@ -14,6 +14,7 @@ public static class WebhookEventTypes
         "order.confirmed", "order.refunded",
         "payment.failed", "payment.fraud_flagged", "payment.chargeback",
         "payout.scheduled",
+        "waitlist.offered",
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);

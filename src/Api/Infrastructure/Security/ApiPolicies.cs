@@ -33,6 +33,9 @@ public static class ApiPolicies
     /// <summary>Read the end-user e-mails sent (the mailbox): integrators (<c>orders:read</c> or <c>orders:write</c>), support.</summary>
     public const string MailboxRead = "mailbox-read";
 
+    /// <summary>An event's waiting room: integrators (<c>inventory:write</c>), support.</summary>
+    public const string WaitingRoomManage = "waiting-room-manage";
+
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
 
@@ -52,6 +55,7 @@ public static class ApiPolicies
             .AddPolicy(ReportsRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(WebhooksManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.WebhooksManage), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(MailboxRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(WaitingRoomManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 

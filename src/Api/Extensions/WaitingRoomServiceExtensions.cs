@@ -1,0 +1,34 @@
+using TicketAspire.Api.Infrastructure;
+using TicketAspire.Inventory.Queue;
+using TicketAspire.Inventory.Waitlist;
+
+namespace TicketAspire.Api.Extensions;
+
+/// <summary>Waiting rooms (queue, admission tokens) and waitlists.</summary>
+public static class WaitingRoomServiceExtensions
+{
+    public static IServiceCollection AddWaitingRooms(this IServiceCollection services)
+    {
+        services.AddOptions<WaitingRoomOptions>().BindConfiguration(WaitingRoomOptions.SectionName)
+            .Validate(o => o.SigningKey is { Length: >= 32 }, "WaitingRoom:SigningKey must have at least 32 characters")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new AdmissionTokens(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WaitingRoomOptions>>().Value.SigningKey!));
+        services.AddSingleton<WaitingRoomCache>();
+        services.AddScoped(sp => new AdmissionGate(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<AdmissionTokens>(),
+            sp.GetRequiredService<ResellerStorage>().Tenant.Id, sp.GetRequiredService<WaitingRoomCache>()));
+        services.AddScoped(sp => new WaitingRoomService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<AdmissionTokens>(),
+            sp.GetRequiredService<ResellerStorage>().Tenant.Id, sp.GetRequiredService<WaitingRoomCache>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped(sp => new WaitlistService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}
+
+/// <summary>The cell's waiting-room settings (<c>WaitingRoom:…</c>).</summary>
+public sealed class WaitingRoomOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "WaitingRoom";
+
+    /// <summary>HMAC key of admission tokens, shared by the cell's API replicas and worker (an AppHost secret parameter).</summary>
+    public string? SigningKey { get; set; }
+}
