@@ -1,11 +1,9 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using TicketAspire.Inventory.Queue;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Inventory.Waitlist;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
-using TicketAspire.Tenancy.Stores;
 
 namespace TicketAspire.Worker;
 
@@ -14,9 +12,7 @@ namespace TicketAspire.Worker;
 /// that came back to the next waitlist entries as short holds.
 /// </summary>
 public sealed partial class WaitingRoomWorker(
-    IMultiTenantStore<ResellerTenantInfo> store,
-    IMultiTenantContextAccessor<ResellerTenantInfo> accessor,
-    IMultiTenantContextSetter<ResellerTenantInfo> setter,
+    ResellerLoopContext loop,
     ResellerDataSources dataSources,
     ResellerRedisConnections redis,
     AdmissionTokens tokens,
@@ -24,33 +20,16 @@ public sealed partial class WaitingRoomWorker(
     IOptions<WaitingRoomOptions> options,
     TimeProvider time,
     ILoggerFactory loggers,
-    ILogger<WaitingRoomWorker> logger) : BackgroundService
+    ILogger<WaitingRoomWorker> logger) : ResellerLoop(loop, logger)
 {
     /// <summary>Offer holds never need admission: they are made without a gate; their length is validated against these.</summary>
     private static readonly HoldOptions OfferHoldOptions = new() { MinExpireSeconds = 1, DefaultExpireSeconds = 300, MaxExpireSeconds = 86_400 };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
-        {
-            foreach (var reseller in await store.GetAllAsync())
-            {
-                using var scope = setter.Use(reseller, accessor);
-                try
-                {
-                    await RunAsync(reseller, stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    LogFailed(logger, reseller.Id, ex.Message);
-                }
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-    private async Task RunAsync(ResellerTenantInfo reseller, CancellationToken ct)
+    protected override string Work => "Waiting room and waitlist";
+
+    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
     {
         var db = await dataSources.GetAsync(reseller);
         var admitted = await new WaitingRoomService(db, tokens, reseller.Id, rooms, time).AdmitDueAsync(ct);
@@ -73,6 +52,4 @@ public sealed partial class WaitingRoomWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Offered waitlist entry {Entry} hold {Hold} of reseller {Reseller}")]
     private static partial void LogOffered(ILogger logger, Guid entry, Guid hold, string reseller);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting rooms of reseller {Reseller} failed: {Error}")]
-    private static partial void LogFailed(ILogger logger, string reseller, string error);
 }
