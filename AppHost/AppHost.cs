@@ -6,7 +6,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 //   TicketAspire:Cells        comma-separated cell ids to start (default: every regions/*.json)
 //   TicketAspire:DataDir      Postgres data, identity keys, generated client secrets (default: <repo>/.data, gitignored; tests pass a throw-away dir)
 //   TicketAspire:Durable      false turns fsync off (tests)
-//   TicketAspire:ApiReplicas  API processes per cell (default 1)
+//   TicketAspire:ApiReplicas  API processes per cell (default 2: live updates and rate limits must hold across replicas)
 //   TicketAspire:RegionsDir   where the cell files are (default: <repo>/regions)
 //   TicketAspire:Payments:AsyncDelay|DisputeDelay|FraudDelay|WebhookRetrySchedule|TimeoutHold  passed to each payment service (tests shorten them)
 var config = builder.Configuration;
@@ -16,7 +16,7 @@ var settings = new CellSettings(
     DataRoot: Path.GetFullPath(config["TicketAspire:DataDir"] ?? Path.Combine(repoRoot, ".data")),
     DurablePostgres: !string.Equals(config["TicketAspire:Durable"], "false", StringComparison.OrdinalIgnoreCase),
     FixedPorts: !string.Equals(config["TicketAspire:FixedPorts"], "false", StringComparison.OrdinalIgnoreCase),
-    ApiReplicas: int.TryParse(config["TicketAspire:ApiReplicas"], out var replicas) && replicas > 0 ? replicas : 1);
+    ApiReplicas: int.TryParse(config["TicketAspire:ApiReplicas"], out var replicas) && replicas > 0 ? replicas : 2);
 
 var cells = CellFile.LoadAll(Path.GetFullPath(config["TicketAspire:RegionsDir"] ?? Path.Combine(repoRoot, "regions")));
 var selected = config["TicketAspire:Cells"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -23,6 +23,7 @@ app.MapApiDocumentation();
 
 var v1 = app.MapApiVersion(1);
 v1.MapEventsApi();
+v1.MapEventStreamApi();
 v1.MapHoldsApi();
 v1.MapOrdersApi();
 v1.MapAuditApi();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Npgsql;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -46,7 +47,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         var sw = Stopwatch.StartNew();
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false",
+            [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false", "TicketAspire:ApiReplicas=2",
              $"Parameters:eu-acme-client-secret={ClientSecret("acme")}", $"Parameters:eu-globex-client-secret={ClientSecret("globex")}",
              $"Parameters:us-initech-client-secret={ClientSecret("initech")}",
              $"Parameters:eu-globex-client-jwks={Tokens.PublicJwks(GlobexClientKey, "globex-key-1")}",
@@ -100,6 +101,51 @@ public sealed class PlatformFixture : IAsyncLifetime
         var client = new HttpClient(handler) { BaseAddress = App.GetEndpoint($"{cell}-api", "http"), Timeout = TimeSpan.FromSeconds(90) };
         client.DefaultRequestHeaders.Host = host;
         return client;
+    }
+
+    /// <summary>
+    /// The own address of each running replica of <c>&lt;cell&gt;-api</c> (not Aspire's proxy in front of them), from the
+    /// replicas' resource snapshots: their URLs, or the address their process was told to listen on.
+    /// </summary>
+    public async Task<IReadOnlyList<Uri>> ApiReplicaEndpointsAsync(string cell, int count)
+    {
+        var proxy = App.GetEndpoint($"{cell}-api", "http");
+        var found = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        var seen = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await foreach (var e in App.ResourceNotifications.WatchAsync(cts.Token))
+            {
+                if (e.Resource.Name != $"{cell}-api" || e.Snapshot.State?.Text != KnownResourceStates.Running)
+                {
+                    continue;
+                }
+
+                var env = e.Snapshot.EnvironmentVariables.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+                var candidates = e.Snapshot.Urls.Select(u => u.Url)
+                    .Concat((env.GetValueOrDefault("ASPNETCORE_URLS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+                    .Concat((env.GetValueOrDefault("HTTP_PORTS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => $"http://localhost:{p}"));
+                seen.Add($"{e.ResourceId}: {string.Join(" ", candidates)}");
+                var own = candidates.Select(c => Uri.TryCreate(c.Replace("://+:", "://localhost:", StringComparison.Ordinal).Replace("://*:", "://localhost:", StringComparison.Ordinal), UriKind.Absolute, out var u) ? u : null)
+                    .FirstOrDefault(u => u is { Scheme: "http" } && u.Port != proxy.Port);
+                if (own is not null)
+                {
+                    found[e.ResourceId] = new UriBuilder(own) { Host = "localhost", Path = "/" }.Uri;
+                }
+
+                if (found.Count >= count)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.True(found.Count >= count, $"expected {count} replicas of {cell}-api with their own address; saw {string.Join(" | ", seen)}");
+        return [.. found.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value)];
     }
 
     /// <summary>An HTTP client of <c>&lt;cell&gt;-api</c> with a reseller's host and a bearer token.</summary>

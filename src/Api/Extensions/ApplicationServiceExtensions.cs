@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Audit;
+using TicketAspire.Api.Infrastructure.Live;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Fees;
@@ -68,6 +69,12 @@ public static class ApplicationServiceExtensions
         services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) =>
             builder.Configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));
         services.AddPayments(builder.Configuration);
+        // live seat updates: one Redis subscription and one outbox reader per watched event on this replica
+        services.AddOptions<LiveUpdateOptions>().BindConfiguration(LiveUpdateOptions.SectionName)
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.HeartbeatInterval > TimeSpan.Zero && o.WatcherBuffer >= 1,
+                "LiveUpdates: positive intervals, a buffer of at least one batch")
+            .ValidateOnStart();
+        services.AddSingleton<EventStreamHub>();
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         return builder;

@@ -71,7 +71,10 @@ public sealed class InventoryCache(IConnectionMultiplexer? redis, ILogger logger
         }
     }
 
-    /// <summary>Forgets the counts of an event after its seats changed.</summary>
+    /// <summary>
+    /// Forgets the counts of an event after its seats changed, and wakes up the live watchers of the event on every API
+    /// replica (<see cref="SeatsChannel"/>; the change itself is read from the outbox, so a lost message only delays it).
+    /// </summary>
     public async Task InvalidateAvailabilityAsync(Guid eventId)
     {
         if (Database() is not { } db)
@@ -82,6 +85,7 @@ public sealed class InventoryCache(IConnectionMultiplexer? redis, ILogger logger
         try
         {
             await db.KeyDeleteAsync(AvailabilityKey(eventId), CommandFlags.FireAndForget);
+            await db.PublishAsync(RedisChannel.Literal(SeatsChannel(eventId)), RedisValue.EmptyString, CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -148,6 +152,9 @@ public sealed class InventoryCache(IConnectionMultiplexer? redis, ILogger logger
 
     /// <summary>Key of an event's availability counts.</summary>
     public static string AvailabilityKey(Guid eventId) => $"{Prefix}avail:{eventId:N}";
+
+    /// <summary>The pub/sub channel that says an event's seats changed (<c>seats:&lt;event id&gt;</c>).</summary>
+    public static string SeatsChannel(Guid eventId) => $"seats:{eventId}";
 
     private IDatabase? Database() => redis is { IsConnected: true } ? redis.GetDatabase() : null;
 
