@@ -181,6 +181,7 @@ public static class CellExtensions
             if (reseller.Holds!.DefaultExpireSeconds is { } d) { api.WithEnvironment(prefix + "DefaultExpireSeconds", d.ToString(CultureInfo.InvariantCulture)); }
             if (reseller.Holds.MaxExpireSeconds is { } m) { api.WithEnvironment(prefix + "MaxExpireSeconds", m.ToString(CultureInfo.InvariantCulture)); }
             if (reseller.Holds.MaxSeatsPerHold is { } s) { api.WithEnvironment(prefix + "MaxSeatsPerHold", s.ToString(CultureInfo.InvariantCulture)); }
+            if (reseller.Holds.MaxTicketsPerCustomerPerEvent is { } t) { api.WithEnvironment(prefix + "MaxTicketsPerCustomerPerEvent", t.ToString(CultureInfo.InvariantCulture)); }
         }
 
         // fee plans: the cell's (Fees__*), then each reseller's own (Resellers__<id>__Fees__*)

@@ -36,6 +36,7 @@ public static class ApplicationServiceExtensions
         services.AddOptions<HoldOptions>().BindConfiguration(nameof(HoldOptions))
             .Validate(o => o.MinExpireSeconds >= 1 && o.MinExpireSeconds <= o.DefaultExpireSeconds && o.DefaultExpireSeconds <= o.MaxExpireSeconds,
                 "HoldOptions: 1 <= MinExpireSeconds <= DefaultExpireSeconds <= MaxExpireSeconds")
+            .Validate(o => o.MaxTicketsPerCustomerPerEvent >= 1, "HoldOptions: MaxTicketsPerCustomerPerEvent >= 1")
             .ValidateOnStart();
         // a reseller may narrow the hold limits: Resellers:<id>:HoldOptions (the AppHost passes them from the cell file)
         services.ConfigurePerTenant<HoldOptions, ResellerTenantInfo>((options, reseller) =>

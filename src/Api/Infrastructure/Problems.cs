@@ -32,6 +32,7 @@ public static class Problems
             ErrorCodes.PaymentAttemptsExhausted => (StatusCodes.Status409Conflict, "No payment attempts left"),
             ErrorCodes.RefundNotAllowed => (StatusCodes.Status409Conflict, "Refund not allowed"),
             ErrorCodes.EventCancelled => (StatusCodes.Status409Conflict, "Event cancelled"),
+            ErrorCodes.PurchaseLimitExceeded => (StatusCodes.Status409Conflict, "Purchase limit reached"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -40,6 +40,7 @@ public static class ErrorCodes
     public const string PaymentAttemptsExhausted = "payment_attempts_exhausted";
     public const string RefundNotAllowed = "refund_not_allowed";
     public const string EventCancelled = "event_cancelled";
+    public const string PurchaseLimitExceeded = "purchase_limit_exceeded";
 }
 
 /// <summary>A value or an error.</summary>

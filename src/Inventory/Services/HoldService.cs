@@ -46,11 +46,17 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         var expiresAt = now.AddSeconds(expireSeconds);
         var customerRef = cmd.CustomerRef!.Trim();
         var customerEmail = string.IsNullOrWhiteSpace(cmd.CustomerEmail) ? null : cmd.CustomerEmail.Trim();
-        var (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
+        var requested = seating == SeatingKind.Reserved ? cmd.SeatIds!.Count : cmd.Tickets!.Sum(t => t.Quantity!.Value);
+        if (requested > options.MaxTicketsPerCustomerPerEvent)
+        {
+            return LimitExceeded(requested, null);
+        }
+
+        var (seats, free, already) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
 
         // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
-        for (var attempt = 1; seats.Count == 0 && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
+        for (var attempt = 1; seats.Count == 0 && already is null && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
         {
             if (!await EnoughClaimableAsync(eventId, cmd.Tickets!, now, ct))
             {
@@ -61,7 +67,13 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
             // domain time); 10, 20, 40 ms
             await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
 
-            (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
+            (seats, free, already) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct);
+        }
+
+        if (already is { } count)
+        {
+            InventoryMetrics.HoldsConflicted.Add(1);
+            return LimitExceeded(requested, count);
         }
 
         if (seats.Count == 0)
@@ -307,11 +319,16 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         FROM orders o WHERE o.id = $1 AND o.event_id = $2
         """;
 
-    private async Task<(List<HeldSeat> Seats, HashSet<Guid> Free)> ClaimAsync(
+    /// <summary>
+    /// The customer lock and the claim as one batch: one round trip, one implicit transaction (Npgsql sends a single
+    /// Sync), so the advisory lock is held until the claim commits.
+    /// </summary>
+    private async Task<Claim> ClaimAsync(
         CreateHoldCommand cmd, SeatingKind seating, Guid eventId, DateTimeOffset now, Guid holdId, DateTimeOffset expiresAt,
         string customerRef, string? customerEmail, string currency, CancellationToken ct)
     {
-        await using var claim = db.CreateCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var claim = new NpgsqlBatchCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
         claim.Parameters.Add(new() { Value = eventId });
         claim.Parameters.Add(new() { Value = seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray() });
         claim.Parameters.Add(new() { Value = now });
@@ -321,17 +338,26 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         claim.Parameters.Add(new() { Value = currency });
         claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = holdId, event_id = eventId, customer_ref = customerRef, expires_at = expiresAt }) });
         claim.Parameters.Add(new() { Value = (object?)customerEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        if (seating == SeatingKind.GeneralAdmission)
+        // $10, the general-admission quantities, is typed (int[]) so the reserved statement may leave it unused
+        claim.Parameters.Add(new() { Value = seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() : Array.Empty<int>() });
+        claim.Parameters.Add(new() { Value = options.MaxTicketsPerCustomerPerEvent });
+        await using var batch = new NpgsqlBatch(conn)
         {
-            claim.Parameters.Add(new() { Value = cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() });
-        }
+            BatchCommands = { EventCatalog.Command(HoldSql.CustomerLock, customerRef, eventId), claim },
+        };
 
         var seats = new List<HeldSeat>();
         var free = new HashSet<Guid>();
-        await using var reader = await claim.ExecuteReaderAsync(ct);
+        int? already = null;
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            if (reader.GetBoolean(0))
+            if (reader.IsDBNull(0))
+            {
+                already = (int)reader.GetInt64(3);
+            }
+            else if (reader.GetBoolean(0))
             {
                 seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
                     NullableString(reader, 6), new Money(reader.GetInt64(3), currency)));
@@ -342,7 +368,7 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
             }
         }
 
-        return (seats, free);
+        return new Claim(seats, free, already);
     }
 
     /// <summary>True when every requested class has at least its quantity claimable, counting rows others have locked.</summary>
@@ -463,10 +489,18 @@ public sealed class HoldService(NpgsqlDataSource db, InventoryCache cache, TimeP
         email.Length is > 2 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is var at && at > 0 && at < email.Length - 1
         && email.IndexOf('@', at + 1) < 0 && !email.Any(char.IsWhiteSpace);
 
+    private InventoryError LimitExceeded(int requested, int? already) => new(ErrorCodes.PurchaseLimitExceeded,
+        already is { } n
+            ? $"A customer may have at most {options.MaxTicketsPerCustomerPerEvent} tickets for this event; they already have {n} and asked for {requested} more."
+            : $"A customer may have at most {options.MaxTicketsPerCustomerPerEvent} tickets for this event; {requested} were requested.",
+        Extensions: new Dictionary<string, object?> { ["limit"] = options.MaxTicketsPerCustomerPerEvent, ["already"] = already ?? 0, ["requested"] = requested });
+
     private static InventoryError Invalid(string field, string message) =>
         InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private sealed record Claim(List<HeldSeat> Seats, HashSet<Guid> Free, int? Already);
 
     private sealed record LockedHold(Guid EventId, HoldStatus Status, DateTimeOffset ExpiresAt, Guid? OrderId, string Currency, string CustomerRef, int ItemCount);
 }
