@@ -1,5 +1,6 @@
 using TicketAspire.Api.Apis;
 using TicketAspire.Api.Extensions;
+using TicketAspire.Api.Infrastructure.Idempotency;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseResellerResolution();
 app.UseAuthorization();
+app.UseIdempotency();
 
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
@@ -19,15 +20,15 @@ public static class HoldsApi
         var api = app.MapGroup("/holds").WithTags("Holds");
 
         api.MapPost("/", CreateHold).WithName("CreateHold").WithSummary("Hold seats or general-admission tickets, all or nothing")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
         api.MapGet("/{id:guid}", GetHold).WithName("GetHold").WithSummary("Get a hold")
             .RequireAuthorization(ApiPolicies.OrdersRead);
         api.MapPost("/{id:guid}/payment", StartPayment).WithName("StartPayment")
             .WithSummary("Start paying for a hold: the price with its fees, and the PSP intent the buyer confirms")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
         api.MapPost("/{id:guid}/confirm", ConfirmHold).WithName("ConfirmHold")
             .WithSummary("Confirm a hold into an order once the PSP reports its payment captured")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
         api.MapDelete("/{id:guid}", CancelHold).WithName("CancelHold").WithSummary("Cancel a hold and release its seats")
             .RequireAuthorization(ApiPolicies.OrdersWrite);
 

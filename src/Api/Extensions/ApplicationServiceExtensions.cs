@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Audit;
+using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Fees;
@@ -50,6 +51,7 @@ public static class ApplicationServiceExtensions
             .WithCatalogStore();
         services.AddResellerStorage(builder.Configuration);
         services.AddApiRateLimiting(builder.Configuration);
+        services.AddIdempotency();
 
         services.AddScoped<ResellerStorage>();
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
