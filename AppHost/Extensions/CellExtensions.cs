@@ -175,6 +175,12 @@ public static class CellExtensions
             worker.WithEnvironment($"Webhooks__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
         }
 
+        // optional load-shedding settings for every API (tests turn the simulated-load control on): TicketAspire:Shedding:<key>
+        foreach (var setting in builder.Configuration.GetSection("TicketAspire:Shedding").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
+        {
+            api.WithEnvironment($"Shedding__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+        }
+
         foreach (var reseller in cell.Resellers.Where(r => r.Holds is not null))
         {
             var prefix = $"Resellers__{reseller.Id}__HoldOptions__";

@@ -1,6 +1,7 @@
 using TicketAspire.Api.Apis;
 using TicketAspire.Api.Extensions;
 using TicketAspire.Api.Infrastructure.Idempotency;
+using TicketAspire.Api.Infrastructure.Shedding;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseLoadShedding();
 app.UseRouting();
 app.UseAuthentication();
 app.UseResellerResolution();
@@ -22,6 +24,7 @@ app.UseIdempotency();
 
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
+app.MapSheddingTestControl();
 
 var v1 = app.MapApiVersion(1);
 v1.MapEventsApi();

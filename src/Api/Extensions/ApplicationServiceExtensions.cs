@@ -6,6 +6,7 @@ using TicketAspire.Api.Infrastructure.Audit;
 using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
+using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Services;
@@ -52,6 +53,7 @@ public static class ApplicationServiceExtensions
         services.AddResellerStorage(builder.Configuration);
         services.AddApiRateLimiting(builder.Configuration);
         services.AddIdempotency();
+        services.AddLoadShedding();
 
         services.AddScoped<ResellerStorage>();
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
