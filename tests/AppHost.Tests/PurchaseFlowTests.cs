@@ -183,14 +183,18 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
         var classId = (string)created["ticket_classes"]![0]!["id"]!;
         var customer = "burst-" + Guid.NewGuid().ToString("N");
 
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
         {
             using var response = await http.PostAsJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customer, tickets = new[] { new { class_id = classId, quantity = 1 } } }, Api.Json);
-            return response.StatusCode;
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            return (response.StatusCode, Code: (string?)body["code"]);
         }));
 
-        Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.Created));
-        Assert.All(statuses.Where(s => s != HttpStatusCode.Created), s => Assert.Equal(HttpStatusCode.Conflict, s));
+        // 6 holds; the other attempts hit the limit (409) or, past the account's 20 attempts, the velocity budget (429)
+        Assert.Equal(6, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Contains(answers, a => a.Code == "purchase_limit_exceeded");
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.True(
+            a is (HttpStatusCode.Conflict, "purchase_limit_exceeded") or (HttpStatusCode.TooManyRequests, "hold_velocity_exceeded"), $"{a}"));
         var detail = await http.GetJsonAsync($"/v1/events/{created.Id()}");
         Assert.Equal(94, (int)detail["available_ticket_cnt"]!);
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Abuse;
 using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
@@ -36,7 +37,7 @@ public static class HoldsApi
     }
 
     public static async Task<Results<Created<HoldView>, ProblemHttpResult>> CreateHold(
-        CreateHoldCommand command, HttpContext context, HoldService holds, CancellationToken ct)
+        CreateHoldCommand command, HttpContext context, HoldService holds, HoldGuard guard, CancellationToken ct)
     {
         var actor = context.GetActor();
         if (actor.IsCustomer)
@@ -47,6 +48,12 @@ public static class HoldsApi
             }
 
             command = command with { CustomerRef = actor.CustomerRef, CustomerEmail = command.CustomerEmail ?? actor.Email };
+        }
+
+        // bots, first layer: velocity per account and device, hold-without-confirm blocks (each refusal audited)
+        if (command.CustomerRef is { Length: > 0 and <= 200 } customerRef && await guard.CheckAsync(context, customerRef.Trim(), ct) is { } refused)
+        {
+            return refused;
         }
 
         var result = await holds.CreateAsync(command, ct);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Abuse;
 using TicketAspire.Api.Infrastructure.Audit;
 using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.RateLimiting;
@@ -54,6 +55,10 @@ public static class ApplicationServiceExtensions
         services.AddApiRateLimiting(builder.Configuration);
         services.AddIdempotency();
         services.AddLoadShedding();
+        services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName)
+            .Validate(o => o.IsValid(), "Abuse: UnconfirmedWindow > 0, MaxUnconfirmedHolds >= 1, BlockFor > 0").ValidateOnStart();
+        services.AddSingleton<HoldVelocity>();
+        services.AddScoped<HoldGuard>();
 
         services.AddScoped<ResellerStorage>();
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
