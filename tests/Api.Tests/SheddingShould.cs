@@ -7,7 +7,7 @@ namespace TicketAspire.Api.Tests;
 public sealed class SheddingShould
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly SheddingOptions _options = new() { MaxInFlight = 10 };
+    private readonly SheddingOptions _options = new() { MaxInFlight = 10, LatencyCeiling = TimeSpan.FromSeconds(2) };
 
     [Theory]
     [InlineData("/health", "GET", RequestClass.Exempt)]

@@ -14,14 +14,17 @@ public sealed class SheddingOptions
     /// <summary><c>false</c> never sheds.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>API requests in flight that count as full load (default 800 per process).</summary>
-    public int MaxInFlight { get; set; } = 800;
+    /// <summary>
+    /// API requests in flight that count as full load (default 2000 per process: browsing is shed from 1200, purchases
+    /// from 1900; the hold path serves about 2000 holds/s per process, so that is a second of queue).
+    /// </summary>
+    public int MaxInFlight { get; set; } = 2000;
 
     /// <summary>
-    /// Average read latency that counts as full load (default 2 s; zero ignores latency). Reads only: they make no calls
+    /// Average read latency that counts as full load (default 3 s: browsing is shed from 1.8 s; zero ignores latency). Reads only: they make no calls
     /// outside the cell, so their latency is the cell's own queueing (database pool, CPU).
     /// </summary>
-    public TimeSpan LatencyCeiling { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan LatencyCeiling { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How fast the latency average forgets without new reads (half-life, default 2 s).</summary>
     public TimeSpan LatencyHalfLife { get; set; } = TimeSpan.FromSeconds(2);
