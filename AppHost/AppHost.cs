@@ -9,6 +9,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 //   TicketAspire:ApiReplicas  API processes per cell (default 2: live updates and rate limits must hold across replicas)
 //   TicketAspire:RegionsDir   where the cell files are (default: <repo>/regions)
 //   TicketAspire:Payments:AsyncDelay|DisputeDelay|FraudDelay|WebhookRetrySchedule|TimeoutHold  passed to each payment service (tests shorten them)
+//   TicketAspire:Shedding:<key>  load-shedding settings of every API (Shedding__<key>; tests set EnableTestControl=true)
 var config = builder.Configuration;
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 var settings = new CellSettings(

@@ -184,12 +184,19 @@ public static class CellExtensions
             worker.WithEnvironment($"Webhooks__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
         }
 
+        // optional load-shedding settings for every API (tests turn the simulated-load control on): TicketAspire:Shedding:<key>
+        foreach (var setting in builder.Configuration.GetSection("TicketAspire:Shedding").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
+        {
+            api.WithEnvironment($"Shedding__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+        }
+
         foreach (var reseller in cell.Resellers.Where(r => r.Holds is not null))
         {
             var prefix = $"Resellers__{reseller.Id}__HoldOptions__";
             if (reseller.Holds!.DefaultExpireSeconds is { } d) { api.WithEnvironment(prefix + "DefaultExpireSeconds", d.ToString(CultureInfo.InvariantCulture)); }
             if (reseller.Holds.MaxExpireSeconds is { } m) { api.WithEnvironment(prefix + "MaxExpireSeconds", m.ToString(CultureInfo.InvariantCulture)); }
             if (reseller.Holds.MaxSeatsPerHold is { } s) { api.WithEnvironment(prefix + "MaxSeatsPerHold", s.ToString(CultureInfo.InvariantCulture)); }
+            if (reseller.Holds.MaxTicketsPerCustomerPerEvent is { } t) { api.WithEnvironment(prefix + "MaxTicketsPerCustomerPerEvent", t.ToString(CultureInfo.InvariantCulture)); }
         }
 
         // fee plans: the cell's (Fees__*), then each reseller's own (Resellers__<id>__Fees__*)

@@ -142,6 +142,7 @@ public sealed record CellFile(
             {
                 if (holds.MaxSeatsPerHold is < 1 or > 50) { Fail($"resellers[{i}].holds.max_seats_per_hold", "1..50"); }
                 if (holds.MaxExpireSeconds is < 1 or > 3600) { Fail($"resellers[{i}].holds.max_expire_seconds", "1..3600"); }
+                if (holds.MaxTicketsPerCustomerPerEvent is < 1 or > 1000) { Fail($"resellers[{i}].holds.max_tickets_per_customer_per_event", "1..1000"); }
                 if (holds.DefaultExpireSeconds is < 1 || holds.DefaultExpireSeconds > (holds.MaxExpireSeconds ?? 3600))
                 {
                     Fail($"resellers[{i}].holds.default_expire_seconds", "1..max_expire_seconds");
@@ -181,7 +182,7 @@ public sealed record ResellerEntry(
 public sealed record StorefrontEntry(IReadOnlyList<string>? RedirectUris, IReadOnlyList<string>? PostLogoutRedirectUris);
 
 /// <summary>A reseller's own hold limits (each optional; the platform defaults apply otherwise).</summary>
-public sealed record HoldLimits(int? DefaultExpireSeconds, int? MaxExpireSeconds, int? MaxSeatsPerHold);
+public sealed record HoldLimits(int? DefaultExpireSeconds, int? MaxExpireSeconds, int? MaxSeatsPerHold, int? MaxTicketsPerCustomerPerEvent = null);
 
 /// <summary>
 /// A fee plan (docs/payments.md §3), at cell level or a reseller's own; each field optional (the level above, then the

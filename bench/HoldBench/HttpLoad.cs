@@ -44,8 +44,10 @@ public sealed class HttpLoad(HttpClient client, Guid eventId, IReadOnlyList<Guid
                     return;
                 }
 
+                // one customer per hold, as in an on-sale: one customer per worker would meet the purchase limit and
+                // the per-account hold velocity after a few holds
                 var body = Encoding.UTF8.GetBytes(
-                    $$"""{"event_id":"{{eventId}}","customer_ref":"bench-{{w}}","seat_ids":["{{seatIds[index]}}"]}""");
+                    $$"""{"event_id":"{{eventId}}","customer_ref":"bench-{{w}}-{{index}}","seat_ids":["{{seatIds[index]}}"]}""");
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/holds") { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = Json;
                 var started = Stopwatch.GetTimestamp();

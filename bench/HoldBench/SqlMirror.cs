@@ -4,8 +4,8 @@ namespace TicketAspire.Bench.HoldBench;
 
 /// <summary>
 /// Checks that the pgbench scripts still mirror the API's SQL. HoldSql is internal (no public accessor), so the scripts
-/// carry a copy; this reads the C# source (HoldSql.cs, HoldService.cs), rebuilds <c>HoldSql.Reserved</c> and the metadata
-/// query, substitutes the parameters the way the scripts do, and compares the text.
+/// carry a copy; this reads the C# source (HoldSql.cs, HoldService.cs), rebuilds <c>HoldSql.CustomerLock</c>,
+/// <c>HoldSql.Reserved</c> and the metadata query, substitutes the parameters the way the scripts do, and compares the text.
 /// </summary>
 public static partial class SqlMirror
 {
@@ -17,10 +17,18 @@ public static partial class SqlMirror
         ["$3"] = "now()",
         ["$4"] = "(:hold_prefix || lpad(to_hex(:k::bigint), 16, '0'))::uuid",
         ["$5"] = "(now() + interval '10 minutes')",
-        ["$6"] = "'pgbench'",
+        ["$6"] = "('pgbench-' || :k)",
         ["$7"] = "'EUR'",
         ["$8"] = ":payload",
         ["$9"] = "NULL",
+        ["$11"] = "6",
+    };
+
+    /// <summary>What each positional parameter of HoldSql.CustomerLock becomes in the pgbench scripts.</summary>
+    public static readonly IReadOnlyDictionary<string, string> LockParameters = new Dictionary<string, string>
+    {
+        ["$1"] = "('pgbench-' || :k)",
+        ["$2"] = ":event",
     };
 
     /// <summary>Differences between <paramref name="script"/> and the source; empty when it mirrors it.</summary>
@@ -28,11 +36,13 @@ public static partial class SqlMirror
     {
         var problems = new List<string>();
         string claim;
+        string customerLock;
         string meta;
         try
         {
             var holdSql = File.ReadAllText(Path.Combine(repoRoot, "src", "Inventory", "Services", "HoldSql.cs"));
             claim = Substitute("WITH " + RawConstant(holdSql, "ReservedTarget") + ",\n" + RawConstant(holdSql, "ClaimTail"), ClaimParameters);
+            customerLock = Substitute(LineConstant(holdSql, "CustomerLock"), LockParameters);
             var holdService = File.ReadAllText(Path.Combine(repoRoot, "src", "Inventory", "Services", "HoldService.cs"));
             meta = Substitute(RawLiterals(holdService).FirstOrDefault(s => s.Contains("FROM events e LEFT JOIN ticket_classes", StringComparison.Ordinal))
                 ?? throw new FormatException("HoldService.cs: metadata query not found"), new Dictionary<string, string> { ["$1"] = ":event" });
@@ -43,7 +53,7 @@ public static partial class SqlMirror
         }
 
         var statements = Statements(File.ReadAllText(script));
-        var expected = withMetadataQuery ? new[] { meta, claim } : [claim];
+        var expected = withMetadataQuery ? new[] { meta, customerLock, claim } : [customerLock, claim];
         if (statements.Count != expected.Length)
         {
             problems.Add($"{Path.GetFileName(script)}: {statements.Count} statements, expected {expected.Length}");
@@ -85,6 +95,19 @@ public static partial class SqlMirror
         return at < 0 ? throw new FormatException($"constant {name} not found") : RawLiterals(source[at..]).First();
     }
 
+    /// <summary>The value of <c>const string name = "...";</c> (a one-line literal without escapes).</summary>
+    private static string LineConstant(string source, string name)
+    {
+        var at = source.IndexOf($" {name} = \"", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new FormatException($"constant {name} not found");
+        }
+
+        var start = source.IndexOf('"', at) + 1;
+        return source[start..source.IndexOf("\";", start, StringComparison.Ordinal)];
+    }
+
     private static IEnumerable<string> RawLiterals(string source)
     {
         foreach (Match m in RawLiteralRegex().Matches(source))
@@ -95,7 +118,7 @@ public static partial class SqlMirror
         }
     }
 
-    [GeneratedRegex(@"\$[1-9]\b")]
+    [GeneratedRegex(@"\$(?:1[01]|[1-9])\b")]
     private static partial Regex ParameterRegex();
 
     [GeneratedRegex("\"\"\"\\n(?<body>.*?)\\n(?<indent>[ ]*)\"\"\"", RegexOptions.Singleline)]

@@ -1,5 +1,7 @@
 using TicketAspire.Api.Apis;
 using TicketAspire.Api.Extensions;
+using TicketAspire.Api.Infrastructure.Idempotency;
+using TicketAspire.Api.Infrastructure.Shedding;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,13 +15,16 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseLoadShedding();
 app.UseRouting();
 app.UseAuthentication();
 app.UseResellerResolution();
 app.UseAuthorization();
+app.UseIdempotency();
 
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
+app.MapSheddingTestControl();
 
 var v1 = app.MapApiVersion(1);
 v1.MapEventsApi();

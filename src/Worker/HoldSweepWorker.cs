@@ -31,6 +31,7 @@ public sealed partial class HoldSweepWorker(
         var db = await dataSources.GetAsync(reseller);
         var sweeper = new HoldSweeper(db, time);
         var cache = new InventoryCache(await redis.GetAsync(reseller), loggers.CreateLogger<InventoryCache>());
+        await sweeper.PurgeIdempotencyKeysAsync(options.Value.BatchSize, ct);
         while (true)
         {
             var swept = await sweeper.SweepAsync(options.Value.BatchSize, ct);

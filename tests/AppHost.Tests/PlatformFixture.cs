@@ -60,7 +60,9 @@ public sealed class PlatformFixture : IAsyncLifetime
              "TicketAspire:Payments:WebhookRetrySchedule=00:00:01,00:00:02,00:00:05", "TicketAspire:Payments:AttemptTimeout=00:00:02",
              // webhooks: a short retry schedule (1 s, 1 s, 2 s, then dead) and a fast poll, so retries happen within a test
              "TicketAspire:Webhooks:RetrySchedule:0=00:00:01", "TicketAspire:Webhooks:RetrySchedule:1=00:00:01", "TicketAspire:Webhooks:RetrySchedule:2=00:00:02",
-             "TicketAspire:Webhooks:PollInterval=00:00:00.200"],
+             "TicketAspire:Webhooks:PollInterval=00:00:00.200",
+             // the shedding tests set a simulated load at run time (GET/PUT /test/shedding, mapped only with this)
+             "TicketAspire:Shedding:EnableTestControl=true"],
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

@@ -53,16 +53,16 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     public async Task General_admission_hold_and_confirm()
     {
         using var http = await platform.IntegratorClientAsync("eu", "globex");
-        var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("GA " + Guid.NewGuid(), 10), HttpStatusCode.Created);
+        var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("GA " + Guid.NewGuid(), 8), HttpStatusCode.Created);
         var classId = (string)created["ticket_classes"]![0]!["id"]!;
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "ga", tickets = new[] { new { class_id = classId, quantity = 4 } } }, HttpStatusCode.Created);
         Assert.Equal(4, hold["seats"]!.AsArray().Count);
-        var tooMany = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "ga2", tickets = new[] { new { class_id = classId, quantity = 7 } } }, HttpStatusCode.Conflict);
+        var tooMany = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "ga2", tickets = new[] { new { class_id = classId, quantity = 5 } } }, HttpStatusCode.Conflict);
         Assert.Equal("sold_out", (string)tooMany["code"]!);
         var order = await http.PayAndConfirmAsync(hold.Id());
         Assert.Equal(4, order["tickets"]!.AsArray().Count);
         var detail = await http.GetJsonAsync($"/v1/events/{created.Id()}");
-        Assert.Equal(6, (int)detail["available_ticket_cnt"]!);
+        Assert.Equal(4, (int)detail["available_ticket_cnt"]!);
     }
 
     [Fact]
@@ -158,19 +158,45 @@ public sealed class PurchaseFlowTests(PlatformFixture platform)
     [Fact]
     public async Task A_reseller_can_narrow_the_hold_limits_in_its_cell_file()
     {
-        // regions/eu.json gives globex "holds": { "max_seats_per_hold": 8 }; acme keeps the platform's 50
+        // regions/eu.json gives globex "holds": { "max_seats_per_hold": 8, "max_tickets_per_customer_per_event": 10 };
+        // acme keeps the platform's 50 seats per hold and 6 tickets per customer and event
         using var globex = await platform.IntegratorClientAsync("eu", "globex");
         using var acme = await platform.IntegratorClientAsync("eu", "acme");
-        foreach (var (http, expected) in new[] { (globex, HttpStatusCode.BadRequest), (acme, HttpStatusCode.Created) })
+        var globexEvent = await globex.PostJsonAsync("/v1/events", Api.GaEvent("Limits " + Guid.NewGuid(), 20), HttpStatusCode.Created);
+        var globexClass = (string)globexEvent["ticket_classes"]![0]!["id"]!;
+        var tooBig = await globex.PostJsonAsync("/v1/holds", new { event_id = globexEvent.Id(), customer_ref = "many", tickets = new[] { new { class_id = globexClass, quantity = 9 } } }, HttpStatusCode.BadRequest);
+        Assert.Contains("At most 8", (string)tooBig["errors"]!["tickets"]![0]!, StringComparison.Ordinal);
+        await globex.PostJsonAsync("/v1/holds", new { event_id = globexEvent.Id(), customer_ref = "many", tickets = new[] { new { class_id = globexClass, quantity = 8 } } }, HttpStatusCode.Created);
+
+        var acmeEvent = await acme.PostJsonAsync("/v1/events", Api.GaEvent("Limits " + Guid.NewGuid(), 20), HttpStatusCode.Created);
+        var acmeClass = (string)acmeEvent["ticket_classes"]![0]!["id"]!;
+        var overLimit = await acme.PostJsonAsync("/v1/holds", new { event_id = acmeEvent.Id(), customer_ref = "many", tickets = new[] { new { class_id = acmeClass, quantity = 7 } } }, HttpStatusCode.Conflict);
+        Assert.Equal("purchase_limit_exceeded", (string)overLimit["code"]!);
+        Assert.Equal(6, (int)overLimit["limit"]!);
+    }
+
+    [Fact]
+    public async Task One_customer_gets_exactly_the_purchase_limit_out_of_fifty_concurrent_holds()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("Limit race " + Guid.NewGuid(), 100), HttpStatusCode.Created);
+        var classId = (string)created["ticket_classes"]![0]!["id"]!;
+        var customer = "burst-" + Guid.NewGuid().ToString("N");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
         {
-            var created = await http.PostJsonAsync("/v1/events", Api.GaEvent("Limits " + Guid.NewGuid(), 20), HttpStatusCode.Created);
-            var classId = (string)created["ticket_classes"]![0]!["id"]!;
-            var answer = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "many", tickets = new[] { new { class_id = classId, quantity = 9 } } }, expected);
-            if (expected == HttpStatusCode.BadRequest)
-            {
-                Assert.Contains("At most 8", (string)answer["errors"]!["tickets"]![0]!, StringComparison.Ordinal);
-            }
-        }
+            using var response = await http.PostAsJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customer, tickets = new[] { new { class_id = classId, quantity = 1 } } }, Api.Json);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            return (response.StatusCode, Code: (string?)body["code"]);
+        }));
+
+        // 6 holds; the other attempts hit the limit (409) or, past the account's 20 attempts, the velocity budget (429)
+        Assert.Equal(6, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Contains(answers, a => a.Code == "purchase_limit_exceeded");
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.True(
+            a is (HttpStatusCode.Conflict, "purchase_limit_exceeded") or (HttpStatusCode.TooManyRequests, "hold_velocity_exceeded"), $"{a}"));
+        var detail = await http.GetJsonAsync($"/v1/events/{created.Id()}");
+        Assert.Equal(94, (int)detail["available_ticket_cnt"]!);
     }
 
     private static async Task<JsonObject?> DeleteAsync(HttpClient http, string path, HttpStatusCode expected)

@@ -90,9 +90,10 @@ public sealed class HoldSweeperShould(PostgresServer postgres) : IAsyncLifetime
         const int count = 40;
         var (eventId, seats) = await ReservedEventAsync(count);
         var holds = new List<HoldView>();
-        foreach (var seat in seats)
+        foreach (var (seat, i) in seats.Select((s, i) => (s, i)))
         {
-            holds.Add((await _inventory.HoldSeatsAsync(eventId, [seat], expireInSeconds: 60)).ShouldSucceed());
+            // one customer per hold: 40 tickets for one customer would pass the purchase limit
+            holds.Add((await _inventory.HoldSeatsAsync(eventId, [seat], $"racer-{i}", expireInSeconds: 60)).ShouldSucceed());
         }
 
         // The confirming clock still sees every hold live; the sweeping clock sees every hold expired.

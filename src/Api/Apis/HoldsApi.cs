@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Abuse;
+using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
@@ -19,15 +21,15 @@ public static class HoldsApi
         var api = app.MapGroup("/holds").WithTags("Holds");
 
         api.MapPost("/", CreateHold).WithName("CreateHold").WithSummary("Hold seats or general-admission tickets, all or nothing")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
         api.MapGet("/{id:guid}", GetHold).WithName("GetHold").WithSummary("Get a hold")
             .RequireAuthorization(ApiPolicies.OrdersRead);
         api.MapPost("/{id:guid}/payment", StartPayment).WithName("StartPayment")
             .WithSummary("Start paying for a hold: the price with its fees, and the PSP intent the buyer confirms")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
         api.MapPost("/{id:guid}/confirm", ConfirmHold).WithName("ConfirmHold")
             .WithSummary("Confirm a hold into an order once the PSP reports its payment captured")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
         api.MapDelete("/{id:guid}", CancelHold).WithName("CancelHold").WithSummary("Cancel a hold and release its seats")
             .RequireAuthorization(ApiPolicies.OrdersWrite);
 
@@ -35,7 +37,7 @@ public static class HoldsApi
     }
 
     public static async Task<Results<Created<HoldView>, ProblemHttpResult>> CreateHold(
-        CreateHoldCommand command, HttpContext context, HoldService holds, CancellationToken ct)
+        CreateHoldCommand command, HttpContext context, HoldService holds, HoldGuard guard, CancellationToken ct)
     {
         var actor = context.GetActor();
         // events with a waiting room: the admission token, in the Admission-Token header or the body
@@ -52,6 +54,12 @@ public static class HoldsApi
             }
 
             command = command with { CustomerRef = actor.CustomerRef, CustomerEmail = command.CustomerEmail ?? actor.Email };
+        }
+
+        // bots, first layer: velocity per account and device, hold-without-confirm blocks (each refusal audited)
+        if (command.CustomerRef is { Length: > 0 and <= 200 } customerRef && await guard.CheckAsync(context, customerRef.Trim(), ct) is { } refused)
+        {
+            return refused;
         }
 
         var result = await holds.CreateAsync(command, ct);

@@ -2,10 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Abuse;
 using TicketAspire.Api.Infrastructure.Audit;
 using TicketAspire.Api.Infrastructure.Live;
+using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
+using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Queue;
@@ -38,6 +41,7 @@ public static class ApplicationServiceExtensions
         services.AddOptions<HoldOptions>().BindConfiguration(nameof(HoldOptions))
             .Validate(o => o.MinExpireSeconds >= 1 && o.MinExpireSeconds <= o.DefaultExpireSeconds && o.DefaultExpireSeconds <= o.MaxExpireSeconds,
                 "HoldOptions: 1 <= MinExpireSeconds <= DefaultExpireSeconds <= MaxExpireSeconds")
+            .Validate(o => o.MaxTicketsPerCustomerPerEvent >= 1, "HoldOptions: MaxTicketsPerCustomerPerEvent >= 1")
             .ValidateOnStart();
         // a reseller may narrow the hold limits: Resellers:<id>:HoldOptions (the AppHost passes them from the cell file)
         services.ConfigurePerTenant<HoldOptions, ResellerTenantInfo>((options, reseller) =>
@@ -51,6 +55,12 @@ public static class ApplicationServiceExtensions
             .WithCatalogStore();
         services.AddResellerStorage(builder.Configuration);
         services.AddApiRateLimiting(builder.Configuration);
+        services.AddIdempotency();
+        services.AddLoadShedding();
+        services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName)
+            .Validate(o => o.IsValid(), "Abuse: UnconfirmedWindow > 0, MaxUnconfirmedHolds >= 1, BlockFor > 0").ValidateOnStart();
+        services.AddSingleton<HoldVelocity>();
+        services.AddScoped<HoldGuard>();
 
         services.AddScoped<ResellerStorage>();
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);

@@ -40,6 +40,7 @@ public static class Problems
             ErrorCodes.AdmissionTokenExpired => (StatusCodes.Status403Forbidden, "Admission token expired"),
             ErrorCodes.WaitlistEntryNotFound => (StatusCodes.Status404NotFound, "Not on the waitlist"),
             ErrorCodes.WaitlistNotSoldOut => (StatusCodes.Status409Conflict, "Tickets are available"),
+            ErrorCodes.PurchaseLimitExceeded => (StatusCodes.Status409Conflict, "Purchase limit reached"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

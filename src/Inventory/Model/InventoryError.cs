@@ -48,6 +48,7 @@ public static class ErrorCodes
     public const string AdmissionTokenExpired = "admission_token_expired";
     public const string WaitlistEntryNotFound = "waitlist_entry_not_found";
     public const string WaitlistNotSoldOut = "waitlist_not_sold_out";
+    public const string PurchaseLimitExceeded = "purchase_limit_exceeded";
 }
 
 /// <summary>A value or an error.</summary>

@@ -14,4 +14,10 @@ public sealed class HoldOptions
 
     /// <summary>Most seats or tickets one hold may take.</summary>
     public int MaxSeatsPerHold { get; set; } = 50;
+
+    /// <summary>
+    /// Most tickets one customer may have for one event: those in their live holds plus the valid tickets of their
+    /// orders. Enforced in the claim statement, serialized per customer and event.
+    /// </summary>
+    public int MaxTicketsPerCustomerPerEvent { get; set; } = 6;
 }

@@ -51,6 +51,12 @@ public sealed class HoldService(
         var expiresAt = now.AddSeconds(expireSeconds);
         var customerRef = cmd.CustomerRef!.Trim();
         var customerEmail = string.IsNullOrWhiteSpace(cmd.CustomerEmail) ? null : cmd.CustomerEmail.Trim();
+        var requested = seating == SeatingKind.Reserved ? cmd.SeatIds!.Count : cmd.Tickets!.Sum(t => t.Quantity!.Value);
+        if (requested > options.MaxTicketsPerCustomerPerEvent)
+        {
+            return LimitExceeded(requested, null);
+        }
+
         await using var admission = admissions is null ? AdmissionLease.NotRequired
             : await admissions.EnterAsync(eventId, customerRef, cmd.AdmissionToken, holdId, now, ct);
         if (admission.Error is { } refused)
@@ -58,13 +64,13 @@ public sealed class HoldService(
             return refused;
         }
 
-        var (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
+        var (seats, free, already) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
 
         // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
-        for (var attempt = 1; seats.Count == 0 && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
+        for (var attempt = 1; seats.Count == 0 && already is null && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
         {
-            if (!await EnoughClaimableAsync(eventId, cmd.Tickets!, now, ct))
+            if (!await EnoughClaimableAsync(eventId, cmd.Tickets!, now, admission.Transaction, ct))
             {
                 break;
             }
@@ -73,14 +79,20 @@ public sealed class HoldService(
             // domain time); 10, 20, 40 ms
             await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
 
-            (seats, free) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
+            (seats, free, already) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
+        }
+
+        if (already is { } count)
+        {
+            InventoryMetrics.HoldsConflicted.Add(1);
+            return LimitExceeded(requested, count);
         }
 
         if (seats.Count == 0)
         {
             InventoryMetrics.HoldsConflicted.Add(1);
             return seating == SeatingKind.Reserved
-                ? await SeatConflictAsync(eventId, cmd.SeatIds!, free, ct)
+                ? await SeatConflictAsync(eventId, cmd.SeatIds!, free, admission.Transaction, ct)
                 : new InventoryError(ErrorCodes.SoldOut, $"Not enough tickets available: {free.Count} of {cmd.Tickets!.Sum(t => t.Quantity)} requested could be held.");
         }
 
@@ -320,12 +332,18 @@ public sealed class HoldService(
         FROM orders o WHERE o.id = $1 AND o.event_id = $2
         """;
 
-    private async Task<(List<HeldSeat> Seats, HashSet<Guid> Free)> ClaimAsync(
+    /// <summary>
+    /// The customer lock and the claim as one batch: one round trip, one implicit transaction (Npgsql sends a single
+    /// Sync), so the advisory lock is held until the claim commits.
+    /// </summary>
+    private async Task<Claim> ClaimAsync(
         CreateHoldCommand cmd, SeatingKind seating, Guid eventId, DateTimeOffset now, Guid holdId, DateTimeOffset expiresAt,
         string customerRef, string? customerEmail, string currency, CancellationToken ct, NpgsqlTransaction? admission = null)
     {
-        var sql = seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission;
-        await using var claim = admission is null ? db.CreateCommand(sql) : new NpgsqlCommand(sql, admission.Connection, admission);
+        // inside a waiting room's admission transaction the claim runs on its connection (the token is spent with it)
+        await using var own = admission is null ? await db.OpenConnectionAsync(ct) : null;
+        var conn = admission?.Connection ?? own!;
+        var claim = new NpgsqlBatchCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
         claim.Parameters.Add(new() { Value = eventId });
         claim.Parameters.Add(new() { Value = seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray() });
         claim.Parameters.Add(new() { Value = now });
@@ -335,17 +353,26 @@ public sealed class HoldService(
         claim.Parameters.Add(new() { Value = currency });
         claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = holdId, event_id = eventId, customer_ref = customerRef, expires_at = expiresAt }) });
         claim.Parameters.Add(new() { Value = (object?)customerEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        if (seating == SeatingKind.GeneralAdmission)
+        // $10, the general-admission quantities, is typed (int[]) so the reserved statement may leave it unused
+        claim.Parameters.Add(new() { Value = seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() : Array.Empty<int>() });
+        claim.Parameters.Add(new() { Value = options.MaxTicketsPerCustomerPerEvent });
+        await using var batch = new NpgsqlBatch(conn, admission)
         {
-            claim.Parameters.Add(new() { Value = cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() });
-        }
+            BatchCommands = { EventCatalog.Command(HoldSql.CustomerLock, customerRef, eventId), claim },
+        };
 
         var seats = new List<HeldSeat>();
         var free = new HashSet<Guid>();
-        await using var reader = await claim.ExecuteReaderAsync(ct);
+        int? already = null;
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            if (reader.GetBoolean(0))
+            if (reader.IsDBNull(0))
+            {
+                already = (int)reader.GetInt64(3);
+            }
+            else if (reader.GetBoolean(0))
             {
                 seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
                     NullableString(reader, 6), new Money(reader.GetInt64(3), currency)));
@@ -356,13 +383,20 @@ public sealed class HoldService(
             }
         }
 
-        return (seats, free);
+        return new Claim(seats, free, already);
     }
 
+    /// <summary>
+    /// A command on the admission transaction's connection when there is one: a hold already holding a pooled connection
+    /// must not wait for a second (under load every connection could end up waiting for another), else on the pool.
+    /// </summary>
+    private NpgsqlCommand Command(NpgsqlTransaction? admission, string sql) =>
+        admission is null ? db.CreateCommand(sql) : new NpgsqlCommand(sql, admission.Connection, admission);
+
     /// <summary>True when every requested class has at least its quantity claimable, counting rows others have locked.</summary>
-    private async Task<bool> EnoughClaimableAsync(Guid eventId, IReadOnlyList<TicketRequest> tickets, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> EnoughClaimableAsync(Guid eventId, IReadOnlyList<TicketRequest> tickets, DateTimeOffset now, NpgsqlTransaction? admission, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = Command(admission, """
             SELECT bool_and(w.qty <= (
                 SELECT count(*) FROM seats s
                 WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2 AND (s.status = 0 OR s.hold_expires_at <= $4)))
@@ -416,9 +450,9 @@ public sealed class HoldService(
             reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4), reader.GetString(5), (int)reader.GetInt64(6));
     }
 
-    private async Task<InventoryError> SeatConflictAsync(Guid eventId, IReadOnlyList<Guid> requested, HashSet<Guid> free, CancellationToken ct)
+    private async Task<InventoryError> SeatConflictAsync(Guid eventId, IReadOnlyList<Guid> requested, HashSet<Guid> free, NpgsqlTransaction? admission, CancellationToken ct)
     {
-        await using var known = db.CreateCommand("SELECT id FROM seats WHERE event_id = $1 AND id = ANY($2)");
+        await using var known = Command(admission, "SELECT id FROM seats WHERE event_id = $1 AND id = ANY($2)");
         known.Parameters.Add(new() { Value = eventId });
         known.Parameters.Add(new() { Value = requested.ToArray() });
         var existing = new HashSet<Guid>();
@@ -477,10 +511,18 @@ public sealed class HoldService(
         email.Length is > 2 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is var at && at > 0 && at < email.Length - 1
         && email.IndexOf('@', at + 1) < 0 && !email.Any(char.IsWhiteSpace);
 
+    private InventoryError LimitExceeded(int requested, int? already) => new(ErrorCodes.PurchaseLimitExceeded,
+        already is { } n
+            ? $"A customer may have at most {options.MaxTicketsPerCustomerPerEvent} tickets for this event; they already have {n} and asked for {requested} more."
+            : $"A customer may have at most {options.MaxTicketsPerCustomerPerEvent} tickets for this event; {requested} were requested.",
+        Extensions: new Dictionary<string, object?> { ["limit"] = options.MaxTicketsPerCustomerPerEvent, ["already"] = already ?? 0, ["requested"] = requested });
+
     private static InventoryError Invalid(string field, string message) =>
         InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private sealed record Claim(List<HeldSeat> Seats, HashSet<Guid> Free, int? Already);
 
     private sealed record LockedHold(Guid EventId, HoldStatus Status, DateTimeOffset ExpiresAt, Guid? OrderId, string Currency, string CustomerRef, int ItemCount);
 }

@@ -5,6 +5,10 @@ namespace TicketAspire.Inventory.Services;
 /// (status 0, or held with an expired hold); the UPDATE claims them only if <c>target</c> found all of them, so a
 /// partial claim never happens and nothing needs rolling back. Row locks are taken in a fixed order (reserved) or
 /// skipping rows another claim holds (general admission), so concurrent claims neither deadlock nor queue on one row.
+/// The purchase limit is part of the same statement: <c>already</c> counts the customer's tickets for the event (live
+/// holds and valid tickets) and the claim takes nothing when they plus the request exceed the limit. Claims of one
+/// customer for one event are serialized by <see cref="CustomerLock"/>, run first in the same transaction, so the count
+/// (a fresh READ COMMITTED snapshot taken after the lock) cannot miss a concurrent claim.
 /// </summary>
 internal static class HoldSql
 {
@@ -32,12 +36,25 @@ internal static class HoldSql
         wanted AS (SELECT sum(qty)::int AS n FROM want)
         """;
 
-    /// <summary>$1 event, $3 now, $4 hold id, $5 expiry, $6 customer ref, $7 currency, $8 outbox payload, $9 customer e-mail.</summary>
+    /// <summary>$1 customer ref, $2 event: a transaction-scoped lock on (customer, event), released at commit.</summary>
+    public const string CustomerLock = "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2::text, 0))";
+
+    /// <summary>
+    /// $1 event, $3 now, $4 hold id, $5 expiry, $6 customer ref, $7 currency, $8 outbox payload, $9 customer e-mail,
+    /// $11 the customer's ticket limit for the event. Rows: (true, seat…) claimed; (false, id) free seats of a claim that
+    /// could not be completed; (null, …, already) the limit refused the claim (already in the price column).
+    /// </summary>
     public const string ClaimTail = """
-        ok AS (SELECT (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found),
+        already AS (
+            SELECT (SELECT count(*) FROM holds h JOIN hold_items i ON i.hold_id = h.id
+                    WHERE h.customer_ref = $6 AND h.event_id = $1 AND h.status = 0 AND h.expires_at > $3)
+                 + (SELECT count(*) FROM orders o JOIN tickets tk ON tk.order_id = o.id
+                    WHERE o.customer_ref = $6 AND o.event_id = $1 AND tk.status = 'valid') AS n),
+        ok AS (SELECT (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found,
+                      (SELECT n FROM already) + (SELECT n FROM wanted) <= $11 AS within_limit),
         claimed AS (
             UPDATE seats s SET status = 1, hold_id = $4, hold_expires_at = $5, version = s.version + 1
-            FROM target t WHERE s.id = t.id AND (SELECT all_found FROM ok)
+            FROM target t WHERE s.id = t.id AND (SELECT all_found AND within_limit FROM ok)
             RETURNING s.id, s.class_id, s.price_minor, s.section, s.row_label, s.number),
         hold AS (
             INSERT INTO holds (id, event_id, customer_ref, customer_email, status, expires_at, total_minor, currency, created_at)
@@ -53,6 +70,8 @@ internal static class HoldSql
         SELECT true, id, class_id, price_minor, section, row_label, number FROM claimed
         UNION ALL
         SELECT false, id, NULL, NULL, NULL, NULL, NULL FROM target WHERE NOT (SELECT all_found FROM ok)
+        UNION ALL
+        SELECT NULL, NULL, NULL, (SELECT n FROM already), NULL, NULL, NULL WHERE NOT (SELECT within_limit FROM ok)
         """;
 
     public const string Reserved = "WITH " + ReservedTarget + ",\n" + ClaimTail;

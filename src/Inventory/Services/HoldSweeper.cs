@@ -29,6 +29,21 @@ public sealed class HoldSweeper(NpgsqlDataSource db, TimeProvider time)
         SELECT c.event_id, count(*) FROM closed c GROUP BY c.event_id
         """;
 
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> idempotency keys past their retention (the API already ignores and
+    /// takes over expired keys; this only keeps the table small). Returns how many.
+    /// </summary>
+    public async Task<int> PurgeIdempotencyKeysAsync(int batchSize, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            DELETE FROM idempotency_keys WHERE (actor, key) IN (
+                SELECT actor, key FROM idempotency_keys WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Sweeps up to <paramref name="batchSize"/> expired holds; returns the affected events and hold counts.</summary>
     public async Task<IReadOnlyDictionary<Guid, int>> SweepAsync(int batchSize, CancellationToken ct)
     {

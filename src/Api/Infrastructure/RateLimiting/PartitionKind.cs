@@ -20,4 +20,10 @@ public enum PartitionKind
 
     /// <summary>An anonymous caller's writes, a smaller budget of its own.</summary>
     AnonymousWrite = 5,
+
+    /// <summary>Hold attempts of one account (customer reference), whoever sends them: the abuse guard's velocity limit.</summary>
+    HoldsPerAccount = 6,
+
+    /// <summary>Hold attempts from one device (<c>X-Device-Id</c>, else the end user's or anonymous caller's IP).</summary>
+    HoldsPerDevice = 7,
 }

@@ -9,6 +9,7 @@ namespace TicketAspire.Api.Infrastructure.RateLimiting;
 /// <remarks>
 /// Defaults: integrator 6000/min, customer 120/min (writes 30/min), staff 1200/min, anonymous 600/min per IP
 /// (writes 60/min). Writes of customers and anonymous callers spend only their write budget, not the general one.
+/// Hold attempts also spend the abuse guard's budgets: 20 per account and 30 per device per 10 minutes.
 /// </remarks>
 public sealed class RateLimitOptions
 {
@@ -38,6 +39,12 @@ public sealed class RateLimitOptions
     /// <summary>Per client IP address of requests without a token, writes.</summary>
     public RateLimitRule AnonymousWrite { get; set; } = new(60, OneMinute);
 
+    /// <summary>Hold attempts per account (customer reference) and reseller (default 20 per 10 min).</summary>
+    public RateLimitRule HoldsPerAccount { get; set; } = new(20, TimeSpan.FromMinutes(10));
+
+    /// <summary>Hold attempts per device (default 30 per 10 min).</summary>
+    public RateLimitRule HoldsPerDevice { get; set; } = new(30, TimeSpan.FromMinutes(10));
+
     /// <summary>
     /// Longest wait for the reseller's Redis to run the script (default 250 ms, a quarter of the client's own timeout);
     /// past it the request is decided by the in-process limiter, so a slow Redis never slows the API down.
@@ -65,6 +72,8 @@ public sealed class RateLimitOptions
         PartitionKind.Staff => Staff,
         PartitionKind.Anonymous => Anonymous,
         PartitionKind.AnonymousWrite => AnonymousWrite,
+        PartitionKind.HoldsPerAccount => HoldsPerAccount,
+        PartitionKind.HoldsPerDevice => HoldsPerDevice,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown partition kind."),
     };
 }

@@ -8,7 +8,7 @@ namespace TicketAspire.Api.Infrastructure.RateLimiting;
 /// slow Redis delays at most one request per retry delay. Warns at most once per
 /// <see cref="RateLimitOptions.WarningInterval"/> per reseller, and says when Redis is used again.
 /// </summary>
-internal sealed class RedisFallbackGate(TimeProvider time, RateLimitOptions options, ILogger<ApiRateLimiter> logger)
+internal sealed class RedisFallbackGate(TimeProvider time, RateLimitOptions options, ILogger logger)
 {
     private const long Never = long.MinValue;
 

@@ -21,6 +21,8 @@ internal sealed class WindowPolicy
             PartitionKind.CustomerWrite => "customer write",
             PartitionKind.Staff => "staff",
             PartitionKind.Anonymous => "anonymous",
+            PartitionKind.HoldsPerAccount => "holds per account",
+            PartitionKind.HoldsPerDevice => "holds per device",
             _ => "anonymous write",
         };
     }

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using TicketAspire.Api.Infrastructure.Audit;
+using TicketAspire.Api.Infrastructure.Security;
+using TicketAspire.Inventory.Services;
+using TicketAspire.Tenancy.Data;
+
+namespace TicketAspire.Api.Infrastructure.Abuse;
+
+/// <summary>
+/// Decides whether a hold attempt may go ahead, before any seat is touched: velocity per account and per device
+/// (<see cref="HoldVelocity"/>), and hold-without-confirm blocks (<see cref="AccountBlocks"/>). Each refusal and each
+/// block started is written to the reseller's audit log (<c>HoldVelocityRefused</c>, <c>AbuseBlock</c>,
+/// <c>AbuseBlockRefused</c>). The device is <c>X-Device-Id</c> when the storefront sends one, else the address of an end
+/// user or anonymous caller; an integrator's address is its back end, so without the header it has no device limit.
+/// </summary>
+public sealed partial class HoldGuard(
+    HoldVelocity velocity,
+    ResellerStorage storage,
+    ResellerRedisConnections redis,
+    AuditWriter audit,
+    IOptions<AbuseOptions> options,
+    TimeProvider time,
+    ILogger<HoldGuard> logger)
+{
+    /// <summary>The storefront's device id header.</summary>
+    public const string DeviceHeader = "X-Device-Id";
+
+    /// <summary>Null when the attempt may proceed; else the 429 problem to answer (Retry-After set on the response).</summary>
+    public async Task<ProblemHttpResult?> CheckAsync(HttpContext context, string customerRef, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            return null;
+        }
+
+        var reseller = storage.Tenant;
+        var device = DeviceOf(context);
+        // the velocity windows (Redis) and the block check (Postgres) are independent: one round trip's wait for both
+        var standingTask = new AccountBlocks(storage.Db, time).CheckAsync(customerRef, o.UnconfirmedWindow, o.MaxUnconfirmedHolds, o.BlockFor, ct);
+        var refusal = await velocity.CheckAsync(reseller.Id, await redis.GetAsync(reseller), customerRef, device);
+        var standing = await standingTask;
+
+        if (standing.BlockStarted)
+        {
+            LogBlocked(logger, customerRef, standing.Unconfirmed, standing.BlockedUntil!.Value);
+            await AuditAsync(context, "AbuseBlock", "customer:" + customerRef);
+        }
+
+        if (standing.IsBlocked)
+        {
+            if (!standing.BlockStarted)
+            {
+                await AuditAsync(context, "AbuseBlockRefused", "customer:" + customerRef);
+            }
+
+            var seconds = (long)Math.Ceiling(Math.Max(1, (standing.BlockedUntil!.Value - time.GetUtcNow()).TotalSeconds));
+            return TooMany(context, "account_blocked", "Account blocked from holds", seconds,
+                $"Too many holds of this account lapsed or were cancelled without purchase; new holds are refused until {standing.BlockedUntil:O}.",
+                new() { ["blocked_until"] = standing.BlockedUntil });
+        }
+
+        if (refusal is not null)
+        {
+            await AuditAsync(context, "HoldVelocityRefused", refusal.Budget == "account" ? "customer:" + customerRef : "device:" + device);
+            return TooMany(context, "hold_velocity_exceeded", "Too many hold attempts", refusal.RetryAfterSeconds,
+                $"At most {refusal.Limit} hold attempts per {refusal.Budget} in {refusal.Window}; try again later.",
+                new() { ["budget"] = refusal.Budget, ["limit"] = refusal.Limit });
+        }
+
+        return null;
+    }
+
+    /// <summary>The device of a request: <c>X-Device-Id</c> (1–128 printable ASCII characters), else an end user's or anonymous caller's address.</summary>
+    public static string? DeviceOf(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Request.Headers[DeviceHeader].ToString() is { Length: > 0 and <= 128 } id && id.All(c => c is > '\x20' and <= '\x7e'))
+        {
+            return "id:" + id;
+        }
+
+        return context.GetActor().Kind is ActorKind.Customer or ActorKind.Anonymous && context.Connection.RemoteIpAddress is { } ip
+            ? "ip:" + ip
+            : null;
+    }
+
+    private static ProblemHttpResult TooMany(HttpContext context, string code, string title, long retryAfterSeconds, string detail, Dictionary<string, object?> extensions)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        extensions["code"] = code;
+        return TypedResults.Problem(new ProblemDetails
+        {
+            Type = Problems.TypeBase + code,
+            Title = title,
+            Status = StatusCodes.Status429TooManyRequests,
+            Detail = detail,
+            Extensions = extensions,
+        });
+    }
+
+    private ValueTask AuditAsync(HttpContext context, string action, string resource)
+    {
+        var actor = context.GetActor();
+        return audit.EnqueueAsync(storage.Db, new AuditEntry(time.GetUtcNow(), actor.Kind.ToString().ToLowerInvariant(), actor.Subject, actor.ClientId,
+            action, context.Request.Method, context.Request.Path.Value ?? "", resource, StatusCodes.Status429TooManyRequests,
+            context.Connection.RemoteIpAddress?.ToString(), Activity.Current?.TraceId.ToString()), CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Customer} blocked from holds until {Until}: {Unconfirmed} holds without purchase")]
+    private static partial void LogBlocked(ILogger logger, string customer, int unconfirmed, DateTimeOffset until);
+}

@@ -1,0 +1,28 @@
+namespace TicketAspire.Api.Infrastructure.Shedding;
+
+/// <summary>The decision, apart from the measuring: which class a request is and whether a load sheds it.</summary>
+public static class SheddingPolicy
+{
+    /// <summary>The class of a request by path and method.</summary>
+    public static RequestClass Classify(PathString path, string method)
+    {
+        if (!Extensions.ApplicationServiceExtensions.IsApiPath(path))
+        {
+            return RequestClass.Exempt;
+        }
+
+        return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ? RequestClass.Browse : RequestClass.Purchase;
+    }
+
+    /// <summary>True when a request of <paramref name="kind"/> is refused at <paramref name="load"/>.</summary>
+    public static bool Sheds(RequestClass kind, double load, SheddingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Enabled && kind switch
+        {
+            RequestClass.Browse => load >= options.BrowseThreshold,
+            RequestClass.Purchase => load >= options.PurchaseThreshold,
+            _ => false,
+        };
+    }
+}

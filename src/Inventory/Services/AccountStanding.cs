@@ -1,0 +1,11 @@
+namespace TicketAspire.Inventory.Services;
+
+/// <summary>
+/// Whether an account may hold: <see cref="BlockedUntil"/> is set while it is blocked; <see cref="BlockStarted"/> is true
+/// when this very check started the block; <see cref="Unconfirmed"/> is the hold-without-confirm count that was compared.
+/// </summary>
+public sealed record AccountStanding(DateTimeOffset? BlockedUntil, bool BlockStarted, int Unconfirmed)
+{
+    /// <summary>True when the account may not hold now.</summary>
+    public bool IsBlocked => BlockedUntil is not null;
+}

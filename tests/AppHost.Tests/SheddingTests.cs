@@ -1,0 +1,57 @@
+using System.Net.Http.Json;
+
+namespace TicketAspire.AppHost.Tests;
+
+/// <summary>Load shedding under an overload simulated through the test-only control (<c>PUT /test/shedding</c>).</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class SheddingTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Overload_sheds_browsing_first_then_purchases_and_the_api_recovers()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        using var control = new HttpClient { BaseAddress = platform.App.GetEndpoint("eu-api", "http") };
+        var (created, seats) = await http.CreateReservedEventAsync("Shed " + Guid.NewGuid(), 1, 3);
+        try
+        {
+            // medium load: browsing is refused with Retry-After, a purchase still goes through; health answers
+            await SetLoadAsync(control, 0.8);
+            using (var browse = await http.GetAsync($"/v1/events/{created.Id()}"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, browse.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(2), browse.Headers.RetryAfter!.Delta);
+                Assert.Contains("\"code\":\"overloaded\"", await browse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "shed-" + Guid.NewGuid().ToString("N"), seat_ids = seats.Take(1) }, HttpStatusCode.Created);
+            using (var health = await control.GetAsync("/health"))
+            {
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            }
+
+            // high load: purchases are shed too
+            await SetLoadAsync(control, 1.0);
+            using (var purchase = await http.PostAsJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "shed-2", seat_ids = seats.Skip(1).Take(1) }, Api.Json))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, purchase.StatusCode);
+                Assert.NotNull(purchase.Headers.RetryAfter);
+            }
+
+            // reset: everything answers again
+            await SetLoadAsync(control, 0);
+            var detail = await http.GetJsonAsync($"/v1/events/{created.Id()}");
+            Assert.Equal(2, (int)detail["available_ticket_cnt"]!);
+            await http.GetJsonAsync($"/v1/holds/{hold.Id()}");
+        }
+        finally
+        {
+            await SetLoadAsync(control, null);
+        }
+    }
+
+    private static async Task SetLoadAsync(HttpClient control, double? load)
+    {
+        using var response = await control.PutAsJsonAsync("/test/shedding", new { simulated_load = load }, Api.Json);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
