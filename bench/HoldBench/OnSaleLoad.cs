@@ -24,6 +24,7 @@ public sealed class OnSaleLoad
     private readonly string[] _buyers;
     private readonly bool[] _joined;
     private readonly ConcurrentDictionary<string, long> _answers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _errorSamples = new(StringComparer.Ordinal);
     private long _answered;
 
     public OnSaleLoad(HttpClient api, HttpClient psp, Guid eventId, Guid classId, int buyers, int maxSeconds)
@@ -68,6 +69,9 @@ public sealed class OnSaleLoad
     public IReadOnlyDictionary<string, long> FinalAnswers => new SortedDictionary<string, long>(_answers, StringComparer.Ordinal);
 
     public long Answered => Interlocked.Read(ref _answered);
+
+    /// <summary>The first answer body of every unexpected outcome (5xx, 4xx other than 409), by request kind and outcome.</summary>
+    public IReadOnlyDictionary<string, string> UnexpectedBodies => new SortedDictionary<string, string>(_errorSamples, StringComparer.Ordinal);
 
     /// <summary>Polls that found the buyer still waiting.</summary>
     public long WaitingPolls => Interlocked.Read(ref _waitingPolls);
@@ -267,7 +271,7 @@ public sealed class OnSaleLoad
     }
 
     /// <summary>Sends one request; its status, its JSON body (if any) and the outcome label ("409 sold_out", "error: …").</summary>
-    private static async Task<(HttpStatusCode Status, JsonDocument? Body, string Outcome)> SendAsync(
+    private async Task<(HttpStatusCode Status, JsonDocument? Body, string Outcome)> SendAsync(
         HttpClient client, HttpMethod method, string url, string json, string? admissionToken, PhaseStats phase, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json)) };
@@ -298,6 +302,12 @@ public sealed class OnSaleLoad
                 ? code
                 : $"{code} {c.GetString()}";
             phase.Record(started, outcome);
+            if ((int)response.StatusCode >= 400 && response.StatusCode != HttpStatusCode.Conflict && _errorSamples.Count < 50)
+            {
+                var text = Encoding.UTF8.GetString(bytes);
+                _errorSamples.TryAdd($"{phase.Name} {outcome}", text.Length > 600 ? text[..600] + " …" : text);
+            }
+
             return (response.StatusCode, body, outcome);
         }
         catch (HttpRequestException ex)

@@ -104,6 +104,17 @@ public sealed class OnSaleReport
             }
 
             L();
+            if (l.UnexpectedBodies.Count > 0)
+            {
+                L("First body of every unexpected answer (4xx other than 409, 5xx):");
+                L();
+                foreach (var (what, text) in l.UnexpectedBodies)
+                {
+                    L($"- {what}: `{text.Replace('`', '\'').Replace('\n', ' ')}`");
+                }
+
+                L();
+            }
         }
 
         if (Counts is { } c)
