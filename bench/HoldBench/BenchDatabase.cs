@@ -65,6 +65,31 @@ public sealed class BenchDatabase(string serverConnectionString, string database
             """, ct)),
     ];
 
+    /// <summary>What a general-admission on-sale left in the database for <paramref name="eventId"/>.</summary>
+    public async Task<OnSaleCounts> OnSaleAsync(Guid eventId, CancellationToken ct) => new(
+        ValidTickets: await ScalarAsync<long>("SELECT count(*) FROM tickets WHERE event_id = $1 AND status = 'valid'", ct, eventId),
+        SoldSeats: await ScalarAsync<long>("SELECT count(*) FROM seats WHERE event_id = $1 AND status = 2", ct, eventId),
+        HeldSeats: await ScalarAsync<long>("SELECT count(*) FROM seats WHERE event_id = $1 AND status = 1", ct, eventId),
+        Orders: await ScalarAsync<long>("SELECT count(*) FROM orders WHERE event_id = $1", ct, eventId),
+        SeatsSoldTwice: await ScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT seat_id FROM tickets WHERE event_id = $1 AND status = 'valid' GROUP BY seat_id HAVING count(*) > 1) d", ct, eventId),
+        SoldSeatsWithoutOneTicket: await ScalarAsync<long>("""
+            SELECT count(*) FROM seats s WHERE s.event_id = $1 AND s.status = 2
+              AND (SELECT count(*) FROM tickets t WHERE t.seat_id = s.id AND t.status = 'valid') <> 1
+            """, ct, eventId),
+        CustomersWithTwoOrders: await ScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT customer_ref FROM orders WHERE event_id = $1 GROUP BY customer_ref HAVING count(*) > 1) d", ct, eventId),
+        QueueEntries: await ScalarAsync<long>("SELECT count(*) FROM queue_entries WHERE event_id = $1", ct, eventId),
+        Admitted: await ScalarAsync<long>("SELECT count(*) FROM queue_entries WHERE event_id = $1 AND admitted_at IS NOT NULL", ct, eventId),
+        Used: await ScalarAsync<long>("SELECT count(*) FROM queue_entries WHERE event_id = $1 AND used_at IS NOT NULL", ct, eventId),
+        AdmissionSpanSeconds: await ScalarAsync<double>(
+            "SELECT coalesce(extract(epoch FROM max(admitted_at) - min(admitted_at))::float8, 0) FROM queue_entries WHERE event_id = $1", ct, eventId));
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 }
+
+/// <summary>Counts of one on-sale event, straight from Postgres.</summary>
+public sealed record OnSaleCounts(
+    long ValidTickets, long SoldSeats, long HeldSeats, long Orders, long SeatsSoldTwice, long SoldSeatsWithoutOneTicket,
+    long CustomersWithTwoOrders, long QueueEntries, long Admitted, long Used, double AdmissionSpanSeconds);

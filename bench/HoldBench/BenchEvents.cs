@@ -42,6 +42,31 @@ public static class BenchEvents
         return doc.RootElement.GetProperty("id").GetGuid();
     }
 
+    /// <summary>Creates a general-admission event of one class with <paramref name="tickets"/> tickets; its id and the class id.</summary>
+    public static async Task<(Guid EventId, Guid ClassId)> CreateGeneralAdmissionAsync(HttpClient http, string name, int tickets, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var command = new
+        {
+            Name = name,
+            Type = "festival",
+            Description = "HoldBench on-sale event",
+            StartsAt = DateTimeOffset.UtcNow.AddDays(30),
+            Venue = new { Name = "HoldBench Field", City = "Berlin", Country = "DE" },
+            Seating = "general_admission",
+            TicketClasses = new[] { new { Name = "Day pass", PriceMinor = 5000L, Quantity = tickets } },
+        };
+        using var response = await http.PostAsJsonAsync("/v1/events", command, Json, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"POST /v1/events answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var doc = JsonDocument.Parse(body);
+        return (doc.RootElement.GetProperty("id").GetGuid(), doc.RootElement.GetProperty("ticket_classes")[0].GetProperty("id").GetGuid());
+    }
+
     /// <summary>Seat ids of the event's seat map, in seat-map order (by ordinal).</summary>
     public static async Task<Guid[]> SeatIdsAsync(HttpClient http, Guid eventId, CancellationToken ct)
     {

@@ -1,19 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace TicketAspire.Bench.HoldBench;
 
 /// <summary>One benchmark run: boot the AppHost, create events, HTTP phase, pgbench phases, verify, report.</summary>
 public sealed class BenchRun(BenchOptions options, string pgbench, string repoRoot)
 {
-    private const string ResellerHost = "acme.eu.localhost";
-    private const string ResellerDatabase = "reseller_acme";
+    private const string ResellerDatabase = BenchApp.ResellerDatabase;
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
     private readonly CpuSampler _cpu = new();
 
@@ -61,17 +54,7 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         }
         finally
         {
-            try
-            {
-                if (Directory.Exists(dataDir))
-                {
-                    Directory.Delete(dataDir, recursive: true);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                Progress($"could not delete {dataDir}: {ex.Message}");
-            }
+            BenchApp.DeleteDataDir(dataDir);
         }
 
         var markdown = report.ToMarkdown();
@@ -87,112 +70,20 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
 
     private async Task RunWithAppAsync(BenchReport report, string dataDir, string claimScript, string metaScript, CancellationToken ct)
     {
-        Progress($"booting AppHost (cell eu, data dir {dataDir}, Durable={options.Durable.ToString().ToLowerInvariant()})");
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["TicketAspire:Cells=eu", $"TicketAspire:DataDir={dataDir}", "TicketAspire:FixedPorts=false",
-             $"TicketAspire:Durable={options.Durable.ToString().ToLowerInvariant()}", $"Parameters:eu-acme-client-secret={ClientSecret}"], ct)
-            .WaitAsync(TimeSpan.FromMinutes(1), ct);
-        // the AppHost's own log is noise here (health checks fail on purpose while resources start and stop)
-        builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Error)
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-            .AddFilter("Microsoft.Extensions.Http", LogLevel.None)
-            .AddFilter("System.Net.Http", LogLevel.None)
-            .AddFilter("Polly", LogLevel.None));
-        ConfigureApi(builder);
-        var app = await builder.BuildAsync(ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
-        try
-        {
-            await app.StartAsync(ct).WaitAsync(TimeSpan.FromMinutes(3), ct);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("eu-api", ct).WaitAsync(TimeSpan.FromMinutes(3), ct);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("eu-identity", ct).WaitAsync(TimeSpan.FromMinutes(3), ct);
-            report.Startup = Clock.Elapsed;
-            Progress("eu-api healthy");
-            await MeasureAsync(app, report, claimScript, metaScript, ct);
-        }
-        finally
-        {
-            Progress("stopping the AppHost (Postgres, Garnet, API, worker)");
-            using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            try
-            {
-                await app.StopAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Progress("WARNING: StopAsync timed out after 1 min; disposing anyway");
-            }
-
-            await app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
-            Progress("AppHost stopped");
-        }
+        await using var app = await BenchApp.StartAsync(dataDir, options.Durable, options.ApiEnvironment, options.ApiNpgsql, ct);
+        report.Startup = Clock.Elapsed;
+        await MeasureAsync(app, report, claimScript, metaScript, ct);
     }
 
-    /// <summary>Applies the experiment options to eu-api; its environment callbacks run after the AppHost's, so they win.</summary>
-    private void ConfigureApi(IDistributedApplicationTestingBuilder builder)
+    private async Task MeasureAsync(BenchApp app, BenchReport report, string claimScript, string metaScript, CancellationToken ct)
     {
-        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "eu-api"));
-        // the load generator is one integrator client: its rate limit stays on (one Redis round trip per hold, as in
-        // production) with a budget the run cannot exhaust
-        api.WithEnvironment("RateLimiting__Integrator__PermitLimit", "1000000");
-        foreach (var (key, value) in options.ApiEnvironment)
-        {
-            Progress($"eu-api experiment: {key}={value}");
-            api.WithEnvironment(key, value);
-        }
-
-        if (options.ApiNpgsql is { } extra)
-        {
-            Progress($"eu-api experiment: ConnectionStrings__postgres += ;{extra}");
-            var postgres = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "eu-postgres");
-            api.WithEnvironment(ctx => ctx.EnvironmentVariables["ConnectionStrings__postgres"] =
-                ReferenceExpression.Create($"{postgres.ConnectionStringExpression};{extra}"));
-        }
-    }
-
-    /// <summary>The integrator secret of this run (the AppHost takes it as the Aspire parameter).</summary>
-    private static readonly string ClientSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-
-    private static async Task<string> IntegratorTokenAsync(DistributedApplication app, CancellationToken ct)
-    {
-        using var identity = new HttpClient { BaseAddress = app.GetEndpoint("eu-identity", "http") };
-        using var response = await identity.PostAsync("/acme/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "acme-backend",
-            ["client_secret"] = ClientSecret,
-            ["scope"] = "inventory:write orders:write orders:read",
-        }), ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"token request failed: {(int)response.StatusCode} {body}");
-        }
-
-        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
-    }
-
-    private async Task MeasureAsync(DistributedApplication app, BenchReport report, string claimScript, string metaScript, CancellationToken ct)
-    {
-        var server = await app.GetConnectionStringAsync("eu-postgres", ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct)
-            ?? throw new InvalidOperationException("eu-postgres has no connection string");
-        var csb = new NpgsqlConnectionStringBuilder(server);
-        var proxyHost = csb.Host ?? "localhost";
-        report.ProxyPort = csb.Port;
+        var server = await app.PostgresAsync(ct);
         await using var db = new BenchDatabase(server, ResellerDatabase);
-        report.PostgresPort = int.Parse(await db.ScalarAsync<string>("SHOW port", ct), CultureInfo.InvariantCulture);
-        report.PostgresVersion = (await db.ScalarAsync<string>("SHOW server_version", ct)).Split(' ')[0] is var v ? $"PostgreSQL {v}" : "?";
+        var (proxyHost, proxyPort, postgresPort, version) = await BenchApp.PostgresPortsAsync(server, db, ct);
+        (report.ProxyPort, report.PostgresPort, report.PostgresVersion) = (proxyPort, postgresPort, version);
         Progress($"Postgres: DCP proxy {proxyHost}:{report.ProxyPort} -> postgres 127.0.0.1:{report.PostgresPort}");
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(options.Concurrency, 16),
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            UseCookies = false,
-        };
-        using var http = new HttpClient(handler) { BaseAddress = app.GetEndpoint("eu-api", "http"), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Host = ResellerHost;
-        http.DefaultRequestHeaders.Authorization = new("Bearer", await IntegratorTokenAsync(app, ct));
+        using var http = await app.IntegratorClientAsync(options.Concurrency, ct);
         Progress("integrator token from eu-identity (client credentials); every hold is authenticated");
 
         // ---- events: one for HTTP, one per raw variant ----
@@ -257,8 +148,7 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         for (var i = 0; i < variants.Count; i++)
         {
             var variant = variants[i];
-            var run = variant with { Variables = [.. variant.Variables, ("event", rawEvents[i].ToString()),
-                ("hold_prefix", rawEvents[i].ToString("N")[..16]), ("payload", Payload(rawEvents[i]))] };
+            var run = variant.OnEvent(rawEvents[i]);
             Progress($"pgbench {variant.Label}: -c {run.Clients} -j {Math.Min(run.Threads, run.Clients)} -T {run.DurationSeconds} -M {run.Mode} -> {run.Host}:{run.Port}");
             var start = CpuSampler.Take();
             var wall = Stopwatch.StartNew();
@@ -312,9 +202,8 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
     private List<PgBenchRun> RawVariants(string proxyHost, int proxyPort, int pgPort, string claimScript, string metaScript)
     {
         var mode = options.PgBenchMode;
-        PgBenchRun Run(string label, string host, int port, string script, string m) => new(label, host, port, ResellerDatabase, script,
-            options.Concurrency, options.PgBenchThreads, options.DurationSeconds, m,
-            [("i", "0"), ("base", "0"), ("nclients", options.Concurrency.ToString(CultureInfo.InvariantCulture))]);
+        PgBenchRun Run(string label, string host, int port, string script, string m) => PgBenchRun.Claim(label, host, port, ResellerDatabase, script,
+            options.Concurrency, options.PgBenchThreads, options.DurationSeconds, m);
         var runs = new List<PgBenchRun> { Run("claim", proxyHost, proxyPort, claimScript, mode) };
         if (options.Breakdown)
         {
@@ -329,7 +218,4 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
     private static string FirstLines(string text, int n) => string.Join(" / ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(n));
 
     private static string Statuses(HttpLoadResult r) => string.Join(", ", r.Statuses.Select(kv => $"{kv.Key}×{kv.Value:N0}"));
-
-    private static string Payload(Guid eventId) =>
-        $$"""{"hold_id":"00000000-0000-0000-0000-000000000000","event_id":"{{eventId}}","customer_ref":"pgbench","expires_at":"2030-01-01T00:10:00+00:00"}""";
 }

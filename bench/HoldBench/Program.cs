@@ -1,15 +1,30 @@
 using TicketAspire.Bench.HoldBench;
 
-var options = BenchOptions.Parse(args, out var error, out var help);
+// modes: "onsale …" is the hot on-sale through the waiting room; anything else is the hold benchmark's options
+var onSale = args is ["onsale", ..];
+BenchOptions? options = null;
+OnSaleOptions? onSaleOptions = null;
+string? error;
+bool help;
+if (onSale)
+{
+    onSaleOptions = OnSaleOptions.Parse(args[1..], out error, out help);
+}
+else
+{
+    options = BenchOptions.Parse(args, out error, out help);
+}
+
+var usage = onSale ? OnSaleOptions.Usage : BenchOptions.Usage;
 if (help)
 {
-    Console.WriteLine(BenchOptions.Usage);
+    Console.WriteLine(usage);
     return 0;
 }
 
-if (options is null)
+if (options is null && onSaleOptions is null)
 {
-    await Console.Error.WriteLineAsync($"holdbench: {error}\n\n{BenchOptions.Usage}");
+    await Console.Error.WriteLineAsync($"holdbench: {error}\n\n{usage}");
     return 2;
 }
 
@@ -37,4 +52,6 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var command = Environment.GetEnvironmentVariable("HOLDBENCH_COMMAND") ?? "TicketAspire.Bench.HoldBench " + string.Join(' ', args);
-return await new BenchRun(options, pgbench, repoRoot).RunAsync(command, cts.Token);
+return onSaleOptions is not null
+    ? await new OnSaleRun(onSaleOptions, pgbench, repoRoot).RunAsync(command, cts.Token)
+    : await new BenchRun(options!, pgbench, repoRoot).RunAsync(command, cts.Token);

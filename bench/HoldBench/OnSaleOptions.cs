@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace TicketAspire.Bench.HoldBench;
+
+/// <summary>Command-line options of the hot on-sale mode (<c>HoldBench onsale …</c>).</summary>
+public sealed record OnSaleOptions
+{
+    public int Buyers { get; init; } = 100_000;
+
+    public int Seats { get; init; } = 10_000;
+
+    public int Concurrency { get; init; } = 64;
+
+    /// <summary>Upper bound of the on-sale (joins and purchases together); buyers without a final answer by then count as unanswered.</summary>
+    public int DurationLimitSeconds { get; init; } = 180;
+
+    public int AdmitPerMinute { get; init; } = 60_000;
+
+    /// <summary>Pause between two polls of one buyer's queue entry while it waits.</summary>
+    public int PollMilliseconds { get; init; } = 100;
+
+    public bool Durable { get; init; } = true;
+
+    public int RawSeconds { get; init; } = 10;
+
+    public int RawSeats { get; init; } = 60_000;
+
+    public int PgBenchThreads { get; init; } = 2;
+
+    public string? OutputDirectory { get; init; }
+
+    public string? PlotDirectory { get; init; }
+
+    public const string Usage = """
+        HoldBench onsale: a hot on-sale through the waiting room, end to end, against the same seat claim run raw by pgbench.
+
+        Boots AppHost (cell eu only, throw-away data dir), creates a general-admission event of --seats tickets for reseller
+        acme and turns its waiting room on (on-sale in an hour, --admit-per-minute). Then, C closed-loop workers:
+          1. join: every buyer (distinct customer_ref) joins the queue, the integrator on the buyer's behalf;
+          2. the sale opens (on_sale_at = now); the worker admits in queue order;
+          3. buy: each worker takes the next buyer in join order, polls the entry (joining again) until admitted, holds
+             1 ticket with the Admission-Token header; on 201 starts the payment, confirms it at the payment simulator
+             with the test card and confirms the hold. 409 sold_out (or any other refusal) is that buyer's final answer.
+        Afterwards, straight in Postgres: valid tickets = sold seats = 200 confirms, no seat twice, every buyer answered.
+        Raw baseline: pgbench with claim-reserved.pgbench (HoldSql.Reserved), same C, --raw-seconds, on a fresh event.
+        Writes bench/out/onsale-<timestamp>.md and the plots bench/onsale-throughput.png, bench/onsale-latency.png.
+
+        Usage: bench/run-onsale.sh [options]
+
+        Options:
+          -b, --buyers B            simulated buyers (default 100000)
+          -n, --seats N             tickets of the event (default 10000)
+          -c, --concurrency C       buyers in flight = HTTP workers = pgbench clients (default 64)
+              --duration-limit T    seconds (or 180s) for joins + purchases together (default 180)
+              --admit-per-minute R  waiting-room admission rate (default 60000, max 100000)
+              --poll-ms P           pause between polls of a waiting buyer (default 100)
+              --durable B           true: fsync on (default); false: fsync off
+              --raw-seconds D       pgbench duration (default 10)
+              --raw-seats S         seats of the pgbench event (default 60000)
+              --pgbench-threads J   pgbench -j (default 2)
+              --out DIR             where the markdown report goes (default bench/out)
+              --plots DIR           where the PNG plots go (default bench)
+          -h, --help                this text
+        """;
+
+    /// <summary>Parses <paramref name="args"/> (after the word <c>onsale</c>); null with <paramref name="error"/> set when invalid or help was asked.</summary>
+    public static OnSaleOptions? Parse(IReadOnlyList<string> args, out string? error, out bool help)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var o = new OnSaleOptions();
+        error = null;
+        help = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{arg} needs a value");
+
+            int Int(int min, int max, string? text = null)
+            {
+                text ??= Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                    ? n
+                    : throw new FormatException($"{arg}: '{text}' is not a whole number from {min} to {max}");
+            }
+
+            try
+            {
+                switch (arg)
+                {
+                    case "-h" or "--help": help = true; return null;
+                    case "-b" or "--buyers": o = o with { Buyers = Int(1, 1_000_000) }; break;
+                    case "-n" or "--seats": o = o with { Seats = Int(1, 200_000) }; break;
+                    case "-c" or "--concurrency": o = o with { Concurrency = Int(1, 1000) }; break;
+                    case "--duration-limit": o = o with { DurationLimitSeconds = Int(5, 3600, Value().TrimEnd('s')) }; break;
+                    case "--admit-per-minute": o = o with { AdmitPerMinute = Int(1, 100_000) }; break;
+                    case "--poll-ms": o = o with { PollMilliseconds = Int(1, 10_000) }; break;
+                    case "--raw-seconds": o = o with { RawSeconds = Int(1, 600) }; break;
+                    case "--raw-seats": o = o with { RawSeats = Int(1000, 200_000) }; break;
+                    case "--pgbench-threads": o = o with { PgBenchThreads = Int(1, 64) }; break;
+                    case "--durable":
+                        var durable = Value();
+                        o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
+                        break;
+                    case "--out": o = o with { OutputDirectory = Value() }; break;
+                    case "--plots": o = o with { PlotDirectory = Value() }; break;
+                    default: throw new FormatException($"unknown option '{arg}'");
+                }
+            }
+            catch (FormatException ex)
+            {
+                error = ex.Message;
+                return null;
+            }
+        }
+
+        if (o.Seats > o.Buyers)
+        {
+            error = "--seats larger than --buyers: nothing would sell out";
+            return null;
+        }
+
+        return o;
+    }
+}
