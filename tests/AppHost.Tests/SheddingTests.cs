@@ -2,7 +2,10 @@ using System.Net.Http.Json;
 
 namespace TicketAspire.AppHost.Tests;
 
-/// <summary>Load shedding under an overload simulated through the test-only control (<c>PUT /test/shedding</c>).</summary>
+/// <summary>
+/// Load shedding under an overload simulated through the test-only control (<c>PUT /test/shedding</c>). Load is measured
+/// per API process, so the control is set on every replica of the cell.
+/// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class SheddingTests(PlatformFixture platform)
 {
@@ -10,12 +13,14 @@ public sealed class SheddingTests(PlatformFixture platform)
     public async Task Overload_sheds_browsing_first_then_purchases_and_the_api_recovers()
     {
         using var http = await platform.IntegratorClientAsync("eu", "acme");
-        using var control = new HttpClient { BaseAddress = platform.App.GetEndpoint("eu-api", "http") };
+        var replicas = await platform.ApiReplicaEndpointsAsync("eu", 2);
+        var controls = replicas.Select(r => new HttpClient { BaseAddress = r }).ToList();
+        using var control = controls[0];
         var (created, seats) = await http.CreateReservedEventAsync("Shed " + Guid.NewGuid(), 1, 3);
         try
         {
             // medium load: browsing is refused with Retry-After, a purchase still goes through; health answers
-            await SetLoadAsync(control, 0.8);
+            await SetLoadAsync(controls, 0.8);
             using (var browse = await http.GetAsync($"/v1/events/{created.Id()}"))
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, browse.StatusCode);
@@ -30,7 +35,7 @@ public sealed class SheddingTests(PlatformFixture platform)
             }
 
             // high load: purchases are shed too
-            await SetLoadAsync(control, 1.0);
+            await SetLoadAsync(controls, 1.0);
             using (var purchase = await http.PostAsJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "shed-2", seat_ids = seats.Skip(1).Take(1) }, Api.Json))
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, purchase.StatusCode);
@@ -38,20 +43,27 @@ public sealed class SheddingTests(PlatformFixture platform)
             }
 
             // reset: everything answers again
-            await SetLoadAsync(control, 0);
+            await SetLoadAsync(controls, 0);
             var detail = await http.GetJsonAsync($"/v1/events/{created.Id()}");
             Assert.Equal(2, (int)detail["available_ticket_cnt"]!);
             await http.GetJsonAsync($"/v1/holds/{hold.Id()}");
         }
         finally
         {
-            await SetLoadAsync(control, null);
+            await SetLoadAsync(controls, null);
+            foreach (var c in controls.Skip(1))
+            {
+                c.Dispose();
+            }
         }
     }
 
-    private static async Task SetLoadAsync(HttpClient control, double? load)
+    private static async Task SetLoadAsync(IReadOnlyList<HttpClient> controls, double? load)
     {
-        using var response = await control.PutAsJsonAsync("/test/shedding", new { simulated_load = load }, Api.Json);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        foreach (var control in controls)
+        {
+            using var response = await control.PutAsJsonAsync("/test/shedding", new { simulated_load = load }, Api.Json);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
     }
 }

@@ -28,6 +28,8 @@ internal sealed partial class EventFeed(
     private volatile EventWatch[] _watchers = [];
     private IConnectionMultiplexer? _subscribed;
     private Task _loop = Task.CompletedTask;
+    private bool _woken;
+    private int _quickRereads;
     private Action<RedisChannel, RedisValue>? _onMessage;
 
     /// <summary>The watchers (changed only under the hub's lock).</summary>
@@ -66,7 +68,12 @@ internal sealed partial class EventFeed(
                     _ready.TrySetResult();
                     var feed = new SeatFeed(await dataSources.GetAsync(tenant));
                     cursor ??= await feed.HeadAsync(eventId, ct);
-                    cursor = await ReadAsync(feed, cursor.Value, ct);
+                    var before = cursor.Value;
+                    cursor = await ReadAsync(feed, before, ct);
+                    // woken but nothing readable yet: the change's row waits for a transaction that is still running
+                    // somewhere on the server to finish (rows are read in commit-safe order), so look again shortly
+                    // instead of at the next poll
+                    _quickRereads = _woken && cursor.Value == before ? QuickRereads : Math.Max(0, _quickRereads - 1);
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
                 {
@@ -113,17 +120,23 @@ internal sealed partial class EventFeed(
         }
     }
 
+    /// <summary>Re-reads 50 ms apart after a wake-up found nothing settled yet (at most half a second).</summary>
+    private const int QuickRereads = 10;
+
     private async Task WaitAsync(CancellationToken ct)
     {
-        using var poll = new CancellationTokenSource(options.PollInterval, time);
+        var wait = _quickRereads > 0 ? TimeSpan.FromMilliseconds(50) : options.PollInterval;
+        using var poll = new CancellationTokenSource(wait, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
         try
         {
             await _wake.Reader.ReadAsync(either.Token);
+            _woken = true;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            // the poll: read anyway
+            // the poll (or a quick re-read, counting down): read anyway
+            _woken = false;
         }
     }
 
