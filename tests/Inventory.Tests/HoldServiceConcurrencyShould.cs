@@ -7,15 +7,14 @@ namespace TicketAspire.Inventory.Tests;
 /// Many buyers racing for the same seats through the service, on a pool smaller than the crowd, as under a real
 /// on-sale: correctness must come from the one conditional write, not from luck in timing.
 /// </summary>
-[Collection(PostgresCollectionDefinition.Name)]
-public sealed class HoldServiceConcurrencyShould(PostgresServer postgres) : IAsyncLifetime
+public abstract class HoldServiceConcurrencyShould(PostgresServer postgres, bool batching) : IAsyncLifetime
 {
     private const int Buyers = 1000;
     private const int Capacity = 100;
     private InventoryHarness _inventory = null!;
 
     public async Task InitializeAsync() =>
-        _inventory = await InventoryHarness.CreateAsync(postgres, nameof(HoldServiceConcurrencyShould), maxPoolSize: 100);
+        _inventory = await InventoryHarness.CreateAsync(postgres, nameof(HoldServiceConcurrencyShould) + (batching ? "_batched" : "_alone"), maxPoolSize: 100, batching: batching);
 
     public async Task DisposeAsync() => await _inventory.DisposeAsync();
 
@@ -109,3 +108,11 @@ public sealed class HoldServiceConcurrencyShould(PostgresServer postgres) : IAsy
         Assert.Equal(Capacity, await _inventory.ScalarAsync<long>("SELECT count(*) FROM seats WHERE status = 2"));
     }
 }
+
+/// <summary>Claims grouped by the batcher, as the API runs them.</summary>
+[Collection(PostgresCollectionDefinition.Name)]
+public sealed class BatchedHoldServiceConcurrencyShould(PostgresServer postgres) : HoldServiceConcurrencyShould(postgres, batching: true);
+
+/// <summary>Each claim in its own transaction, as the worker runs them.</summary>
+[Collection(PostgresCollectionDefinition.Name)]
+public sealed class UnbatchedHoldServiceConcurrencyShould(PostgresServer postgres) : HoldServiceConcurrencyShould(postgres, batching: false);

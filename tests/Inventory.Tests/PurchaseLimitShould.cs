@@ -7,13 +7,12 @@ namespace TicketAspire.Inventory.Tests;
 /// The per-customer, per-event ticket limit (HoldOptions.MaxTicketsPerCustomerPerEvent, default 6): counted in the claim
 /// statement over live holds and valid tickets, and serialized per customer and event so a burst cannot overshoot it.
 /// </summary>
-[Collection(PostgresCollectionDefinition.Name)]
-public sealed class PurchaseLimitShould(PostgresServer postgres) : IAsyncLifetime
+public abstract class PurchaseLimitShould(PostgresServer postgres, bool batching) : IAsyncLifetime
 {
     private InventoryHarness _inventory = null!;
 
     public async Task InitializeAsync() =>
-        _inventory = await InventoryHarness.CreateAsync(postgres, nameof(PurchaseLimitShould), maxPoolSize: 60);
+        _inventory = await InventoryHarness.CreateAsync(postgres, nameof(PurchaseLimitShould) + (batching ? "_batched" : "_alone"), maxPoolSize: 60, batching: batching);
 
     public async Task DisposeAsync() => await _inventory.DisposeAsync();
 
@@ -89,3 +88,11 @@ public sealed class PurchaseLimitShould(PostgresServer postgres) : IAsyncLifetim
         Assert.Equal(0L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM holds WHERE customer_ref = 'dave'"));
     }
 }
+
+/// <summary>Claims grouped by the batcher, as the API runs them.</summary>
+[Collection(PostgresCollectionDefinition.Name)]
+public sealed class BatchedPurchaseLimitShould(PostgresServer postgres) : PurchaseLimitShould(postgres, batching: true);
+
+/// <summary>Each claim in its own transaction, as the worker runs them.</summary>
+[Collection(PostgresCollectionDefinition.Name)]
+public sealed class UnbatchedPurchaseLimitShould(PostgresServer postgres) : PurchaseLimitShould(postgres, batching: false);

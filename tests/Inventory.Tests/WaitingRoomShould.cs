@@ -20,7 +20,7 @@ public sealed class WaitingRoomShould(PostgresServer postgres) : IAsyncLifetime
         var cache = new WaitingRoomCache(_inventory.Time);
         _rooms = new WaitingRoomService(_inventory.Db, _tokens, Reseller, cache, _inventory.Time);
         _holds = new HoldService(_inventory.Db, _inventory.Cache, _inventory.Time, _inventory.Options, new EventMetadataCache(),
-            new AdmissionGate(_inventory.Db, _tokens, Reseller, cache));
+            new AdmissionGate(_inventory.Db, _tokens, Reseller, cache), _inventory.Batcher);
     }
 
     public async Task DisposeAsync() => await _inventory.DisposeAsync();

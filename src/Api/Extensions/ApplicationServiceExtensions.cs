@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Abuse;
@@ -66,9 +67,14 @@ public static class ApplicationServiceExtensions
         services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
         services.AddScoped(sp => new EventCatalog(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EventMetadataCache>();
+        // concurrent claims of one reseller database share round trips and transactions (ClaimBatching)
+        services.AddOptions<ClaimBatchingOptions>().BindConfiguration(ClaimBatchingOptions.SectionName)
+            .Validate(o => o.IsValid(), "ClaimBatching: MaxBatch 1..1000, LoopsPerEvent 1..16").ValidateOnStart();
+        services.AddSingleton(sp => new ClaimBatchers(sp.GetRequiredService<IOptions<ClaimBatchingOptions>>().Value));
         services.AddScoped(sp => new HoldService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value,
-            sp.GetRequiredService<EventMetadataCache>(), sp.GetRequiredService<AdmissionGate>()));
+            sp.GetRequiredService<EventMetadataCache>(), sp.GetRequiredService<AdmissionGate>(),
+            sp.GetRequiredService<ClaimBatchers>().For(sp.GetRequiredService<ResellerStorage>().Db)));
         services.AddWaitingRooms();
         services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
         // ledger reports; fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules

@@ -5,8 +5,8 @@ namespace TicketAspire.Inventory.Queue;
 
 /// <summary>
 /// The hold endpoint's door for events with a waiting room: checks the admission token (signature, expiry, event,
-/// customer) and spends it in the transaction the hold is claimed in. Events without a room pass at the cost of a cache
-/// lookup.
+/// customer) before the claim, which spends it in the hold's own statement. Events without a room pass at the cost of a
+/// cache lookup.
 /// </summary>
 public sealed class AdmissionGate(NpgsqlDataSource db, AdmissionTokens tokens, string reseller, WaitingRoomCache cache)
 {
@@ -26,59 +26,32 @@ public sealed class AdmissionGate(NpgsqlDataSource db, AdmissionTokens tokens, s
     }
 
     /// <summary>
-    /// Admits <paramref name="customerRef"/> to hold on <paramref name="eventId"/> with <paramref name="token"/>; the
-    /// lease's transaction has the entry marked used (with <paramref name="holdId"/>) until it is completed or disposed.
+    /// Checks <paramref name="token"/> for <paramref name="customerRef"/> on <paramref name="eventId"/> (signature, expiry,
+    /// event, customer): no token id when the event has no waiting room, a refusal when the token does not fit. The token
+    /// is spent by the claim statement itself (<see cref="Services.HoldService"/>), in the transaction that makes the hold.
     /// </summary>
-    public async Task<AdmissionLease> EnterAsync(Guid eventId, string customerRef, string? token, Guid holdId, DateTimeOffset now, CancellationToken ct)
+    public async Task<AdmissionCheckResult> CheckAsync(Guid eventId, string customerRef, string? token, DateTimeOffset now, CancellationToken ct)
     {
         if (!await IsRequiredAsync(eventId, ct))
         {
-            return AdmissionLease.NotRequired;
+            return AdmissionCheckResult.NotRequired;
         }
 
         var check = tokens.Verify(token, reseller, eventId, customerRef, now);
-        if (check.Failure is { } failure)
-        {
-            return AdmissionLease.Refused(Refusal(failure));
-        }
+        return check.Failure is { } failure ? new(null, Refusal(failure)) : new(check.Claims!.TokenId, null);
+    }
 
-        var conn = await db.OpenConnectionAsync(ct);
-        try
-        {
-            var tx = await conn.BeginTransactionAsync(ct);
-            // waits for a concurrent hold with the same token; once that one commits, this finds the entry used
-            await using var spend = new NpgsqlCommand("""
-                UPDATE queue_entries SET used_at = $4, hold_id = $5
-                WHERE token_id = $1 AND event_id = $2 AND customer_ref = $3 AND used_at IS NULL AND token_expires_at > $4
-                """, conn, tx);
-            spend.Parameters.Add(new() { Value = check.Claims!.TokenId });
-            spend.Parameters.Add(new() { Value = eventId });
-            spend.Parameters.Add(new() { Value = customerRef });
-            spend.Parameters.Add(new() { Value = now });
-            spend.Parameters.Add(new() { Value = holdId });
-            if (await spend.ExecuteNonQueryAsync(ct) == 1)
-            {
-                return AdmissionLease.Admitted(conn, tx);
-            }
-
-            await tx.RollbackAsync(ct);
-            await using var why = new NpgsqlCommand("SELECT used_at IS NOT NULL, token_expires_at <= $2 FROM queue_entries WHERE token_id = $1", conn);
-            why.Parameters.Add(new() { Value = check.Claims.TokenId });
-            why.Parameters.Add(new() { Value = now });
-            await using var reader = await why.ExecuteReaderAsync(ct);
-            var refusal = !await reader.ReadAsync(ct) ? Refusal(AdmissionFailure.Invalid)
-                : reader.GetBoolean(0) ? Refusal(AdmissionFailure.Used)
-                : reader.GetBoolean(1) ? Refusal(AdmissionFailure.Expired)
-                : Refusal(AdmissionFailure.Invalid);
-            await reader.DisposeAsync();
-            await conn.DisposeAsync();
-            return AdmissionLease.Refused(refusal);
-        }
-        catch
-        {
-            await conn.DisposeAsync();
-            throw;
-        }
+    /// <summary>Why a claim found the queue entry of <paramref name="tokenId"/> unusable: used, expired or unknown.</summary>
+    public async Task<InventoryError> RefusalAsync(Guid tokenId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var why = db.CreateCommand("SELECT used_at IS NOT NULL, token_expires_at <= $2 FROM queue_entries WHERE token_id = $1");
+        why.Parameters.Add(new() { Value = tokenId });
+        why.Parameters.Add(new() { Value = now });
+        await using var reader = await why.ExecuteReaderAsync(ct);
+        return !await reader.ReadAsync(ct) ? Refusal(AdmissionFailure.Invalid)
+            : reader.GetBoolean(0) ? Refusal(AdmissionFailure.Used)
+            : reader.GetBoolean(1) ? Refusal(AdmissionFailure.Expired)
+            : Refusal(AdmissionFailure.Invalid);
     }
 
     private static InventoryError Refusal(AdmissionFailure failure) => failure switch
@@ -91,4 +64,14 @@ public sealed class AdmissionGate(NpgsqlDataSource db, AdmissionTokens tokens, s
         AdmissionFailure.OtherCustomer => new(ErrorCodes.AdmissionTokenInvalid, "This admission token was issued to another customer."),
         _ => new(ErrorCodes.AdmissionTokenInvalid, "The admission token is not valid."),
     };
+}
+
+/// <summary>
+/// The admission check before a claim: <see cref="TokenId"/> is the queue entry the claim must spend (null: no waiting
+/// room), or <see cref="Error"/> says why the hold is refused.
+/// </summary>
+public sealed record AdmissionCheckResult(Guid? TokenId, InventoryError? Error)
+{
+    /// <summary>The event has no waiting room.</summary>
+    public static AdmissionCheckResult NotRequired { get; } = new(null, null);
 }

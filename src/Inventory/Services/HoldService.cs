@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
@@ -8,10 +7,12 @@ namespace TicketAspire.Inventory.Services;
 
 /// <summary>
 /// Holds and their confirmation into orders, for one reseller database. With an <see cref="AdmissionGate"/>, a hold on an
-/// event with a waiting room needs an admission token, spent in the hold's own transaction.
+/// event with a waiting room needs an admission token, spent by the hold's own claim statement. With a
+/// <see cref="ClaimBatcher"/>, concurrent claims share round trips and transactions; each stays all-or-nothing.
 /// </summary>
 public sealed class HoldService(
-    NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null, AdmissionGate? admissions = null)
+    NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null,
+    AdmissionGate? admissions = null, ClaimBatcher? batcher = null)
 {
     /// <summary>Holds the requested seats or tickets for a customer, all or nothing.</summary>
     public async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct)
@@ -57,20 +58,24 @@ public sealed class HoldService(
             return LimitExceeded(requested, null);
         }
 
-        await using var admission = admissions is null ? AdmissionLease.NotRequired
-            : await admissions.EnterAsync(eventId, customerRef, cmd.AdmissionToken, holdId, now, ct);
+        var admission = admissions is null ? AdmissionCheckResult.NotRequired
+            : await admissions.CheckAsync(eventId, customerRef, cmd.AdmissionToken, now, ct);
         if (admission.Error is { } refused)
         {
             return refused;
         }
 
-        var (seats, free, already) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
+        var claim = new SeatClaim(seating, eventId,
+            seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray(),
+            seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() : [],
+            now, holdId, expiresAt, customerRef, customerEmail, currency, options.MaxTicketsPerCustomerPerEvent, admission.TokenId);
+        var (seats, free, already, admissionRefused) = await ClaimAsync(claim, ct);
 
         // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
-        for (var attempt = 1; seats.Count == 0 && already is null && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
+        for (var attempt = 1; seats.Count == 0 && already is null && !admissionRefused && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
         {
-            if (!await EnoughClaimableAsync(eventId, cmd.Tickets!, now, admission.Transaction, ct))
+            if (!await EnoughClaimableAsync(eventId, cmd.Tickets!, now, ct))
             {
                 break;
             }
@@ -79,7 +84,12 @@ public sealed class HoldService(
             // domain time); 10, 20, 40 ms
             await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
 
-            (seats, free, already) = await ClaimAsync(cmd, seating, eventId, now, holdId, expiresAt, customerRef, customerEmail, currency, ct, admission.Transaction);
+            (seats, free, already, admissionRefused) = await ClaimAsync(claim, ct);
+        }
+
+        if (admissionRefused)
+        {
+            return await admissions!.RefusalAsync(admission.TokenId!.Value, now, ct);
         }
 
         if (already is { } count)
@@ -92,11 +102,10 @@ public sealed class HoldService(
         {
             InventoryMetrics.HoldsConflicted.Add(1);
             return seating == SeatingKind.Reserved
-                ? await SeatConflictAsync(eventId, cmd.SeatIds!, free, admission.Transaction, ct)
+                ? await SeatConflictAsync(eventId, cmd.SeatIds!, free, ct)
                 : new InventoryError(ErrorCodes.SoldOut, $"Not enough tickets available: {free.Count} of {cmd.Tickets!.Sum(t => t.Quantity)} requested could be held.");
         }
 
-        await admission.CompleteAsync(ct);
         InventoryMetrics.HoldsCreated.Add(1);
         await cache.InvalidateAvailabilityAsync(eventId);
         var total = new Money(seats.Sum(s => s.Price.MinorUnits), currency);
@@ -333,70 +342,16 @@ public sealed class HoldService(
         """;
 
     /// <summary>
-    /// The customer lock and the claim as one batch: one round trip, one implicit transaction (Npgsql sends a single
-    /// Sync), so the advisory lock is held until the claim commits.
+    /// The claim through the batcher when there is one, else as its own batch (the customer lock and the claim: one round
+    /// trip, one implicit transaction). Either way it needs no connection while it waits, so holds cannot starve the pool.
     /// </summary>
-    private async Task<Claim> ClaimAsync(
-        CreateHoldCommand cmd, SeatingKind seating, Guid eventId, DateTimeOffset now, Guid holdId, DateTimeOffset expiresAt,
-        string customerRef, string? customerEmail, string currency, CancellationToken ct, NpgsqlTransaction? admission = null)
-    {
-        // inside a waiting room's admission transaction the claim runs on its connection (the token is spent with it)
-        await using var own = admission is null ? await db.OpenConnectionAsync(ct) : null;
-        var conn = admission?.Connection ?? own!;
-        var claim = new NpgsqlBatchCommand(seating == SeatingKind.Reserved ? HoldSql.Reserved : HoldSql.GeneralAdmission);
-        claim.Parameters.Add(new() { Value = eventId });
-        claim.Parameters.Add(new() { Value = seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray() });
-        claim.Parameters.Add(new() { Value = now });
-        claim.Parameters.Add(new() { Value = holdId });
-        claim.Parameters.Add(new() { Value = expiresAt });
-        claim.Parameters.Add(new() { Value = customerRef });
-        claim.Parameters.Add(new() { Value = currency });
-        claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = holdId, event_id = eventId, customer_ref = customerRef, expires_at = expiresAt }) });
-        claim.Parameters.Add(new() { Value = (object?)customerEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        // $10, the general-admission quantities, is typed (int[]) so the reserved statement may leave it unused
-        claim.Parameters.Add(new() { Value = seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() : Array.Empty<int>() });
-        claim.Parameters.Add(new() { Value = options.MaxTicketsPerCustomerPerEvent });
-        await using var batch = new NpgsqlBatch(conn, admission)
-        {
-            BatchCommands = { EventCatalog.Command(HoldSql.CustomerLock, customerRef, eventId), claim },
-        };
-
-        var seats = new List<HeldSeat>();
-        var free = new HashSet<Guid>();
-        int? already = null;
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            if (reader.IsDBNull(0))
-            {
-                already = (int)reader.GetInt64(3);
-            }
-            else if (reader.GetBoolean(0))
-            {
-                seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
-                    NullableString(reader, 6), new Money(reader.GetInt64(3), currency)));
-            }
-            else
-            {
-                free.Add(reader.GetGuid(1));
-            }
-        }
-
-        return new Claim(seats, free, already);
-    }
-
-    /// <summary>
-    /// A command on the admission transaction's connection when there is one: a hold already holding a pooled connection
-    /// must not wait for a second (under load every connection could end up waiting for another), else on the pool.
-    /// </summary>
-    private NpgsqlCommand Command(NpgsqlTransaction? admission, string sql) =>
-        admission is null ? db.CreateCommand(sql) : new NpgsqlCommand(sql, admission.Connection, admission);
+    private async Task<ClaimOutcome> ClaimAsync(SeatClaim claim, CancellationToken ct) =>
+        batcher is null ? (await SeatClaim.RunAsync(db, [claim], ct))[0] : await batcher.ClaimAsync(claim, ct);
 
     /// <summary>True when every requested class has at least its quantity claimable, counting rows others have locked.</summary>
-    private async Task<bool> EnoughClaimableAsync(Guid eventId, IReadOnlyList<TicketRequest> tickets, DateTimeOffset now, NpgsqlTransaction? admission, CancellationToken ct)
+    private async Task<bool> EnoughClaimableAsync(Guid eventId, IReadOnlyList<TicketRequest> tickets, DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = Command(admission, """
+        await using var cmd = db.CreateCommand("""
             SELECT bool_and(w.qty <= (
                 SELECT count(*) FROM seats s
                 WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2 AND (s.status = 0 OR s.hold_expires_at <= $4)))
@@ -450,9 +405,9 @@ public sealed class HoldService(
             reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4), reader.GetString(5), (int)reader.GetInt64(6));
     }
 
-    private async Task<InventoryError> SeatConflictAsync(Guid eventId, IReadOnlyList<Guid> requested, HashSet<Guid> free, NpgsqlTransaction? admission, CancellationToken ct)
+    private async Task<InventoryError> SeatConflictAsync(Guid eventId, IReadOnlyList<Guid> requested, HashSet<Guid> free, CancellationToken ct)
     {
-        await using var known = Command(admission, "SELECT id FROM seats WHERE event_id = $1 AND id = ANY($2)");
+        await using var known = db.CreateCommand("SELECT id FROM seats WHERE event_id = $1 AND id = ANY($2)");
         known.Parameters.Add(new() { Value = eventId });
         known.Parameters.Add(new() { Value = requested.ToArray() });
         var existing = new HashSet<Guid>();
@@ -521,8 +476,6 @@ public sealed class HoldService(
         InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private sealed record Claim(List<HeldSeat> Seats, HashSet<Guid> Free, int? Already);
 
     private sealed record LockedHold(Guid EventId, HoldStatus Status, DateTimeOffset ExpiresAt, Guid? OrderId, string Currency, string CustomerRef, int ItemCount);
 }

@@ -77,4 +77,49 @@ internal static class HoldSql
     public const string Reserved = "WITH " + ReservedTarget + ",\n" + ClaimTail;
 
     public const string GeneralAdmission = "WITH " + GeneralAdmissionTarget + ",\n" + ClaimTail;
+
+    /// <summary>
+    /// <see cref="Reserved"/> for an event with a waiting room: $12 is the admission token's id. The claim takes nothing
+    /// unless the token's queue entry is unused, unexpired and the customer's (row locked, so a concurrent claim with the
+    /// same token waits and then finds it used), and marks it used with the hold in the same statement. An extra row
+    /// (null, …, -1) says the entry was not usable.
+    /// </summary>
+    public static readonly string ReservedAdmitted = WithAdmission(Reserved);
+
+    /// <summary><see cref="GeneralAdmission"/> with the admission token spent as in <see cref="ReservedAdmitted"/>.</summary>
+    public static readonly string GeneralAdmissionAdmitted = WithAdmission(GeneralAdmission);
+
+    /// <summary>The value in the <c>already</c> column of the row that says the admission entry was not usable.</summary>
+    public const long AdmissionRefused = -1;
+
+    private static string WithAdmission(string claim) => claim
+        .ReplaceOnce("""
+            ok AS (SELECT (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found,
+            """, """
+            admission AS (
+                SELECT token_id FROM queue_entries
+                WHERE token_id = $12 AND event_id = $1 AND customer_ref = $6 AND used_at IS NULL AND token_expires_at > $3
+                FOR UPDATE),
+            ok AS (SELECT EXISTS (SELECT 1 FROM admission) AND (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found,
+            """)
+        .ReplaceOnce("""
+            outbox AS (
+            """, """
+            spent AS (
+                UPDATE queue_entries SET used_at = $3, hold_id = $4
+                WHERE token_id = (SELECT token_id FROM admission) AND EXISTS (SELECT 1 FROM claimed)),
+            outbox AS (
+            """)
+        + "\nUNION ALL\nSELECT NULL, NULL, NULL, -1, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM admission)";
+
+    private static string ReplaceOnce(this string text, string from, string to)
+    {
+        var at = text.IndexOf(from, StringComparison.Ordinal);
+        if (at < 0 || text.IndexOf(from, at + 1, StringComparison.Ordinal) >= 0)
+        {
+            throw new InvalidOperationException($"HoldSql: the claim does not contain exactly one '{from.Trim()}'");
+        }
+
+        return string.Concat(text.AsSpan(0, at), to, text.AsSpan(at + from.Length));
+    }
 }

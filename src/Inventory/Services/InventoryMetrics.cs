@@ -16,4 +16,8 @@ public static class InventoryMetrics
     public static readonly Counter<long> HoldsExpired = Meter.CreateCounter<long>("ticketaspire.holds.expired");
     public static readonly Counter<long> HoldsCancelled = Meter.CreateCounter<long>("ticketaspire.holds.cancelled");
     public static readonly Counter<long> TicketsSold = Meter.CreateCounter<long>("ticketaspire.tickets.sold");
+    public static readonly Histogram<int> ClaimBatchSize = Meter.CreateHistogram<int>("ticketaspire.holds.claim_batch_size", "{claim}",
+        "Claims sent to Postgres in one batch");
+    public static readonly Counter<long> ClaimBatchesRetried = Meter.CreateCounter<long>("ticketaspire.holds.claim_batches_retried", "{batch}",
+        "Batches that failed as a whole and whose claims ran again one by one");
 }

@@ -15,13 +15,15 @@ public sealed class InventoryHarness : IAsyncDisposable
     /// <summary>Currency of the test cell.</summary>
     public const string Currency = "EUR";
 
-    private InventoryHarness(NpgsqlDataSource db, IConnectionMultiplexer? redis)
+    private InventoryHarness(NpgsqlDataSource db, IConnectionMultiplexer? redis, bool batching)
     {
         Db = db;
         Time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         Cache = redis is null ? InventoryCache.None(NullLogger.Instance) : new InventoryCache(redis, NullLogger.Instance);
         Catalog = new EventCatalog(db, Cache, Time);
-        Holds = new HoldService(db, Cache, Time, Options, new EventMetadataCache());   // as the API runs it
+        // as the API runs it (with batched claims) or as the worker does (each claim on its own)
+        Batcher = batching ? new ClaimBatcher(db, new ClaimBatchingOptions()) : null;
+        Holds = new HoldService(db, Cache, Time, Options, new EventMetadataCache(), batcher: Batcher);
         Sweeper = new HoldSweeper(db, Time);
         Orders = new OrderQueries(db);
     }
@@ -38,16 +40,19 @@ public sealed class InventoryHarness : IAsyncDisposable
 
     public HoldService Holds { get; }
 
+    /// <summary>The claim batcher <see cref="Holds"/> uses, if any.</summary>
+    public ClaimBatcher? Batcher { get; }
+
     public HoldSweeper Sweeper { get; }
 
     public OrderQueries Orders { get; }
 
     /// <summary>Creates a database named after <paramref name="name"/> and the services over it.</summary>
     public static async Task<InventoryHarness> CreateAsync(
-        PostgresServer server, string name, IConnectionMultiplexer? redis = null, int maxPoolSize = 200)
+        PostgresServer server, string name, IConnectionMultiplexer? redis = null, int maxPoolSize = 200, bool batching = true)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return new InventoryHarness(await server.CreateDatabaseAsync(name, maxPoolSize), redis);
+        return new InventoryHarness(await server.CreateDatabaseAsync(name, maxPoolSize), redis, batching);
     }
 
     /// <summary>Creates an event and fails the test if that fails.</summary>
