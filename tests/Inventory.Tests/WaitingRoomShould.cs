@@ -45,6 +45,30 @@ public sealed class WaitingRoomShould(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountPeopleAheadExactlyNearTheFrontAndEstimateThemFurtherBack()
+    {
+        var eventId = await RoomAsync(admitPerMinute: 60);
+        const int line = 3 * WaitingRoomService.ExactAhead;
+        // a long line, numbered with gaps (positions come from a sequence shared by every room of the database)
+        await using (var fill = _inventory.Db.CreateCommand("""
+            INSERT INTO queue_entries (event_id, customer_ref, joined_at, position) OVERRIDING SYSTEM VALUE
+            SELECT $1, 'p' || i, now(), 1000000 + 3 * i + i % 2 FROM generate_series(1, $2) i
+            """))
+        {
+            fill.Parameters.Add(new() { Value = eventId });
+            fill.Parameters.Add(new() { Value = line });
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        var near = (await _rooms.GetEntryAsync(eventId, $"p{WaitingRoomService.ExactAhead - 10}", CancellationToken.None)).ShouldSucceed();
+        var far = (await _rooms.GetEntryAsync(eventId, $"p{line}", CancellationToken.None)).ShouldSucceed();
+
+        Assert.Equal(WaitingRoomService.ExactAhead - 11, near.PeopleAhead);
+        Assert.Equal(near.PeopleAhead + 1, near.Position);
+        Assert.InRange(far.PeopleAhead, line * 0.9, line * 1.1);
+    }
+
+    [Fact]
     public async Task AdmitAtTheConfiguredRateInQueueOrderAndNobodyBeforeOnSale()
     {
         var eventId = await RoomAsync(admitPerMinute: 120, onSaleIn: TimeSpan.FromSeconds(30));
