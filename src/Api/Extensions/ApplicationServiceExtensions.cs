@@ -70,11 +70,12 @@ public static class ApplicationServiceExtensions
         // concurrent claims of one reseller database share round trips and transactions (ClaimBatching)
         services.AddOptions<ClaimBatchingOptions>().BindConfiguration(ClaimBatchingOptions.SectionName)
             .Validate(o => o.IsValid(), "ClaimBatching: MaxBatch 1..1000, LoopsPerEvent 1..16").ValidateOnStart();
+        services.AddSingleton(sp => new ShortfallMemo(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ClaimBatchers(sp.GetRequiredService<IOptions<ClaimBatchingOptions>>().Value));
         services.AddScoped(sp => new HoldService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value,
             sp.GetRequiredService<EventMetadataCache>(), sp.GetRequiredService<AdmissionGate>(),
-            sp.GetRequiredService<ClaimBatchers>().For(sp.GetRequiredService<ResellerStorage>().Db)));
+            sp.GetRequiredService<ClaimBatchers>().For(sp.GetRequiredService<ResellerStorage>().Db), sp.GetRequiredService<ShortfallMemo>()));
         services.AddWaitingRooms();
         services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
         // ledger reports; fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules

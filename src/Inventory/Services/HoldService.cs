@@ -8,11 +8,12 @@ namespace TicketAspire.Inventory.Services;
 /// <summary>
 /// Holds and their confirmation into orders, for one reseller database. With an <see cref="AdmissionGate"/>, a hold on an
 /// event with a waiting room needs an admission token, spent by the hold's own claim statement. With a
-/// <see cref="ClaimBatcher"/>, concurrent claims share round trips and transactions; each stays all-or-nothing.
+/// <see cref="ClaimBatcher"/>, concurrent claims share round trips and transactions; each stays all-or-nothing. With a
+/// <see cref="ShortfallMemo"/>, a general-admission class found short is answered from memory for a second.
 /// </summary>
 public sealed class HoldService(
     NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null,
-    AdmissionGate? admissions = null, ClaimBatcher? batcher = null)
+    AdmissionGate? admissions = null, ClaimBatcher? batcher = null, ShortfallMemo? shortfalls = null)
 {
     /// <summary>Holds the requested seats or tickets for a customer, all or nothing.</summary>
     public async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct)
@@ -58,6 +59,14 @@ public sealed class HoldService(
             return LimitExceeded(requested, null);
         }
 
+        if (seating == SeatingKind.GeneralAdmission && shortfalls is not null
+            && cmd.Tickets!.FirstOrDefault(t => shortfalls.Claimable(db.ConnectionString, eventId, t.ClassId!.Value) < t.Quantity) is { } known)
+        {
+            InventoryMetrics.HoldsConflicted.Add(1);
+            return new InventoryError(ErrorCodes.SoldOut,
+                $"Not enough tickets available: {shortfalls.Claimable(db.ConnectionString, eventId, known.ClassId!.Value) ?? 0} of class '{known.ClassId}' left, {known.Quantity} requested.");
+        }
+
         var admission = admissions is null ? AdmissionCheckResult.NotRequired
             : await admissions.CheckAsync(eventId, customerRef, cmd.AdmissionToken, now, ct);
         if (admission.Error is { } refused)
@@ -75,8 +84,14 @@ public sealed class HoldService(
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
         for (var attempt = 1; seats.Count == 0 && already is null && !admissionRefused && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
         {
-            if (!await EnoughClaimableAsync(eventId, cmd.Tickets!, now, ct))
+            var claimable = await ClaimableAsync(eventId, cmd.Tickets!, now, ct);
+            if (cmd.Tickets!.Any(t => claimable[t.ClassId!.Value] < t.Quantity))
             {
+                foreach (var t in cmd.Tickets!.Where(t => claimable[t.ClassId!.Value] < t.Quantity))
+                {
+                    shortfalls?.Remember(db.ConnectionString, eventId, t.ClassId!.Value, claimable[t.ClassId!.Value]);
+                }
+
                 break;
             }
 
@@ -320,6 +335,7 @@ public sealed class HoldService(
                 await batch.ExecuteNonQueryAsync(ct);
                 await tx.CommitAsync(ct);
                 InventoryMetrics.HoldsCancelled.Add(1);
+                shortfalls?.Forget(db.ConnectionString, hold.EventId);
                 await cache.InvalidateAvailabilityAsync(hold.EventId);
             }
         }
@@ -348,20 +364,26 @@ public sealed class HoldService(
     private async Task<ClaimOutcome> ClaimAsync(SeatClaim claim, CancellationToken ct) =>
         batcher is null ? (await SeatClaim.RunAsync(db, [claim], ct))[0] : await batcher.ClaimAsync(claim, ct);
 
-    /// <summary>True when every requested class has at least its quantity claimable, counting rows others have locked.</summary>
-    private async Task<bool> EnoughClaimableAsync(Guid eventId, IReadOnlyList<TicketRequest> tickets, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Per requested class, the tickets claimable now, counting rows others have locked.</summary>
+    private async Task<Dictionary<Guid, long>> ClaimableAsync(Guid eventId, IReadOnlyList<TicketRequest> tickets, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT bool_and(w.qty <= (
+            SELECT w.class_id, (
                 SELECT count(*) FROM seats s
-                WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2 AND (s.status = 0 OR s.hold_expires_at <= $4)))
-            FROM unnest($2::uuid[], $3::int[]) AS w (class_id, qty)
+                WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2 AND (s.status = 0 OR s.hold_expires_at <= $3))
+            FROM unnest($2::uuid[]) AS w (class_id)
             """);
         cmd.Parameters.Add(new() { Value = eventId });
         cmd.Parameters.Add(new() { Value = tickets.Select(t => t.ClassId!.Value).ToArray() });
-        cmd.Parameters.Add(new() { Value = tickets.Select(t => t.Quantity!.Value).ToArray() });
         cmd.Parameters.Add(new() { Value = now });
-        return await cmd.ExecuteScalarAsync(ct) is true;
+        var claimable = new Dictionary<Guid, long>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            claimable[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
+
+        return claimable;
     }
 
     private async Task<EventMetadata?> GetMetadataAsync(Guid eventId, CancellationToken ct)

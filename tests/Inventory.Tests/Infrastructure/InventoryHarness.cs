@@ -23,7 +23,7 @@ public sealed class InventoryHarness : IAsyncDisposable
         Catalog = new EventCatalog(db, Cache, Time);
         // as the API runs it (with batched claims) or as the worker does (each claim on its own)
         Batcher = batching ? new ClaimBatcher(db, new ClaimBatchingOptions()) : null;
-        Holds = new HoldService(db, Cache, Time, Options, new EventMetadataCache(), batcher: Batcher);
+        Holds = new HoldService(db, Cache, Time, Options, new EventMetadataCache(), batcher: Batcher, shortfalls: new ShortfallMemo(Time));
         Sweeper = new HoldSweeper(db, Time);
         Orders = new OrderQueries(db);
     }

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Npgsql;
+using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Tests.Infrastructure;
+
+namespace TicketAspire.Inventory.Tests;
+
+/// <summary>
+/// After a general-admission class came up short, the next second's holds asking for more are refused from memory,
+/// without Postgres; a hold cancelled in the process, or the second passing, makes the class claimable again.
+/// </summary>
+[Collection(PostgresCollectionDefinition.Name)]
+public sealed class ShortfallMemoShould(PostgresServer postgres) : IAsyncLifetime
+{
+    private InventoryHarness _inventory = null!;
+
+    public async Task InitializeAsync() => _inventory = await InventoryHarness.CreateAsync(postgres, nameof(ShortfallMemoShould));
+
+    public async Task DisposeAsync() => await _inventory.DisposeAsync();
+
+    [Fact]
+    public async Task RefuseTheCrowdAfterASellOutWithoutTouchingTheSeats()
+    {
+        var created = await _inventory.CreateEventAsync(TestEvents.GeneralAdmission(3));
+        var classId = created.TicketClasses[0].Id;
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 2, "a")).ShouldSucceed();
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 2, "b")).ShouldFailWith(ErrorCodes.SoldOut);   // 1 left: remembered
+
+        // the seats table is locked: any statement over it would wait; the refusals come from memory
+        await using var locker = await _inventory.Db.OpenConnectionAsync();
+        await using var tx = await locker.BeginTransactionAsync();
+        await using (var lockSeats = new NpgsqlCommand("LOCK TABLE seats IN ACCESS EXCLUSIVE MODE", locker, tx))
+        {
+            await lockSeats.ExecuteNonQueryAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++)
+        {
+            (await _inventory.HoldTicketsAsync(created.Id, classId, 2, $"late-{i}")).ShouldFailWith(ErrorCodes.SoldOut);
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"20 refusals took {watch.Elapsed.TotalSeconds:F1} s");
+        await tx.RollbackAsync();
+
+        // one ticket is left and the memo knows it: a hold of 1 goes to Postgres and gets it
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "c")).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task ForgetTheShortfallWhenAHoldIsCancelledHereOrASecondPasses()
+    {
+        var created = await _inventory.CreateEventAsync(TestEvents.GeneralAdmission(2));
+        var classId = created.TicketClasses[0].Id;
+        var first = (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "a")).ShouldSucceed();
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "b")).ShouldSucceed();
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "c")).ShouldFailWith(ErrorCodes.SoldOut);
+
+        (await _inventory.Holds.CancelAsync(first.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "c")).ShouldSucceed();
+
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "d")).ShouldFailWith(ErrorCodes.SoldOut);
+        // a release the memo cannot see (another process cancels): believed for at most a second
+        await using (var release = _inventory.Db.CreateCommand("UPDATE seats SET status = 0, hold_id = NULL, hold_expires_at = NULL WHERE event_id = $1 AND hold_id = (SELECT id FROM holds WHERE customer_ref = 'c')"))
+        {
+            release.Parameters.Add(new() { Value = created.Id });
+            Assert.Equal(1, await release.ExecuteNonQueryAsync());
+        }
+
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "d")).ShouldFailWith(ErrorCodes.SoldOut);
+        _inventory.Time.Advance(ShortfallMemo.Lifetime + TimeSpan.FromMilliseconds(1));
+        (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "d")).ShouldSucceed();
+    }
+}
