@@ -16,15 +16,18 @@ fi
 # up to --connections sockets to the API endpoint, and as many again in DCP's proxy and the replicas
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+# this run's data dir is /tmp/ta-bench-<id>: the leftover check below looks for this run's processes only
+HOLDBENCH_RUN_ID=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+export HOLDBENCH_RUN_ID
 export HOLDBENCH_COMMAND="bench/run-browse.sh${*:+ $*}"
 rc=0
 bench/HoldBench/bin/Release/net10.0/TicketAspire.Bench.HoldBench browse "$@" || rc=$?
 
 # the AppHost stops its children on dispose; make sure none of this run's processes outlived it
 sleep 1
-if pgrep -f '/tmp/ta-bench-' >/dev/null; then
+if pgrep -f "/tmp/ta-bench-$HOLDBENCH_RUN_ID" >/dev/null; then
   echo "WARNING: processes of a HoldBench run are still alive:" >&2
-  ps -o pid,ppid,etime,args -p "$(pgrep -d, -f '/tmp/ta-bench-')" >&2 || true
+  ps -o pid,ppid,etime,args -p "$(pgrep -d, -f "/tmp/ta-bench-$HOLDBENCH_RUN_ID")" >&2 || true
   [ "$rc" = 0 ] && rc=1
 fi
 exit "$rc"

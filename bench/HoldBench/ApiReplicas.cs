@@ -123,6 +123,15 @@ public static partial class ApiReplicas
         }
     }
 
+    /// <summary>
+    /// The throw-away data directory of a run: <c>/tmp/ta-bench-&lt;id&gt;</c>, the id from <c>HOLDBENCH_RUN_ID</c> when the
+    /// run script sets it (so it can tell its own leftover processes from another run's), else random.
+    /// </summary>
+    public static string DataDirectory() =>
+        Path.Combine("/tmp", "ta-bench-" + (Environment.GetEnvironmentVariable("HOLDBENCH_RUN_ID") is { Length: > 0 } id && id.All(char.IsAsciiLetterOrDigit)
+            ? id
+            : Guid.NewGuid().ToString("N")[..8]));
+
     /// <summary>The processes of this run's API replicas (their pids), found as <see cref="CpuSampler"/> groups them.</summary>
     public static IReadOnlyList<int> Processes(CpuSampler sampler)
     {
@@ -143,7 +152,7 @@ public static partial class ApiReplicas
                 foreach (var line in File.ReadLines($"/proc/{pid}/status"))
                 {
                     static long Value(string line) =>
-                        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                        long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
                     if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                     {
                         rss = Value(line);

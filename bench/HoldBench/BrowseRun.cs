@@ -20,7 +20,7 @@ public sealed class BrowseRun(BrowseOptions options, string pgbench, string repo
             BusyBeforeStart = await MachineInfo.BusyShareAsync(TimeSpan.FromSeconds(1), ct),
         };
         BenchRun.Progress($"machine: {report.Machine.Cores} cores, {report.Machine.Memory}; CPU busy before start {report.BusyBeforeStart * 100 * report.Machine.Cores:F0} % of {report.Machine.Cores * 100} %");
-        var dataDir = Path.Combine("/tmp", "ta-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var dataDir = ApiReplicas.DataDirectory();
         try
         {
             // every browsing request comes from 127.0.0.1: the anonymous per-IP budget (600/min) would answer 429 to

@@ -2,10 +2,11 @@ using TicketAspire.Bench.HoldBench;
 
 // modes: "onsale …" is the hot on-sale through the waiting room, "browse …" browsing at fixed arrival rates, "watchers …"
 // live updates to thousands of watchers; anything else is the hold benchmark's options
-var mode = args is [var first, ..] && first is "onsale" or "browse" ? first : "holds";
+var mode = args is [var first, ..] && first is "onsale" or "browse" or "watchers" ? first : "holds";
 BenchOptions? options = null;
 OnSaleOptions? onSaleOptions = null;
 BrowseOptions? browseOptions = null;
+WatchersOptions? watchersOptions = null;
 string? error;
 bool help;
 string usage;
@@ -19,6 +20,10 @@ switch (mode)
         browseOptions = BrowseOptions.Parse(args[1..], out error, out help);
         usage = BrowseOptions.Usage;
         break;
+    case "watchers":
+        watchersOptions = WatchersOptions.Parse(args[1..], out error, out help);
+        usage = WatchersOptions.Usage;
+        break;
     default:
         options = BenchOptions.Parse(args, out error, out help);
         usage = BenchOptions.Usage;
@@ -31,7 +36,7 @@ if (help)
     return 0;
 }
 
-if (options is null && onSaleOptions is null && browseOptions is null)
+if (options is null && onSaleOptions is null && browseOptions is null && watchersOptions is null)
 {
     await Console.Error.WriteLineAsync($"holdbench: {error}\n\n{usage}");
     return 2;
@@ -65,5 +70,6 @@ return mode switch
 {
     "onsale" => await new OnSaleRun(onSaleOptions!, pgbench, repoRoot).RunAsync(command, cts.Token),
     "browse" => await new BrowseRun(browseOptions!, pgbench, repoRoot).RunAsync(command, cts.Token),
+    "watchers" => await new WatchersRun(watchersOptions!, pgbench, repoRoot).RunAsync(command, cts.Token),
     _ => await new BenchRun(options!, pgbench, repoRoot).RunAsync(command, cts.Token),
 };
