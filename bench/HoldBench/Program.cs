@@ -1,28 +1,42 @@
 using TicketAspire.Bench.HoldBench;
 
-// modes: "onsale …" is the hot on-sale through the waiting room; anything else is the hold benchmark's options
-var onSale = args is ["onsale", ..];
+// modes: "onsale …" is the hot on-sale through the waiting room, "browse …" browsing at fixed arrival rates, "watchers …"
+// live updates to thousands of watchers; anything else is the hold benchmark's options
+var mode = args is [var first, ..] && first is "onsale" or "browse" or "watchers" ? first : "holds";
 BenchOptions? options = null;
 OnSaleOptions? onSaleOptions = null;
+BrowseOptions? browseOptions = null;
+WatchersOptions? watchersOptions = null;
 string? error;
 bool help;
-if (onSale)
+string usage;
+switch (mode)
 {
-    onSaleOptions = OnSaleOptions.Parse(args[1..], out error, out help);
-}
-else
-{
-    options = BenchOptions.Parse(args, out error, out help);
+    case "onsale":
+        onSaleOptions = OnSaleOptions.Parse(args[1..], out error, out help);
+        usage = OnSaleOptions.Usage;
+        break;
+    case "browse":
+        browseOptions = BrowseOptions.Parse(args[1..], out error, out help);
+        usage = BrowseOptions.Usage;
+        break;
+    case "watchers":
+        watchersOptions = WatchersOptions.Parse(args[1..], out error, out help);
+        usage = WatchersOptions.Usage;
+        break;
+    default:
+        options = BenchOptions.Parse(args, out error, out help);
+        usage = BenchOptions.Usage;
+        break;
 }
 
-var usage = onSale ? OnSaleOptions.Usage : BenchOptions.Usage;
 if (help)
 {
     Console.WriteLine(usage);
     return 0;
 }
 
-if (options is null && onSaleOptions is null)
+if (options is null && onSaleOptions is null && browseOptions is null && watchersOptions is null)
 {
     await Console.Error.WriteLineAsync($"holdbench: {error}\n\n{usage}");
     return 2;
@@ -52,6 +66,10 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var command = Environment.GetEnvironmentVariable("HOLDBENCH_COMMAND") ?? "TicketAspire.Bench.HoldBench " + string.Join(' ', args);
-return onSaleOptions is not null
-    ? await new OnSaleRun(onSaleOptions, pgbench, repoRoot).RunAsync(command, cts.Token)
-    : await new BenchRun(options!, pgbench, repoRoot).RunAsync(command, cts.Token);
+return mode switch
+{
+    "onsale" => await new OnSaleRun(onSaleOptions!, pgbench, repoRoot).RunAsync(command, cts.Token),
+    "browse" => await new BrowseRun(browseOptions!, pgbench, repoRoot).RunAsync(command, cts.Token),
+    "watchers" => await new WatchersRun(watchersOptions!, pgbench, repoRoot).RunAsync(command, cts.Token),
+    _ => await new BenchRun(options!, pgbench, repoRoot).RunAsync(command, cts.Token),
+};

@@ -92,31 +92,43 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
     /// <summary>An event with classes, prices and live availability.</summary>
     public async Task<Result<EventDetail>> GetAsync(Guid eventId, CancellationToken ct)
     {
-        const string sql = """
+        // two single-statement commands, not one command of two statements: with auto-prepare on (ResellerDataSources),
+        // Npgsql can lose track of a multi-statement command's results under concurrency ("Received backend message
+        // BindComplete while expecting ReadyForQueryMessage"), which breaks the pooled connection
+        const string eventSql = """
             SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
                    v.id, v.name, v.city, v.country, v.address, e.status, e.refund_cutoff_hours
-            FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = @id;
-            SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = @id ORDER BY price_minor DESC, name
+            FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1
             """;
-        await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.AddWithValue("id", eventId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        const string classesSql = "SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = $1 ORDER BY price_minor DESC, name";
+        EventSummary summary;
+        string status;
+        int? cutoff;
+        await using (var cmd = db.CreateCommand(eventSql))
         {
-            return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+            cmd.Parameters.Add(new() { Value = eventId });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+            }
+
+            summary = ReadSummary(reader);
+            status = reader.GetInt16(13) == 1 ? "cancelled" : "on_sale";
+            cutoff = reader.IsDBNull(14) ? null : reader.GetInt32(14);
         }
 
-        var summary = ReadSummary(reader);
-        var status = reader.GetInt16(13) == 1 ? "cancelled" : "on_sale";
-        int? cutoff = reader.IsDBNull(14) ? null : reader.GetInt32(14);
-        await reader.NextResultAsync(ct);
         var classes = new List<(Guid Id, string Name, Money Price, int Capacity)>();
-        while (await reader.ReadAsync(ct))
+        await using (var cmd = db.CreateCommand(classesSql))
         {
-            classes.Add((reader.GetGuid(0), reader.GetString(1), new Money(reader.GetInt64(2), reader.GetString(3)), reader.GetInt32(4)));
+            cmd.Parameters.Add(new() { Value = eventId });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                classes.Add((reader.GetGuid(0), reader.GetString(1), new Money(reader.GetInt64(2), reader.GetString(3)), reader.GetInt32(4)));
+            }
         }
 
-        await reader.DisposeAsync();
         var counts = (await GetCountsAsync([eventId], ct)).GetValueOrDefault(eventId) ?? [];
         var views = classes.Select(c =>
         {
