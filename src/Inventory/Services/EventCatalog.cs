@@ -203,16 +203,19 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         cmd.Parameters.AddWithValue("offset", (long)(q.Page - 1) * q.Size);
         var events = new List<EventSummary>();
         long total = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        // the reader is disposed exactly once, before the next command: Npgsql hands a connection's reader object to the
+        // connection's next user, so a second dispose later could close someone else's results
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            events.Add(ReadSummary(reader));
-            total = reader.GetInt64(13);
+            while (await reader.ReadAsync(ct))
+            {
+                events.Add(ReadSummary(reader));
+                total = reader.GetInt64(13);
+            }
         }
 
         if (events.Count == 0 && q.Page > 1)
         {
-            await reader.DisposeAsync();
             await using var count = db.CreateCommand($"SELECT count(*) FROM events e JOIN venues v ON v.id = e.venue_id {filter}");
             foreach (NpgsqlParameter p in cmd.Parameters)
             {

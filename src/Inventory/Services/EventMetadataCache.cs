@@ -31,5 +31,8 @@ public sealed class EventMetadataCache
     }
 }
 
-/// <summary>The immutable facts of an event a hold needs.</summary>
-public sealed record EventMetadata(SeatingKind Seating, string Currency, Guid[] ClassIds);
+/// <summary>
+/// The immutable facts of an event a hold needs; for general admission, <paramref name="Ordinals"/> has each class's first
+/// and last ticket ordinal (where a claim may start).
+/// </summary>
+public sealed record EventMetadata(SeatingKind Seating, string Currency, Guid[] ClassIds, IReadOnlyDictionary<Guid, (int First, int Last)>? Ordinals = null);

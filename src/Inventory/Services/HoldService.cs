@@ -31,7 +31,7 @@ public sealed class HoldService(
             return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
         }
 
-        var (seating, currency, classIds) = eventMetadata;
+        var (seating, currency, classIds, ordinals) = eventMetadata;
 
         if (seating == SeatingKind.Reserved && cmd.SeatIds is null)
         {
@@ -77,6 +77,7 @@ public sealed class HoldService(
         var claim = new SeatClaim(seating, eventId,
             seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray(),
             seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() : [],
+            seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => RandomStart(ordinals, t.ClassId!.Value)).ToArray() : [],
             now, holdId, expiresAt, customerRef, customerEmail, currency, options.MaxTicketsPerCustomerPerEvent, admission.TokenId);
         var (seats, free, already, admissionRefused) = await ClaimAsync(claim, ct);
 
@@ -393,21 +394,44 @@ public sealed class HoldService(
             return cached;
         }
 
-        await using var meta = db.CreateCommand("""
+        EventMetadata found;
+        await using (var meta = db.CreateCommand("""
             SELECT e.seating, e.currency, coalesce(array_agg(c.id) FILTER (WHERE c.id IS NOT NULL), '{}')
             FROM events e LEFT JOIN ticket_classes c ON c.event_id = e.id WHERE e.id = $1 GROUP BY e.id
-            """);
-        meta.Parameters.Add(new() { Value = eventId });
-        await using var reader = await meta.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+            """))
         {
-            return null;
+            meta.Parameters.Add(new() { Value = eventId });
+            // disposed once, before the next command: Npgsql reuses a connection's reader object for its next user
+            await using var reader = await meta.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            found = new EventMetadata((SeatingKind)reader.GetInt16(0), reader.GetString(1), reader.GetFieldValue<Guid[]>(2));
         }
 
-        var found = new EventMetadata((SeatingKind)reader.GetInt16(0), reader.GetString(1), reader.GetFieldValue<Guid[]>(2));
+        if (found.Seating == SeatingKind.GeneralAdmission)
+        {
+            var ordinals = new Dictionary<Guid, (int First, int Last)>();
+            await using var range = db.CreateCommand("SELECT class_id, min(ordinal), max(ordinal) FROM seats WHERE event_id = $1 GROUP BY class_id");
+            range.Parameters.Add(new() { Value = eventId });
+            await using var rows = await range.ExecuteReaderAsync(ct);
+            while (await rows.ReadAsync(ct))
+            {
+                ordinals[rows.GetGuid(0)] = (rows.GetInt32(1), rows.GetInt32(2));
+            }
+
+            found = found with { Ordinals = ordinals };
+        }
+
         metadata?.Set(db.ConnectionString, eventId, found);
         return found;
     }
+
+    /// <summary>A random ordinal of the class to start a general-admission claim at (0, the whole class, if unknown).</summary>
+    private static int RandomStart(IReadOnlyDictionary<Guid, (int First, int Last)>? ordinals, Guid classId) =>
+        ordinals is not null && ordinals.TryGetValue(classId, out var range) ? Random.Shared.Next(range.First, range.Last + 1) : 0;
 
     private static async Task<LockedHold?> LockHoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, CancellationToken ct)
     {

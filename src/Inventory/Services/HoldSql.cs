@@ -22,17 +22,32 @@ internal static class HoldSql
         wanted AS (SELECT cardinality($2::uuid[]) AS n)
         """;
 
-    /// <summary>$1 event, $2 class ids, $3 now, $10 quantities (parallel to $2).</summary>
+    /// <summary>
+    /// $1 event, $2 class ids, $3 now, $10 quantities and $13 start ordinals (parallel to $2). General-admission tickets
+    /// are interchangeable, so each claim starts at a random ordinal of its class (<c>upper</c>) and wraps around below it
+    /// (<c>lower</c>, only for what <c>upper</c> could not find): concurrent claims spread over the class instead of all
+    /// fighting for its lowest free rows, and a claim late in a sale walks past about 1 / (share still free) rows instead
+    /// of every ticket sold before it.
+    /// </summary>
     public const string GeneralAdmissionTarget = """
-        want AS (SELECT * FROM unnest($2::uuid[], $10::int[]) AS w (class_id, qty)),
-        target AS (
-            SELECT t.id FROM want w CROSS JOIN LATERAL (
+        want AS (SELECT * FROM unnest($2::uuid[], $10::int[], $13::int[]) AS w (class_id, qty, start)),
+        upper AS (
+            SELECT w.class_id, t.id FROM want w CROSS JOIN LATERAL (
                 SELECT s.id FROM seats s
-                WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2
+                WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2 AND s.ordinal >= w.start
                   AND (s.status = 0 OR s.hold_expires_at <= $3)
                 ORDER BY s.ordinal
                 LIMIT w.qty
                 FOR UPDATE SKIP LOCKED) t),
+        lower AS (
+            SELECT t.id FROM want w CROSS JOIN LATERAL (
+                SELECT s.id FROM seats s
+                WHERE s.class_id = w.class_id AND s.event_id = $1 AND s.status <> 2 AND s.ordinal < w.start
+                  AND (s.status = 0 OR s.hold_expires_at <= $3)
+                ORDER BY s.ordinal
+                LIMIT greatest(w.qty - (SELECT count(*) FROM upper u WHERE u.class_id = w.class_id), 0)
+                FOR UPDATE SKIP LOCKED) t),
+        target AS (SELECT id FROM upper UNION ALL SELECT id FROM lower),
         wanted AS (SELECT sum(qty)::int AS n FROM want)
         """;
 

@@ -9,7 +9,7 @@ namespace TicketAspire.Inventory.Services;
 /// the admission token spent in it when the event has a waiting room).
 /// </summary>
 internal sealed record SeatClaim(
-    SeatingKind Seating, Guid EventId, Guid[] Ids, int[] Quantities, DateTimeOffset Now, Guid HoldId, DateTimeOffset ExpiresAt,
+    SeatingKind Seating, Guid EventId, Guid[] Ids, int[] Quantities, int[] Starts, DateTimeOffset Now, Guid HoldId, DateTimeOffset ExpiresAt,
     string CustomerRef, string? CustomerEmail, string Currency, int Limit, Guid? AdmissionTokenId)
 {
     /// <summary>The advisory lock key's text; claims in one transaction take their locks in this order.</summary>
@@ -39,9 +39,15 @@ internal sealed record SeatClaim(
         // $10, the general-admission quantities, is typed (int[]) so the reserved statement may leave it unused
         claim.Parameters.Add(new() { Value = Quantities });
         claim.Parameters.Add(new() { Value = Limit });
-        if (AdmissionTokenId is { } tokenId)
+        if (AdmissionTokenId is not null || Seating == SeatingKind.GeneralAdmission)
         {
-            claim.Parameters.Add(new() { Value = tokenId });
+            // $12 typed even when unused, so the general-admission statement may use $13
+            claim.Parameters.Add(new() { Value = (object?)AdmissionTokenId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        }
+
+        if (Seating == SeatingKind.GeneralAdmission)
+        {
+            claim.Parameters.Add(new() { Value = Starts });
         }
 
         batch.BatchCommands.Add(claim);
