@@ -19,6 +19,8 @@ public sealed class SheddingShould
     [InlineData("/v1/holds", "POST", RequestClass.Purchase)]
     [InlineData("/v1/holds/x/confirm", "POST", RequestClass.Purchase)]
     [InlineData("/v1/holds/x", "DELETE", RequestClass.Purchase)]
+    [InlineData("/v1/events/x/stream", "GET", RequestClass.Stream)]
+    [InlineData("/v1/queue/events/x/me/stream", "GET", RequestClass.Stream)]
     public void ClassifyRequests(string path, string method, RequestClass expected) =>
         Assert.Equal(expected, SheddingPolicy.Classify(path, method));
 
@@ -33,6 +35,7 @@ public sealed class SheddingShould
     {
         Assert.Equal(browseShed, SheddingPolicy.Sheds(RequestClass.Browse, load, _options));
         Assert.Equal(purchaseShed, SheddingPolicy.Sheds(RequestClass.Purchase, load, _options));
+        Assert.Equal(browseShed, SheddingPolicy.Sheds(RequestClass.Stream, load, _options));
         Assert.False(SheddingPolicy.Sheds(RequestClass.Exempt, load, _options));
     }
 
@@ -99,6 +102,27 @@ public sealed class SheddingShould
     [InlineData(0.7, true)]
     public void ValidateOptions(double browse, bool valid) =>
         Assert.Equal(valid, new SheddingOptions { BrowseThreshold = browse }.IsValid());
+
+    [Fact]
+    public async Task NotCountAnOpenStreamAsARequestInFlightNorItsLifetimeAsLatency()
+    {
+        var meter = Meter();
+        var open = new TaskCompletionSource();
+        var middleware = new LoadSheddingMiddleware(_ => open.Task, meter, new StaticMonitor(_options), _time);
+        var streams = Enumerable.Range(0, 20).Select(_ =>
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Method = "GET";
+            context.Request.Path = "/v1/events/x/stream";
+            return middleware.InvokeAsync(context);
+        }).ToArray();
+
+        Assert.Equal(0, meter.Load);   // 20 open streams on a limit of 10 in flight
+        _time.Advance(TimeSpan.FromMinutes(5));
+        open.SetResult();
+        await Task.WhenAll(streams);
+        Assert.Equal(0, meter.Load);
+    }
 
     private LoadMeter Meter() => new(new StaticMonitor(_options), _time);
 

@@ -28,6 +28,17 @@ public sealed class SheddingTests(PlatformFixture platform)
                 Assert.Contains("\"code\":\"overloaded\"", await browse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
+            // a new live-update stream is refused like browsing, as a 503 problem even to a client that accepts only
+            // text/event-stream
+            using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/events/{created.Id()}/stream"))
+            {
+                request.Headers.Accept.ParseAdd("text/event-stream");
+                using var stream = await http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, stream.StatusCode);
+                Assert.NotNull(stream.Headers.RetryAfter);
+                Assert.Contains("\"code\":\"overloaded\"", await stream.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
             var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "shed-" + Guid.NewGuid().ToString("N"), seat_ids = seats.Take(1) }, HttpStatusCode.Created);
             using (var health = await control.GetAsync("/health"))
             {

@@ -87,18 +87,24 @@ public static class Problems
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = status;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails
         {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
+            Type = TypeBase + code,
+            Title = title,
+            Status = status,
+            Detail = detail,
+            Extensions = { ["code"] = code },
+        };
+        // a client that accepts only what the endpoint streams (text/event-stream) still gets the problem as JSON
+        if (!await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
             {
-                Type = TypeBase + code,
-                Title = title,
-                Status = status,
-                Detail = detail,
-                Extensions = { ["code"] = code },
-            },
-        });
+                HttpContext = context,
+                ProblemDetails = problem,
+            }))
+        {
+            context.Response.ContentType = "application/problem+json";
+            await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, problem, System.Text.Json.JsonSerializerOptions.Web, context.RequestAborted);
+        }
     }
 
     /// <summary>A 403 with a stable code, for object-level refusals inside endpoints.</summary>

@@ -7,7 +7,8 @@ namespace TicketAspire.Api.Infrastructure.Shedding;
 /// <summary>
 /// First thing for every API request: when the process is saturated (<see cref="LoadMeter"/>), answer 503
 /// <c>overloaded</c> with <c>Retry-After</c> at once, reads from a lower load than writes, so buyers who hold seats can
-/// still pay while browsing waits. Health and discovery endpoints are never shed.
+/// still pay while browsing waits. Health and discovery endpoints are never shed. A new live-update stream is refused
+/// like a read; once open it is not counted as load (it lasts minutes by design).
 /// </summary>
 public sealed class LoadSheddingMiddleware(RequestDelegate next, LoadMeter meter, IOptionsMonitor<SheddingOptions> options, TimeProvider time)
 {
@@ -30,9 +31,15 @@ public sealed class LoadSheddingMiddleware(RequestDelegate next, LoadMeter meter
             Shed.Add(1, new KeyValuePair<string, object?>("class", kind.ToString().ToLowerInvariant()));
             context.Response.Headers.RetryAfter = o.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "overloaded", "Service overloaded",
-                kind == RequestClass.Browse
+                kind is RequestClass.Browse or RequestClass.Stream
                     ? "The service is busy and serves purchases first; browse again after Retry-After seconds."
                     : "The service is overloaded; try again after Retry-After seconds.");
+            return;
+        }
+
+        if (kind == RequestClass.Stream)
+        {
+            await next(context);
             return;
         }
 

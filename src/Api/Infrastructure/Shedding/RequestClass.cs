@@ -11,4 +11,10 @@ public enum RequestClass
 
     /// <summary>A write: holds, payment, confirm, cancel, PSP notifications.</summary>
     Purchase = 2,
+
+    /// <summary>
+    /// A Server-Sent Events stream (<c>…/stream</c>): a new one is refused like a read, but an open one lasts minutes and
+    /// is neither a request in flight nor a latency sample.
+    /// </summary>
+    Stream = 3,
 }

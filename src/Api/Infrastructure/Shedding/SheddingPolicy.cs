@@ -11,6 +11,11 @@ public static class SheddingPolicy
             return RequestClass.Exempt;
         }
 
+        if (HttpMethods.IsGet(method) && path.Value!.EndsWith("/stream", StringComparison.Ordinal))
+        {
+            return RequestClass.Stream;
+        }
+
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ? RequestClass.Browse : RequestClass.Purchase;
     }
 
@@ -20,7 +25,7 @@ public static class SheddingPolicy
         ArgumentNullException.ThrowIfNull(options);
         return options.Enabled && kind switch
         {
-            RequestClass.Browse => load >= options.BrowseThreshold,
+            RequestClass.Browse or RequestClass.Stream => load >= options.BrowseThreshold,
             RequestClass.Purchase => load >= options.PurchaseThreshold,
             _ => false,
         };
