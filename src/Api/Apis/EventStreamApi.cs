@@ -93,10 +93,27 @@ public static class EventStreamApi
             }
             else
             {
-                yield return Item("seats", update.Id, new SeatsMessage(update.Topic, update.Seats), json);
+                yield return new SseItem<string>(SeatsJson(update, json), "seats") { EventId = update.Id.ToString(CultureInfo.InvariantCulture) };
             }
         }
     }
+
+    /// <summary>
+    /// An update's message as JSON, serialized once however many watchers of this replica it goes to (the feed hands
+    /// every watcher the same update instance; the text lives as long as the update does).
+    /// </summary>
+    private static string SeatsJson(LiveUpdate update, JsonSerializerOptions json)
+    {
+        if (!Serialized.TryGetValue(update, out var text))
+        {
+            text = JsonSerializer.Serialize(new SeatsMessage(update.Topic, update.Seats), json);
+            Serialized.TryAdd(update, text);
+        }
+
+        return text;
+    }
+
+    private static readonly ConditionalWeakTable<LiveUpdate, string> Serialized = new();
 
     private static SseItem<string> Item<T>(string type, long id, T message, JsonSerializerOptions json) =>
         new(JsonSerializer.Serialize(message, json), type) { EventId = id.ToString(CultureInfo.InvariantCulture) };
