@@ -70,55 +70,39 @@ public sealed record BenchOptions
         var o = new BenchOptions();
         error = null;
         help = false;
-        for (var i = 0; i < args.Length; i++)
+        var reader = new ArgReader(args);
+        while (reader.Next())
         {
-            var arg = args[i];
-            string Value()
-            {
-                if (i + 1 >= args.Length)
-                {
-                    throw new FormatException($"{arg} needs a value");
-                }
-
-                return args[++i];
-            }
-
-            int Int(int min, int max)
-            {
-                var text = Value();
-                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                    ? n
-                    : throw new FormatException($"{arg}: '{text}' is not a whole number from {min} to {max}");
-            }
+            var arg = reader.Current;
 
             try
             {
                 switch (arg)
                 {
                     case "-h" or "--help": help = true; return null;
-                    case "-c" or "--concurrency": o = o with { Concurrency = Int(1, 1000) }; break;
-                    case "-d" or "--duration": o = o with { DurationSeconds = Int(1, 600) }; break;
-                    case "-w" or "--warmup": o = o with { WarmupSeconds = Int(0, 60) }; break;
-                    case "-n" or "--seats": o = o with { Seats = Int(1, 200_000) }; break;
-                    case "--pgbench-threads": o = o with { PgBenchThreads = Int(1, 64) }; break;
+                    case "-c" or "--concurrency": o = o with { Concurrency = reader.Number(1, 1000) }; break;
+                    case "-d" or "--duration": o = o with { DurationSeconds = reader.Number(1, 600) }; break;
+                    case "-w" or "--warmup": o = o with { WarmupSeconds = reader.Number(0, 60) }; break;
+                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 200_000) }; break;
+                    case "--pgbench-threads": o = o with { PgBenchThreads = reader.Number(1, 64) }; break;
                     case "--durable":
-                        var durable = Value();
+                        var durable = reader.Value();
                         o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
                         break;
                     case "--pgbench-mode":
-                        var mode = Value();
+                        var mode = reader.Value();
                         o = mode is "prepared" or "extended" ? o with { PgBenchMode = mode } : throw new FormatException("--pgbench-mode: prepared or extended");
                         break;
                     case "--no-breakdown": o = o with { Breakdown = false }; break;
-                    case "--out": o = o with { OutputDirectory = Value() }; break;
+                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
                     case "--api-env":
-                        var kv = Value();
+                        var kv = reader.Value();
                         var eq = kv.IndexOf('=', StringComparison.Ordinal);
                         o = eq > 0
                             ? o with { ApiEnvironment = [.. o.ApiEnvironment, new(kv[..eq], kv[(eq + 1)..])] }
                             : throw new FormatException("--api-env: KEY=VALUE");
                         break;
-                    case "--api-npgsql": o = o with { ApiNpgsql = Value() }; break;
+                    case "--api-npgsql": o = o with { ApiNpgsql = reader.Value() }; break;
                     default: throw new FormatException($"unknown option '{arg}'");
                 }
             }

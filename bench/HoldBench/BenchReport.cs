@@ -136,27 +136,9 @@ public sealed class BenchReport
             L();
         }
 
-        L("Checks (straight in Postgres, Npgsql):");
-        L();
-        foreach (var (check, ok, detail) in Checks)
-        {
-            L($"- {(ok ? "OK  " : "FAIL")} {check}{(detail.Length > 0 ? " — " + detail : "")}");
-        }
-
-        L();
-        if (Notes.Count > 0)
-        {
-            foreach (var n in Notes)
-            {
-                L($"- note: {n}");
-            }
-
-            L();
-        }
-
-        L($"Machine: {Machine.Cores} cores ({Machine.CpuModel}), {Machine.Memory}, Linux {Machine.Kernel}, .NET SDK {Machine.DotnetVersion}, " +
-          $"{Machine.PgBenchVersion}, {PostgresVersion}; machine busy before start {BusyBeforeStart * 100 * Machine.Cores:F0} % (of {Machine.Cores * 100} %). " +
-          $"Postgres: DCP proxy port {ProxyPort}, real port {PostgresPort}. API: {string.Join("; ", ApiProcesses)}.");
+        ReportText.Tail(sb, "Checks (straight in Postgres, Npgsql):", Checks, Notes, []);
+        L(ReportText.Machine(Machine, PostgresVersion, BusyBeforeStart, withPgBench: true) +
+          $" Postgres: DCP proxy port {ProxyPort}, real port {PostgresPort}. API: {string.Join("; ", ApiProcesses)}.");
         return sb.ToString();
     }
 }

@@ -69,18 +69,10 @@ public sealed record BrowseOptions
         var o = new BrowseOptions();
         error = null;
         help = false;
-        for (var i = 0; i < args.Count; i++)
+        var reader = new ArgReader(args);
+        while (reader.Next())
         {
-            var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{arg} needs a value");
-
-            int Int(int min, int max, string? text = null)
-            {
-                text ??= Value();
-                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                    ? n
-                    : throw new FormatException($"{arg}: '{text}' is not a whole number from {min} to {max}");
-            }
+            var arg = reader.Current;
 
             try
             {
@@ -88,27 +80,27 @@ public sealed record BrowseOptions
                 {
                     case "-h" or "--help": help = true; return null;
                     case "--rates":
-                        var rates = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                        o = o with { Rates = rates.Length > 0 ? [.. rates.Select(r => Int(1, 20_000, r))] : throw new FormatException("--rates: at least one rate") };
+                        var rates = reader.Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                        o = o with { Rates = rates.Length > 0 ? [.. rates.Select(r => reader.Number(1, 20_000, r))] : throw new FormatException("--rates: at least one rate") };
                         break;
-                    case "--seconds": o = o with { StepSeconds = Int(1, 600, Value().TrimEnd('s')) }; break;
+                    case "--seconds": o = o with { StepSeconds = reader.Number(1, 600, reader.Value().TrimEnd('s')) }; break;
                     case "--seat-map-share":
-                        var share = Value();
+                        var share = reader.Value();
                         o = double.TryParse(share, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1
                             ? o with { SeatMapShare = p }
                             : throw new FormatException($"--seat-map-share: '{share}' is not a number from 0 to 1");
                         break;
-                    case "-n" or "--seats": o = o with { Seats = Int(1, 100_000) }; break;
-                    case "--hold-workers": o = o with { HoldWorkers = Int(0, 1000) }; break;
-                    case "--hold-seats": o = o with { HoldSeats = Int(1000, 200_000) }; break;
-                    case "--connections": o = o with { Connections = Int(1, 20_000) }; break;
-                    case "--warmup": o = o with { WarmupSeconds = Int(0, 120, Value().TrimEnd('s')) }; break;
+                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 100_000) }; break;
+                    case "--hold-workers": o = o with { HoldWorkers = reader.Number(0, 1000) }; break;
+                    case "--hold-seats": o = o with { HoldSeats = reader.Number(1000, 200_000) }; break;
+                    case "--connections": o = o with { Connections = reader.Number(1, 20_000) }; break;
+                    case "--warmup": o = o with { WarmupSeconds = reader.Number(0, 120, reader.Value().TrimEnd('s')) }; break;
                     case "--durable":
-                        var durable = Value();
+                        var durable = reader.Value();
                         o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
                         break;
-                    case "--out": o = o with { OutputDirectory = Value() }; break;
-                    case "--plots": o = o with { PlotDirectory = Value() }; break;
+                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
+                    case "--plots": o = o with { PlotDirectory = reader.Value() }; break;
                     default: throw new FormatException($"unknown option '{arg}'");
                 }
             }

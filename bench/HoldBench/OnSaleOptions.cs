@@ -70,39 +70,31 @@ public sealed record OnSaleOptions
         var o = new OnSaleOptions();
         error = null;
         help = false;
-        for (var i = 0; i < args.Count; i++)
+        var reader = new ArgReader(args);
+        while (reader.Next())
         {
-            var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{arg} needs a value");
-
-            int Int(int min, int max, string? text = null)
-            {
-                text ??= Value();
-                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                    ? n
-                    : throw new FormatException($"{arg}: '{text}' is not a whole number from {min} to {max}");
-            }
+            var arg = reader.Current;
 
             try
             {
                 switch (arg)
                 {
                     case "-h" or "--help": help = true; return null;
-                    case "-b" or "--buyers": o = o with { Buyers = Int(1, 1_000_000) }; break;
-                    case "-n" or "--seats": o = o with { Seats = Int(1, 200_000) }; break;
-                    case "-c" or "--concurrency": o = o with { Concurrency = Int(1, 1000) }; break;
-                    case "--duration-limit": o = o with { DurationLimitSeconds = Int(5, 3600, Value().TrimEnd('s')) }; break;
-                    case "--admit-per-minute": o = o with { AdmitPerMinute = Int(1, 100_000) }; break;
-                    case "--poll-ms": o = o with { PollMilliseconds = Int(1, 10_000) }; break;
-                    case "--raw-seconds": o = o with { RawSeconds = Int(1, 600) }; break;
-                    case "--raw-seats": o = o with { RawSeats = Int(1000, 200_000) }; break;
-                    case "--pgbench-threads": o = o with { PgBenchThreads = Int(1, 64) }; break;
+                    case "-b" or "--buyers": o = o with { Buyers = reader.Number(1, 1_000_000) }; break;
+                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 200_000) }; break;
+                    case "-c" or "--concurrency": o = o with { Concurrency = reader.Number(1, 1000) }; break;
+                    case "--duration-limit": o = o with { DurationLimitSeconds = reader.Number(5, 3600, reader.Value().TrimEnd('s')) }; break;
+                    case "--admit-per-minute": o = o with { AdmitPerMinute = reader.Number(1, 100_000) }; break;
+                    case "--poll-ms": o = o with { PollMilliseconds = reader.Number(1, 10_000) }; break;
+                    case "--raw-seconds": o = o with { RawSeconds = reader.Number(1, 600) }; break;
+                    case "--raw-seats": o = o with { RawSeats = reader.Number(1000, 200_000) }; break;
+                    case "--pgbench-threads": o = o with { PgBenchThreads = reader.Number(1, 64) }; break;
                     case "--durable":
-                        var durable = Value();
+                        var durable = reader.Value();
                         o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
                         break;
-                    case "--out": o = o with { OutputDirectory = Value() }; break;
-                    case "--plots": o = o with { PlotDirectory = Value() }; break;
+                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
+                    case "--plots": o = o with { PlotDirectory = reader.Value() }; break;
                     default: throw new FormatException($"unknown option '{arg}'");
                 }
             }

@@ -77,39 +77,31 @@ public sealed record WatchersOptions
         var o = new WatchersOptions();
         error = null;
         help = false;
-        for (var i = 0; i < args.Count; i++)
+        var reader = new ArgReader(args);
+        while (reader.Next())
         {
-            var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{arg} needs a value");
-
-            int Int(int min, int max, string? text = null)
-            {
-                text ??= Value();
-                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                    ? n
-                    : throw new FormatException($"{arg}: '{text}' is not a whole number from {min} to {max}");
-            }
+            var arg = reader.Current;
 
             try
             {
                 switch (arg)
                 {
                     case "-h" or "--help": help = true; return null;
-                    case "-w" or "--watchers": o = o with { Watchers = Int(1, 20_000) }; break;
-                    case "-n" or "--seats": o = o with { Seats = Int(1, 20_000) }; break;
-                    case "--seats-per-hold": o = o with { SeatsPerHold = Int(1, 50) }; break;
-                    case "-c" or "--buyers": o = o with { Buyers = Int(1, 1000) }; break;
+                    case "-w" or "--watchers": o = o with { Watchers = reader.Number(1, 20_000) }; break;
+                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 20_000) }; break;
+                    case "--seats-per-hold": o = o with { SeatsPerHold = reader.Number(1, 50) }; break;
+                    case "-c" or "--buyers": o = o with { Buyers = reader.Number(1, 1000) }; break;
                     case "--holds-only": o = o with { Confirm = false }; break;
-                    case "--connect-concurrency": o = o with { ConnectConcurrency = Int(1, 5000) }; break;
-                    case "--sale-limit": o = o with { SaleLimitSeconds = Int(5, 3600, Value().TrimEnd('s')) }; break;
-                    case "--drain": o = o with { DrainSeconds = Int(1, 600, Value().TrimEnd('s')) }; break;
-                    case "--shedding-max-in-flight": o = o with { SheddingMaxInFlight = Int(0, 10_000_000) }; break;
+                    case "--connect-concurrency": o = o with { ConnectConcurrency = reader.Number(1, 5000) }; break;
+                    case "--sale-limit": o = o with { SaleLimitSeconds = reader.Number(5, 3600, reader.Value().TrimEnd('s')) }; break;
+                    case "--drain": o = o with { DrainSeconds = reader.Number(1, 600, reader.Value().TrimEnd('s')) }; break;
+                    case "--shedding-max-in-flight": o = o with { SheddingMaxInFlight = reader.Number(0, 10_000_000) }; break;
                     case "--durable":
-                        var durable = Value();
+                        var durable = reader.Value();
                         o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
                         break;
-                    case "--out": o = o with { OutputDirectory = Value() }; break;
-                    case "--plots": o = o with { PlotDirectory = Value() }; break;
+                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
+                    case "--plots": o = o with { PlotDirectory = reader.Value() }; break;
                     default: throw new FormatException($"unknown option '{arg}'");
                 }
             }

@@ -172,27 +172,8 @@ public sealed class WatchersReport
             L();
         }
 
-        L("Checks:");
-        L();
-        foreach (var (check, ok, detail) in Checks)
-        {
-            L($"- {(ok ? "OK  " : "FAIL")} {check}{(detail.Length > 0 ? " — " + detail : "")}");
-        }
-
-        L();
-        foreach (var n in Notes)
-        {
-            L($"- note: {n}");
-        }
-
-        if (Plots.Count > 0)
-        {
-            L($"Plots: {string.Join(", ", Plots.Select(p => $"`{p}`"))}");
-            L();
-        }
-
-        L($"Machine: {Machine.Cores} cores ({Machine.CpuModel}), {Machine.Memory}, Linux {Machine.Kernel}, .NET SDK {Machine.DotnetVersion}, " +
-          $"{PostgresVersion}; machine busy before start {BusyBeforeStart * 100 * Machine.Cores:F0} % (of {Machine.Cores * 100} %).");
+        ReportText.Tail(sb, "Checks:", Checks, Notes, Plots);
+        L(ReportText.Machine(Machine, PostgresVersion, BusyBeforeStart, withPgBench: false));
         return sb.ToString();
     }
 }
