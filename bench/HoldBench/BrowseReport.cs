@@ -128,23 +128,7 @@ public sealed class BrowseReport
         L();
         if (StepCpu.Count > 0)
         {
-            L($"CPU per process group per step, % of one core ({Machine.Cores} cores = {Machine.Cores * 100} %), /proc utime+stime deltas:");
-            L();
-            L("| group | " + string.Join(" | ", Steps.Select(s => $"{N(s.Rate)}/s")) + " |");
-            L("|---|" + string.Concat(Steps.Select(_ => "---|")));
-            var walls = Steps.Select(s => s.ElapsedSeconds).ToList();
-            foreach (var g in CpuSampler.Groups)
-            {
-                if (StepCpu.Select((c, i) => c.Seconds[g] / walls[i]).All(v => v < 0.005))
-                {
-                    continue;
-                }
-
-                L($"| {g} | " + string.Join(" | ", StepCpu.Select((c, i) => $"{c.Seconds[g] / walls[i] * 100:F0} %")) + " |");
-            }
-
-            L("| outside this run | " + string.Join(" | ", StepCpu.Select((c, i) => $"{c.OutsideRun / walls[i] * 100:F0} %")) + " |");
-            L("| **machine busy** | " + string.Join(" | ", StepCpu.Select(c => $"**{c.MachineBusy / c.MachineTotal * Machine.Cores * 100:F0} %**")) + " |");
+            ReportText.CpuTable(sb, Machine.Cores, [.. StepCpu.Take(Steps.Count).Select((cpu, i) => ($"{N(Steps[i].Rate)}/s", cpu, Steps[i].ElapsedSeconds))]);
             L();
         }
 

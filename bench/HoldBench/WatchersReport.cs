@@ -147,22 +147,7 @@ public sealed class WatchersReport
 
         if (phases.Count > 0)
         {
-            L($"CPU per process group, % of one core ({Machine.Cores} cores = {Machine.Cores * 100} %), /proc utime+stime deltas:");
-            L();
-            L("| group | " + string.Join(" | ", phases.Select(p => p.Name)) + " |");
-            L("|---|" + string.Concat(phases.Select(_ => "---|")));
-            foreach (var g in CpuSampler.Groups)
-            {
-                if (phases.All(p => p.Cpu.Seconds[g] / Math.Max(p.Wall, 1e-9) < 0.005))
-                {
-                    continue;
-                }
-
-                L($"| {g} | " + string.Join(" | ", phases.Select(p => $"{p.Cpu.Seconds[g] / Math.Max(p.Wall, 1e-9) * 100:F0} %")) + " |");
-            }
-
-            L("| outside this run | " + string.Join(" | ", phases.Select(p => $"{p.Cpu.OutsideRun / Math.Max(p.Wall, 1e-9) * 100:F0} %")) + " |");
-            L("| **machine busy** | " + string.Join(" | ", phases.Select(p => $"**{p.Cpu.MachineBusy / p.Cpu.MachineTotal * Machine.Cores * 100:F0} %**")) + " |");
+            ReportText.CpuTable(sb, Machine.Cores, phases);
             L();
         }
 
