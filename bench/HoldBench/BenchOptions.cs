@@ -66,53 +66,31 @@ public sealed record BenchOptions
     /// <summary>Parses <paramref name="args"/>; null with <paramref name="error"/> set when they are invalid or help was asked.</summary>
     public static BenchOptions? Parse(string[] args, out string? error, out bool help)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var o = new BenchOptions();
-        error = null;
-        help = false;
-        var reader = new ArgReader(args);
-        while (reader.Next())
+        var o = ArgReader.Parse(args, new BenchOptions(), static (reader, o) =>
         {
-            var arg = reader.Current;
-
-            try
+            switch (reader.Current)
             {
-                switch (arg)
-                {
-                    case "-h" or "--help": help = true; return null;
-                    case "-c" or "--concurrency": o = o with { Concurrency = reader.Number(1, 1000) }; break;
-                    case "-d" or "--duration": o = o with { DurationSeconds = reader.Number(1, 600) }; break;
-                    case "-w" or "--warmup": o = o with { WarmupSeconds = reader.Number(0, 60) }; break;
-                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 200_000) }; break;
-                    case "--pgbench-threads": o = o with { PgBenchThreads = reader.Number(1, 64) }; break;
-                    case "--durable":
-                        var durable = reader.Value();
-                        o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
-                        break;
-                    case "--pgbench-mode":
-                        var mode = reader.Value();
-                        o = mode is "prepared" or "extended" ? o with { PgBenchMode = mode } : throw new FormatException("--pgbench-mode: prepared or extended");
-                        break;
-                    case "--no-breakdown": o = o with { Breakdown = false }; break;
-                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
-                    case "--api-env":
-                        var kv = reader.Value();
-                        var eq = kv.IndexOf('=', StringComparison.Ordinal);
-                        o = eq > 0
-                            ? o with { ApiEnvironment = [.. o.ApiEnvironment, new(kv[..eq], kv[(eq + 1)..])] }
-                            : throw new FormatException("--api-env: KEY=VALUE");
-                        break;
-                    case "--api-npgsql": o = o with { ApiNpgsql = reader.Value() }; break;
-                    default: throw new FormatException($"unknown option '{arg}'");
-                }
+                case "-c" or "--concurrency": return o with { Concurrency = reader.Number(1, 1000) };
+                case "-d" or "--duration": return o with { DurationSeconds = reader.Number(1, 600) };
+                case "-w" or "--warmup": return o with { WarmupSeconds = reader.Number(0, 60) };
+                case "-n" or "--seats": return o with { Seats = reader.Number(1, 200_000) };
+                case "--pgbench-threads": return o with { PgBenchThreads = reader.Number(1, 64) };
+                case "--durable": return o with { Durable = reader.Boolean() };
+                case "--pgbench-mode":
+                    var mode = reader.Value();
+                    return mode is "prepared" or "extended" ? o with { PgBenchMode = mode } : throw new FormatException("--pgbench-mode: prepared or extended");
+                case "--no-breakdown": return o with { Breakdown = false };
+                case "--out": return o with { OutputDirectory = reader.Value() };
+                case "--api-env":
+                    var kv = reader.Value();
+                    var eq = kv.IndexOf('=', StringComparison.Ordinal);
+                    return eq > 0
+                        ? o with { ApiEnvironment = [.. o.ApiEnvironment, new(kv[..eq], kv[(eq + 1)..])] }
+                        : throw new FormatException("--api-env: KEY=VALUE");
+                case "--api-npgsql": return o with { ApiNpgsql = reader.Value() };
+                default: throw new FormatException($"unknown option '{reader.Current}'");
             }
-            catch (FormatException ex)
-            {
-                error = ex.Message;
-                return null;
-            }
-        }
-
+        }, out error, out help);
         return o;
     }
 }

@@ -65,52 +65,30 @@ public sealed record BrowseOptions
     /// <summary>Parses <paramref name="args"/> (after the word <c>browse</c>); null with <paramref name="error"/> set when invalid or help was asked.</summary>
     public static BrowseOptions? Parse(IReadOnlyList<string> args, out string? error, out bool help)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var o = new BrowseOptions();
-        error = null;
-        help = false;
-        var reader = new ArgReader(args);
-        while (reader.Next())
+        var o = ArgReader.Parse(args, new BrowseOptions(), static (reader, o) =>
         {
-            var arg = reader.Current;
-
-            try
+            switch (reader.Current)
             {
-                switch (arg)
-                {
-                    case "-h" or "--help": help = true; return null;
-                    case "--rates":
-                        var rates = reader.Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                        o = o with { Rates = rates.Length > 0 ? [.. rates.Select(r => reader.Number(1, 20_000, r))] : throw new FormatException("--rates: at least one rate") };
-                        break;
-                    case "--seconds": o = o with { StepSeconds = reader.Number(1, 600, reader.Value().TrimEnd('s')) }; break;
-                    case "--seat-map-share":
-                        var share = reader.Value();
-                        o = double.TryParse(share, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1
-                            ? o with { SeatMapShare = p }
-                            : throw new FormatException($"--seat-map-share: '{share}' is not a number from 0 to 1");
-                        break;
-                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 100_000) }; break;
-                    case "--hold-workers": o = o with { HoldWorkers = reader.Number(0, 1000) }; break;
-                    case "--hold-seats": o = o with { HoldSeats = reader.Number(1000, 200_000) }; break;
-                    case "--connections": o = o with { Connections = reader.Number(1, 20_000) }; break;
-                    case "--warmup": o = o with { WarmupSeconds = reader.Number(0, 120, reader.Value().TrimEnd('s')) }; break;
-                    case "--durable":
-                        var durable = reader.Value();
-                        o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
-                        break;
-                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
-                    case "--plots": o = o with { PlotDirectory = reader.Value() }; break;
-                    default: throw new FormatException($"unknown option '{arg}'");
-                }
+                case "--rates":
+                    var rates = reader.Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    return o with { Rates = rates.Length > 0 ? [.. rates.Select(r => reader.Number(1, 20_000, r))] : throw new FormatException("--rates: at least one rate") };
+                case "--seconds": return o with { StepSeconds = reader.Seconds(1, 600) };
+                case "--seat-map-share":
+                    var share = reader.Value();
+                    return double.TryParse(share, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1
+                        ? o with { SeatMapShare = p }
+                        : throw new FormatException($"--seat-map-share: '{share}' is not a number from 0 to 1");
+                case "-n" or "--seats": return o with { Seats = reader.Number(1, 100_000) };
+                case "--hold-workers": return o with { HoldWorkers = reader.Number(0, 1000) };
+                case "--hold-seats": return o with { HoldSeats = reader.Number(1000, 200_000) };
+                case "--connections": return o with { Connections = reader.Number(1, 20_000) };
+                case "--warmup": return o with { WarmupSeconds = reader.Seconds(0, 120) };
+                case "--durable": return o with { Durable = reader.Boolean() };
+                case "--out": return o with { OutputDirectory = reader.Value() };
+                case "--plots": return o with { PlotDirectory = reader.Value() };
+                default: throw new FormatException($"unknown option '{reader.Current}'");
             }
-            catch (FormatException ex)
-            {
-                error = ex.Message;
-                return null;
-            }
-        }
-
+        }, out error, out help);
         return o;
     }
 }

@@ -66,43 +66,28 @@ public sealed record OnSaleOptions
     /// <summary>Parses <paramref name="args"/> (after the word <c>onsale</c>); null with <paramref name="error"/> set when invalid or help was asked.</summary>
     public static OnSaleOptions? Parse(IReadOnlyList<string> args, out string? error, out bool help)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var o = new OnSaleOptions();
-        error = null;
-        help = false;
-        var reader = new ArgReader(args);
-        while (reader.Next())
+        var o = ArgReader.Parse(args, new OnSaleOptions(), static (reader, o) =>
         {
-            var arg = reader.Current;
-
-            try
+            switch (reader.Current)
             {
-                switch (arg)
-                {
-                    case "-h" or "--help": help = true; return null;
-                    case "-b" or "--buyers": o = o with { Buyers = reader.Number(1, 1_000_000) }; break;
-                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 200_000) }; break;
-                    case "-c" or "--concurrency": o = o with { Concurrency = reader.Number(1, 1000) }; break;
-                    case "--duration-limit": o = o with { DurationLimitSeconds = reader.Number(5, 3600, reader.Value().TrimEnd('s')) }; break;
-                    case "--admit-per-minute": o = o with { AdmitPerMinute = reader.Number(1, 100_000) }; break;
-                    case "--poll-ms": o = o with { PollMilliseconds = reader.Number(1, 10_000) }; break;
-                    case "--raw-seconds": o = o with { RawSeconds = reader.Number(1, 600) }; break;
-                    case "--raw-seats": o = o with { RawSeats = reader.Number(1000, 200_000) }; break;
-                    case "--pgbench-threads": o = o with { PgBenchThreads = reader.Number(1, 64) }; break;
-                    case "--durable":
-                        var durable = reader.Value();
-                        o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
-                        break;
-                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
-                    case "--plots": o = o with { PlotDirectory = reader.Value() }; break;
-                    default: throw new FormatException($"unknown option '{arg}'");
-                }
+                case "-b" or "--buyers": return o with { Buyers = reader.Number(1, 1_000_000) };
+                case "-n" or "--seats": return o with { Seats = reader.Number(1, 200_000) };
+                case "-c" or "--concurrency": return o with { Concurrency = reader.Number(1, 1000) };
+                case "--duration-limit": return o with { DurationLimitSeconds = reader.Seconds(5, 3600) };
+                case "--admit-per-minute": return o with { AdmitPerMinute = reader.Number(1, 100_000) };
+                case "--poll-ms": return o with { PollMilliseconds = reader.Number(1, 10_000) };
+                case "--raw-seconds": return o with { RawSeconds = reader.Number(1, 600) };
+                case "--raw-seats": return o with { RawSeats = reader.Number(1000, 200_000) };
+                case "--pgbench-threads": return o with { PgBenchThreads = reader.Number(1, 64) };
+                case "--durable": return o with { Durable = reader.Boolean() };
+                case "--out": return o with { OutputDirectory = reader.Value() };
+                case "--plots": return o with { PlotDirectory = reader.Value() };
+                default: throw new FormatException($"unknown option '{reader.Current}'");
             }
-            catch (FormatException ex)
-            {
-                error = ex.Message;
-                return null;
-            }
+        }, out error, out help);
+        if (o is null)
+        {
+            return null;
         }
 
         if (o.Seats > o.Buyers)

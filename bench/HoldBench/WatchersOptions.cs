@@ -73,45 +73,25 @@ public sealed record WatchersOptions
     /// <summary>Parses <paramref name="args"/> (after the word <c>watchers</c>); null with <paramref name="error"/> set when invalid or help was asked.</summary>
     public static WatchersOptions? Parse(IReadOnlyList<string> args, out string? error, out bool help)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var o = new WatchersOptions();
-        error = null;
-        help = false;
-        var reader = new ArgReader(args);
-        while (reader.Next())
+        var o = ArgReader.Parse(args, new WatchersOptions(), static (reader, o) =>
         {
-            var arg = reader.Current;
-
-            try
+            switch (reader.Current)
             {
-                switch (arg)
-                {
-                    case "-h" or "--help": help = true; return null;
-                    case "-w" or "--watchers": o = o with { Watchers = reader.Number(1, 20_000) }; break;
-                    case "-n" or "--seats": o = o with { Seats = reader.Number(1, 20_000) }; break;
-                    case "--seats-per-hold": o = o with { SeatsPerHold = reader.Number(1, 50) }; break;
-                    case "-c" or "--buyers": o = o with { Buyers = reader.Number(1, 1000) }; break;
-                    case "--holds-only": o = o with { Confirm = false }; break;
-                    case "--connect-concurrency": o = o with { ConnectConcurrency = reader.Number(1, 5000) }; break;
-                    case "--sale-limit": o = o with { SaleLimitSeconds = reader.Number(5, 3600, reader.Value().TrimEnd('s')) }; break;
-                    case "--drain": o = o with { DrainSeconds = reader.Number(1, 600, reader.Value().TrimEnd('s')) }; break;
-                    case "--shedding-max-in-flight": o = o with { SheddingMaxInFlight = reader.Number(0, 10_000_000) }; break;
-                    case "--durable":
-                        var durable = reader.Value();
-                        o = durable is "true" or "false" ? o with { Durable = durable == "true" } : throw new FormatException("--durable: true or false");
-                        break;
-                    case "--out": o = o with { OutputDirectory = reader.Value() }; break;
-                    case "--plots": o = o with { PlotDirectory = reader.Value() }; break;
-                    default: throw new FormatException($"unknown option '{arg}'");
-                }
+                case "-w" or "--watchers": return o with { Watchers = reader.Number(1, 20_000) };
+                case "-n" or "--seats": return o with { Seats = reader.Number(1, 20_000) };
+                case "--seats-per-hold": return o with { SeatsPerHold = reader.Number(1, 50) };
+                case "-c" or "--buyers": return o with { Buyers = reader.Number(1, 1000) };
+                case "--holds-only": return o with { Confirm = false };
+                case "--connect-concurrency": return o with { ConnectConcurrency = reader.Number(1, 5000) };
+                case "--sale-limit": return o with { SaleLimitSeconds = reader.Seconds(5, 3600) };
+                case "--drain": return o with { DrainSeconds = reader.Seconds(1, 600) };
+                case "--shedding-max-in-flight": return o with { SheddingMaxInFlight = reader.Number(0, 10_000_000) };
+                case "--durable": return o with { Durable = reader.Boolean() };
+                case "--out": return o with { OutputDirectory = reader.Value() };
+                case "--plots": return o with { PlotDirectory = reader.Value() };
+                default: throw new FormatException($"unknown option '{reader.Current}'");
             }
-            catch (FormatException ex)
-            {
-                error = ex.Message;
-                return null;
-            }
-        }
-
+        }, out error, out help);
         return o;
     }
 }
