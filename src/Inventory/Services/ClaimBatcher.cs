@@ -56,19 +56,24 @@ public sealed class ClaimBatcher
     internal async Task<ClaimOutcome> ClaimAsync(SeatClaim claim, CancellationToken ct)
     {
         var pending = new Pending(claim, ct);
-        if (_lanes.Count > MaxLanes)
+        if (!_lanes.TryGetValue(claim.EventId, out var lane))
         {
-            // events that sold or ended leave idle lanes behind; a lane removed while a claim enters it still drains
-            foreach (var (eventId, idle) in _lanes)
+            // only when an event gets its first lane (Count takes every lock of the dictionary): events that sold or
+            // ended leave idle lanes behind; a lane removed while a claim enters it still drains
+            if (_lanes.Count > MaxLanes)
             {
-                if (idle.IsIdle)
+                foreach (var (eventId, idle) in _lanes)
                 {
-                    _lanes.TryRemove(eventId, out _);
+                    if (idle.IsIdle)
+                    {
+                        _lanes.TryRemove(eventId, out _);
+                    }
                 }
             }
+
+            lane = _lanes.GetOrAdd(claim.EventId, static (_, self) => new Lane(self), this);
         }
 
-        var lane = _lanes.GetOrAdd(claim.EventId, static (_, self) => new Lane(self), this);
         lane.Enqueue(pending);
         return await pending.Completion.Task.WaitAsync(ct);
     }
