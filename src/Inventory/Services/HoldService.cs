@@ -60,11 +60,12 @@ public sealed class HoldService(
         }
 
         if (seating == SeatingKind.GeneralAdmission && shortfalls is not null
-            && cmd.Tickets!.FirstOrDefault(t => shortfalls.Claimable(db.ConnectionString, eventId, t.ClassId!.Value) < t.Quantity) is { } known)
+            && cmd.Tickets!.Select(t => (Ticket: t, Left: shortfalls.Claimable(db.ConnectionString, eventId, t.ClassId!.Value)))
+                .FirstOrDefault(x => x.Left < x.Ticket.Quantity) is { Ticket: { } known, Left: { } left })
         {
             InventoryMetrics.HoldsConflicted.Add(1);
             return new InventoryError(ErrorCodes.SoldOut,
-                $"Not enough tickets available: {shortfalls.Claimable(db.ConnectionString, eventId, known.ClassId!.Value) ?? 0} of class '{known.ClassId}' left, {known.Quantity} requested.");
+                $"Not enough tickets available: {left} of class '{known.ClassId}' left, {known.Quantity} requested.");
         }
 
         var admission = admissions is null ? AdmissionCheckResult.NotRequired
@@ -86,11 +87,12 @@ public sealed class HoldService(
         for (var attempt = 1; seats.Count == 0 && already is null && !admissionRefused && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
         {
             var claimable = await ClaimableAsync(eventId, cmd.Tickets!, now, ct);
-            if (cmd.Tickets!.Any(t => claimable[t.ClassId!.Value] < t.Quantity))
+            var shortClasses = cmd.Tickets!.Select(t => t.ClassId!.Value).Where((c, i) => claimable[c] < cmd.Tickets![i].Quantity).ToList();
+            if (shortClasses.Count > 0)
             {
-                foreach (var t in cmd.Tickets!.Where(t => claimable[t.ClassId!.Value] < t.Quantity))
+                foreach (var classId in shortClasses)
                 {
-                    shortfalls?.Remember(db.ConnectionString, eventId, t.ClassId!.Value, claimable[t.ClassId!.Value]);
+                    shortfalls?.Remember(db.ConnectionString, eventId, classId, claimable[classId]);
                 }
 
                 break;
