@@ -10,6 +10,19 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
     private readonly CpuSampler _cpu = new();
 
+    /// <summary>
+    /// A run that threw: says so on the console (with the stack) and as a failed check, keeping what was measured so far
+    /// (the failure is part of the report).
+    /// </summary>
+    public static void Failed(List<(string Check, bool Ok, string Detail)> checks, Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        ArgumentNullException.ThrowIfNull(ex);
+        Progress($"FAILED: {ex.GetType().Name}: {ex.Message}");
+        Console.Error.WriteLine(ex);
+        checks.Add(("the run completed", false, $"{ex.GetType().Name}: {FirstLines(ex.Message, 6)}"));
+    }
+
     /// <summary>Prints a progress line with the time since start.</summary>
     public static void Progress(string message) =>
         Console.WriteLine($"[{Clock.Elapsed.TotalSeconds,6:F1} s] {message}");
@@ -47,10 +60,7 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // keep what was measured so far; the failure is part of the report
-            Progress($"FAILED: {ex.GetType().Name}: {ex.Message}");
-            Console.Error.WriteLine(ex);
-            report.Checks.Add(("the run completed", false, $"{ex.GetType().Name}: {FirstLines(ex.Message, 6)}"));
+            Failed(report.Checks, ex);
         }
         finally
         {

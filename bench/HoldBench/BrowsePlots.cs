@@ -17,26 +17,7 @@ public static class BrowsePlots
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(notes);
-        Directory.CreateDirectory(directory);
-        var written = new List<string>();
-        foreach (var (file, draw) in new (string, Action<string>)[] { (LatencyFile, p => Latency(steps, p)), (ThroughputFile, p => Throughput(steps, p)) })
-        {
-            var path = Path.Combine(directory, file);
-            try
-            {
-                draw(path);
-                written.Add(path);
-                BenchRun.Progress($"plot written to {path}");
-            }
-            catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException
-                                           or InvalidOperationException or IOException or NotSupportedException or ArgumentException)
-            {
-                notes.Add($"plot {file} not drawn: {ex.GetType().Name}: {ex.Message}");
-                BenchRun.Progress($"WARNING: plot {file} not drawn: {ex.Message}");
-            }
-        }
-
-        return written;
+        return PlotFiles.Write(directory, notes, (LatencyFile, p => Latency(steps, p)), (ThroughputFile, p => Throughput(steps, p)));
     }
 
     /// <summary>Where each step starts on the common axis: the steps follow each other with a gap of 2 s.</summary>

@@ -30,9 +30,7 @@ public sealed class BrowseRun(BrowseOptions options, string pgbench, string repo
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            BenchRun.Progress($"FAILED: {ex.GetType().Name}: {ex.Message}");
-            Console.Error.WriteLine(ex);
-            report.Checks.Add(("the run completed", false, $"{ex.GetType().Name}: {string.Join(" / ", ex.Message.Split('\n').Take(6))}"));
+            BenchRun.Failed(report.Checks, ex);
         }
         finally
         {

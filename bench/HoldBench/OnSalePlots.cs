@@ -17,26 +17,7 @@ public static class OnSalePlots
     {
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(notes);
-        Directory.CreateDirectory(directory);
-        var written = new List<string>();
-        foreach (var (file, draw) in new (string, Action<string>)[] { (ThroughputFile, p => Throughput(load, p)), (LatencyFile, p => Latency(load, p)) })
-        {
-            var path = Path.Combine(directory, file);
-            try
-            {
-                draw(path);
-                written.Add(path);
-                BenchRun.Progress($"plot written to {path}");
-            }
-            catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException
-                                           or InvalidOperationException or IOException or NotSupportedException or ArgumentException)
-            {
-                notes.Add($"plot {file} not drawn: {ex.GetType().Name}: {ex.Message}");
-                BenchRun.Progress($"WARNING: plot {file} not drawn: {ex.Message}");
-            }
-        }
-
-        return written;
+        return PlotFiles.Write(directory, notes, (ThroughputFile, p => Throughput(load, p)), (LatencyFile, p => Latency(load, p)));
     }
 
     private static void Throughput(OnSaleLoad load, string path)

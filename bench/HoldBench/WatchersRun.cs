@@ -44,9 +44,7 @@ public sealed class WatchersRun(WatchersOptions options, string pgbench, string 
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            BenchRun.Progress($"FAILED: {ex.GetType().Name}: {ex.Message}");
-            Console.Error.WriteLine(ex);
-            report.Checks.Add(("the run completed", false, $"{ex.GetType().Name}: {string.Join(" / ", ex.Message.Split('\n').Take(6))}"));
+            BenchRun.Failed(report.Checks, ex);
         }
         finally
         {
