@@ -60,7 +60,8 @@ public sealed class WaitlistShould(PostgresServer postgres) : IAsyncLifetime
         _inventory.Time.Advance(TimeSpan.FromSeconds(301));
         var third = await OfferAsync();
         Assert.Equal(["carol"], third.Select(o => o.CustomerRef));
-        Assert.Equal("expired", (await _waitlist.ListAsync(eventId, "alice", CancellationToken.None)).Single().Status);
+        Assert.Equal(("expired", WaitlistClosedReasons.OfferLapsed),
+            (await _waitlist.ListAsync(eventId, "alice", CancellationToken.None)).Select(e => (e.Status, e.ClosedReason)).Single());
         Assert.Equal("accepted", (await _waitlist.ListAsync(eventId, "bob", CancellationToken.None)).Single().Status);
         Assert.Equal("offered", (await _waitlist.ListAsync(eventId, "carol", CancellationToken.None)).Single().Status);
     }
@@ -78,6 +79,50 @@ public sealed class WaitlistShould(PostgresServer postgres) : IAsyncLifetime
 
         var offered = (await _inventory.Holds.GetAsync(offers.Single().HoldId, CancellationToken.None)).ShouldSucceed();
         Assert.Equal(seats.Select(s => s.Id).Order(), offered.Seats.Select(s => s.SeatId).Order());
+    }
+
+    [Fact]
+    public async Task SkipAnEntryWhoseEmailTheHoldRefusesAndOfferTheNext()
+    {
+        var (eventId, classId) = await GaEventAsync(1);
+        var taken = (await _inventory.HoldTicketsAsync(eventId, classId, 1, "buyer")).ShouldSucceed();
+        // an entry with an address a hold refuses (joined before addresses were checked at the waitlist)
+        await _inventory.ScalarAsync<int>("""
+            INSERT INTO waitlist_entries (id, event_id, class_id, customer_ref, customer_email, quantity, joined_at)
+            VALUES ($1, $2, $3, 'alice', 'not an address', 1, $4) RETURNING 1
+            """, Guid.CreateVersion7(), eventId, classId, _inventory.Time.GetUtcNow());
+        (await JoinAsync(eventId, classId, "bob", 1)).ShouldSucceed();
+
+        (await _inventory.Holds.CancelAsync(taken.Id, CancellationToken.None)).ShouldSucceed();
+        var offers = await OfferAsync();
+
+        Assert.Equal(["bob"], offers.Select(o => o.CustomerRef));
+        Assert.Empty(await OfferAsync());
+        var alice = Assert.Single(await _waitlist.ListAsync(eventId, "alice", CancellationToken.None));
+        Assert.Equal(("expired", WaitlistClosedReasons.InvalidCustomerEmail), (alice.Status, alice.ClosedReason));
+        Assert.Contains("customer_email", alice.ClosedDetail, StringComparison.Ordinal);
+        Assert.Equal(ErrorCodes.Validation, (await _waitlist.JoinAsync(eventId,
+            new JoinWaitlistCommand(classId, 1, "carol", "not an address"), CancellationToken.None)).Error?.Code);
+    }
+
+    [Fact]
+    public async Task SkipACustomerAtThePurchaseLimitAndOfferTheNext()
+    {
+        var limit = _inventory.Options.MaxTicketsPerCustomerPerEvent;
+        var (eventId, classId) = await GaEventAsync(limit + 1);
+        var bought = (await _inventory.HoldTicketsAsync(eventId, classId, limit, "alice")).ShouldSucceed();
+        (await _inventory.ConfirmAsync(bought.Id)).ShouldSucceed();
+        var taken = (await _inventory.HoldTicketsAsync(eventId, classId, 1, "buyer")).ShouldSucceed();
+        (await JoinAsync(eventId, classId, "alice", 1)).ShouldSucceed();     // sold out: she may join, but may not buy more
+        (await JoinAsync(eventId, classId, "bob", 1)).ShouldSucceed();
+
+        (await _inventory.Holds.CancelAsync(taken.Id, CancellationToken.None)).ShouldSucceed();
+        var offers = await OfferAsync();
+
+        Assert.Equal(["bob"], offers.Select(o => o.CustomerRef));
+        var alice = Assert.Single(await _waitlist.ListAsync(eventId, "alice", CancellationToken.None));
+        Assert.Equal(("expired", WaitlistClosedReasons.PurchaseLimitExceeded), (alice.Status, alice.ClosedReason));
+        Assert.Contains($"at most {limit} tickets", alice.ClosedDetail, StringComparison.Ordinal);
     }
 
     private async Task<(Guid EventId, Guid ClassId)> GaEventAsync(int quantity)

@@ -510,7 +510,8 @@ public sealed class HoldService(
         return errors;
     }
 
-    private static bool IsPlausibleEmail(string email) =>
+    /// <summary>The e-mail address rule of a hold's <c>customer_email</c>.</summary>
+    internal static bool IsPlausibleEmail(string email) =>
         email.Length is > 2 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is var at && at > 0 && at < email.Length - 1
         && email.IndexOf('@', at + 1) < 0 && !email.Any(char.IsWhiteSpace);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Services;
@@ -9,7 +8,8 @@ namespace TicketAspire.Inventory.Waitlist;
 /// Waitlists of sold-out classes in one reseller database. Customers join while a class has too few units for them; when
 /// units come back (a hold expired or was cancelled, an order refunded) <see cref="OfferAsync"/> makes the next entry, in
 /// join order, an exclusive hold on them (the hold takes the units, so nobody else can) and tells the outbox
-/// (<c>waitlist.offered</c>). An offer that lapses marks its entry expired and the next one is offered.
+/// (<c>waitlist.offered</c>). An offer that lapses marks its entry expired and the next one is offered; so does an entry
+/// no hold can be made for (<see cref="WaitlistClosedReasons"/>).
 /// </summary>
 public sealed class WaitlistService(NpgsqlDataSource db, TimeProvider time)
 {
@@ -21,7 +21,8 @@ public sealed class WaitlistService(NpgsqlDataSource db, TimeProvider time)
 
     private const string Columns = """
         w.id, w.event_id, w.class_id, w.customer_ref, w.quantity, w.status, w.joined_at, w.offer_hold_id, w.offer_expires_at,
-        (SELECT count(*) FROM waitlist_entries a WHERE a.class_id = w.class_id AND a.status = 'waiting' AND a.position < w.position)
+        (SELECT count(*) FROM waitlist_entries a WHERE a.class_id = w.class_id AND a.status = 'waiting' AND a.position < w.position),
+        w.closed_reason, w.closed_detail
         """;
 
     /// <summary>Joins (or returns the open entry of) the waitlist of a class of <paramref name="eventId"/>.</summary>
@@ -41,6 +42,8 @@ public sealed class WaitlistService(NpgsqlDataSource db, TimeProvider time)
         if (cmd.ClassId is null) { errors["class_id"] = ["Required."]; }
         if (cmd.Quantity is not (>= 1 and <= MaxQuantity)) { errors["quantity"] = [$"Between 1 and {MaxQuantity}."]; }
         if (string.IsNullOrWhiteSpace(cmd.CustomerRef) || cmd.CustomerRef.Length > 200) { errors["customer_ref"] = ["Required, at most 200 characters."]; }
+        // the address the offer's hold will carry: refused here as a hold would refuse it
+        if (cmd.CustomerEmail is { } email && !HoldService.IsPlausibleEmail(email.Trim())) { errors["customer_email"] = ["An e-mail address, at most 254 characters."]; }
         if (errors.Count > 0)
         {
             return InventoryError.Validation(errors);
@@ -93,7 +96,8 @@ public sealed class WaitlistService(NpgsqlDataSource db, TimeProvider time)
         {
             list.Add(new WaitlistEntryView(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt32(4), reader.GetString(5),
                 reader.GetString(5) == "waiting" ? reader.GetInt64(9) : 0, reader.GetFieldValue<DateTimeOffset>(6),
-                reader.IsDBNull(7) ? null : reader.GetGuid(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+                reader.IsDBNull(7) ? null : reader.GetGuid(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
 
         return list;
@@ -112,132 +116,13 @@ public sealed class WaitlistService(NpgsqlDataSource db, TimeProvider time)
     /// <summary>
     /// Closes lapsed and settled offers, then offers units that came back to the next entries of each class, in order, as
     /// holds of <paramref name="offerSeconds"/> made with <paramref name="holds"/> (which must not need admission: an offer
-    /// is the customer's admission). A class whose next entry cannot be served waits: nobody behind is served first.
+    /// is the customer's admission). A class whose next entry cannot be served yet waits: nobody behind is served first.
+    /// An entry no hold can ever be made for (its e-mail address refused, the customer at the purchase limit) is closed
+    /// as <c>expired</c> with a <see cref="WaitlistClosedReasons">reason</see>, and the next one is offered.
     /// </summary>
-    public async Task<IReadOnlyList<WaitlistOffer>> OfferAsync(HoldService holds, int offerSeconds, CancellationToken ct)
+    public Task<IReadOnlyList<WaitlistOffer>> OfferAsync(HoldService holds, int offerSeconds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(holds);
-        var now = time.GetUtcNow();
-        await using (var settle = db.CreateCommand("""
-            UPDATE waitlist_entries w SET status = CASE WHEN h.status = 1 THEN 'accepted' ELSE 'expired' END, closed_at = $1
-            FROM holds h WHERE h.id = w.offer_hold_id AND w.status = 'offered' AND (h.status IN (1, 2, 3) OR w.offer_expires_at <= $1)
-            """))
-        {
-            settle.Parameters.Add(new() { Value = now });
-            await settle.ExecuteNonQueryAsync(ct);
-        }
-
-        var classes = new List<(Guid EventId, Guid ClassId, SeatingKind Seating)>();
-        await using (var due = db.CreateCommand("""
-            SELECT DISTINCT w.event_id, w.class_id, e.seating FROM waitlist_entries w JOIN events e ON e.id = w.event_id
-            WHERE w.status = 'waiting' AND e.status = 0 AND EXISTS (
-                SELECT 1 FROM seats s WHERE s.class_id = w.class_id AND (s.status = 0 OR (s.status = 1 AND s.hold_expires_at <= $1)))
-            """))
-        {
-            due.Parameters.Add(new() { Value = now });
-            await using var reader = await due.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                classes.Add((reader.GetGuid(0), reader.GetGuid(1), (SeatingKind)reader.GetInt16(2)));
-            }
-        }
-
-        var offers = new List<WaitlistOffer>();
-        foreach (var (eventId, classId, seating) in classes)
-        {
-            while (await OfferNextAsync(holds, eventId, classId, seating, offerSeconds, ct) is { } offer)
-            {
-                offers.Add(offer);
-            }
-        }
-
-        return offers;
-    }
-
-    private async Task<WaitlistOffer?> OfferNextAsync(HoldService holds, Guid eventId, Guid classId, SeatingKind seating, int offerSeconds, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // the class row is the class's offering lock: one worker offers a class at a time, strictly in order
-        await using (var gate = new NpgsqlCommand("SELECT 1 FROM ticket_classes WHERE id = $1 FOR UPDATE SKIP LOCKED", conn, tx))
-        {
-            gate.Parameters.Add(new() { Value = classId });
-            if (await gate.ExecuteScalarAsync(ct) is null)
-            {
-                return null;
-            }
-        }
-
-        Guid entryId;
-        string customerRef;
-        string? email;
-        int quantity;
-        await using (var next = new NpgsqlCommand("""
-            SELECT id, customer_ref, customer_email, quantity FROM waitlist_entries
-            WHERE class_id = $1 AND status = 'waiting' ORDER BY position LIMIT 1
-            """, conn, tx))
-        {
-            next.Parameters.Add(new() { Value = classId });
-            await using var reader = await next.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
-
-            (entryId, customerRef, email, quantity) = (reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3));
-        }
-
-        IReadOnlyList<Guid>? seatIds = null;
-        if (seating == SeatingKind.Reserved)
-        {
-            await using var free = new NpgsqlCommand("""
-                SELECT id FROM seats WHERE class_id = $1 AND (status = 0 OR (status = 1 AND hold_expires_at <= $2)) ORDER BY ordinal LIMIT $3
-                """, conn, tx);
-            free.Parameters.Add(new() { Value = classId });
-            free.Parameters.Add(new() { Value = now });
-            free.Parameters.Add(new() { Value = quantity });
-            var ids = new List<Guid>();
-            await using (var reader = await free.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    ids.Add(reader.GetGuid(0));
-                }
-            }
-
-            if (ids.Count < quantity)
-            {
-                return null;
-            }
-
-            seatIds = ids;
-        }
-
-        var hold = await holds.CreateAsync(new CreateHoldCommand(eventId, customerRef, seatIds,
-            seatIds is null ? [new TicketRequest(classId, quantity)] : null, offerSeconds, email), ct);
-        if (hold.Error is not null)
-        {
-            return null;   // not enough came back for this entry yet (or someone was faster): it stays first in line
-        }
-
-        var offer = new WaitlistOffer(entryId, eventId, classId, customerRef, hold.Value!.Id, hold.Value.ExpiresAt);
-        await using var batch = new NpgsqlBatch(conn, tx)
-        {
-            BatchCommands =
-            {
-                EventCatalog.Command("UPDATE waitlist_entries SET status = 'offered', offered_at = $2, offer_hold_id = $3, offer_expires_at = $4 WHERE id = $1",
-                    entryId, now, offer.HoldId, offer.ExpiresAt),
-                EventCatalog.Command("INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)",
-                    OfferedTopic, entryId, eventId, JsonSerializer.Serialize(new
-                    {
-                        waitlist_entry_id = entryId, event_id = eventId, class_id = classId, customer_ref = customerRef, customer_email = email,
-                        quantity, hold_id = offer.HoldId, expires_at = offer.ExpiresAt,
-                    }), now),
-            },
-        };
-        await batch.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
-        return offer;
+        return new WaitlistOfferer(db, time).OfferAsync(holds, offerSeconds, ct);
     }
 }
