@@ -33,8 +33,9 @@ builder.Services.AddOptions<RefundWorkerOptions>().BindConfiguration("RefundWork
 builder.Services.AddHostedService<RefundWorker>();
 builder.Services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName);
 builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
-    .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.LeaseTimeout > o.RequestTimeout && o.RetrySchedule.All(t => t > TimeSpan.Zero),
-        "Webhooks: PollInterval, BatchSize and every RetrySchedule step must be positive, LeaseTimeout longer than RequestTimeout")
+    .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.LeaseTimeout > o.RequestTimeout && o.RetrySchedule.All(t => t > TimeSpan.Zero)
+            && o.MaxConcurrentDeliveriesPerReseller > 0 && o.MaxConcurrentDeliveriesPerEndpoint > 0,
+        "Webhooks: PollInterval, BatchSize, MaxConcurrentDeliveriesPerReseller, MaxConcurrentDeliveriesPerEndpoint and every RetrySchedule step must be positive, LeaseTimeout longer than RequestTimeout")
     .ValidateOnStart();
 builder.Services.AddSingleton<WebhookMetrics>();
 // the local e-mail sender writes to each reseller's mailbox table; an SMTP or provider adapter replaces this registration

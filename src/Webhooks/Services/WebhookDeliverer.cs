@@ -19,52 +19,75 @@ public sealed partial class WebhookDeliverer(
 {
     private readonly WebhookUrlPolicy _policy = new(development);
 
-    /// <summary>Sends up to <see cref="WebhookOptions.BatchSize"/> due deliveries; returns how many were attempted.</summary>
+    private static readonly Dictionary<Guid, int> NoneInFlight = [];
+
+    /// <summary>
+    /// Sends up to <see cref="WebhookOptions.BatchSize"/> due deliveries, eight at a time, and returns how many were
+    /// attempted once all are done. (The worker's <see cref="ResellerWebhookPump"/> instead keeps a bounded number in
+    /// flight per reseller and endpoint and claims the next as soon as one finishes.)
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct)
     {
-        var claimed = await ClaimAsync(ct);
-        if (claimed.Count == 0)
-        {
-            return 0;
-        }
-
-        var secrets = await SecretsAsync([.. claimed.Select(c => c.EndpointId).Distinct()], ct);
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (delivery, token) =>
-            await SendAsync(delivery, secrets.GetValueOrDefault(delivery.EndpointId) ?? [], token));
-        return claimed.Count;
+        var claimed = await ClaimAsync(options.BatchSize, NoneInFlight, options.BatchSize, ct);
+        await Parallel.ForEachAsync(claimed.Deliveries, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (delivery, token) =>
+            await SendAsync(delivery, claimed.SecretsOf(delivery), token));
+        return claimed.Deliveries.Count;
     }
 
     /// <summary>The body of a message: <c>{"type", "timestamp", "data"}</c>, the same on every attempt.</summary>
     public static string Body(string eventType, DateTimeOffset createdAt, string payload) =>
         $"{{\"type\":{JsonSerializer.Serialize(eventType)},\"timestamp\":\"{createdAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)}\",\"data\":{payload}}}";
 
-    private sealed record Claimed(Guid Id, int Attempts, string MessageId, string EventType, string Payload, DateTimeOffset CreatedAt, Guid EndpointId, string Url, bool Enabled);
+    /// <summary>A delivery claimed for sending, with its message and endpoint.</summary>
+    internal sealed record Claimed(Guid Id, int Attempts, string MessageId, string EventType, string Payload, DateTimeOffset CreatedAt, Guid EndpointId, string Url, bool Enabled);
 
-    private async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
+    /// <summary>Claimed deliveries and the current secrets of their endpoints.</summary>
+    internal sealed record ClaimedBatch(IReadOnlyList<Claimed> Deliveries, Dictionary<Guid, List<string>> Secrets)
+    {
+        public List<string> SecretsOf(Claimed delivery) => Secrets.GetValueOrDefault(delivery.EndpointId) ?? [];
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due deliveries, oldest due first, at most <paramref name="perEndpoint"/> per
+    /// endpoint counting those <paramref name="inFlight"/> already (endpoint id → deliveries being sent).
+    /// </summary>
+    internal async Task<ClaimedBatch> ClaimAsync(int limit, IReadOnlyDictionary<Guid, int> inFlight, int perEndpoint, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        // per endpoint, its oldest due deliveries up to its free room (an index probe each: endpoints are capped per reseller)
         await using var cmd = db.CreateCommand("""
-            WITH due AS (
-                SELECT id FROM webhook_deliveries
-                WHERE status = 'pending' AND next_attempt_at <= $1
-                ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            WITH busy AS (SELECT b.endpoint_id, b.n FROM unnest($4::uuid[], $5::int[]) AS b (endpoint_id, n)),
+            due AS (
+                SELECT c.id, c.next_attempt_at FROM webhook_endpoints e
+                CROSS JOIN LATERAL (
+                    SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+                    WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= $1
+                    ORDER BY d.next_attempt_at
+                    LIMIT greatest($6 - coalesce((SELECT busy.n FROM busy WHERE busy.endpoint_id = e.id), 0), 0)
+                    FOR UPDATE OF d SKIP LOCKED) c
+                ORDER BY c.next_attempt_at LIMIT $2)
             UPDATE webhook_deliveries d SET next_attempt_at = $3
             FROM due, webhook_messages m, webhook_endpoints e
             WHERE d.id = due.id AND m.id = d.message_id AND e.id = d.endpoint_id
             RETURNING d.id, d.attempts, m.id, m.event_type, m.payload::text, m.created_at, e.id, e.url, e.enabled
             """);
         cmd.Parameters.Add(new() { Value = now });
-        cmd.Parameters.Add(new() { Value = options.BatchSize });
+        cmd.Parameters.Add(new() { Value = limit });
         cmd.Parameters.Add(new() { Value = now + options.LeaseTimeout });
+        cmd.Parameters.Add(new() { Value = inFlight.Keys.ToArray() });
+        cmd.Parameters.Add(new() { Value = inFlight.Values.ToArray() });
+        cmd.Parameters.Add(new() { Value = perEndpoint });
         var list = new List<Claimed>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            list.Add(new Claimed(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), reader.GetGuid(6), reader.GetString(7), reader.GetBoolean(8)));
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(new Claimed(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetGuid(6), reader.GetString(7), reader.GetBoolean(8)));
+            }
         }
 
-        return list;
+        return new ClaimedBatch(list, list.Count == 0 ? [] : await SecretsAsync([.. list.Select(c => c.EndpointId).Distinct()], ct));
     }
 
     private async Task<Dictionary<Guid, List<string>>> SecretsAsync(Guid[] endpoints, CancellationToken ct)
@@ -92,7 +115,8 @@ public sealed partial class WebhookDeliverer(
         return map;
     }
 
-    private async Task SendAsync(Claimed d, List<string> secrets, CancellationToken ct)
+    /// <summary>Sends one claimed delivery and records its outcome.</summary>
+    internal async Task SendAsync(Claimed d, List<string> secrets, CancellationToken ct)
     {
         if (!d.Enabled)
         {

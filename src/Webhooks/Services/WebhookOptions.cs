@@ -37,6 +37,18 @@ public sealed class WebhookOptions
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Most deliveries of one reseller in flight at once. Each reseller is sent for on its own, so a reseller whose
+    /// endpoints hang fills only its own slots.
+    /// </summary>
+    public int MaxConcurrentDeliveriesPerReseller { get; set; } = 8;
+
+    /// <summary>Most deliveries to one endpoint in flight at once, so one hanging endpoint leaves its reseller's other endpoints slots.</summary>
+    public int MaxConcurrentDeliveriesPerEndpoint { get; set; } = 4;
+
+    /// <summary>Most endpoints a reseller may register (enabled or not); more are refused.</summary>
+    public int MaxEndpoints { get; set; } = 20;
+
     /// <summary>How long a rotated-out secret keeps signing.</summary>
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
 
