@@ -178,10 +178,12 @@ public static class CellExtensions
 
         api.WaitFor(payments);
 
-        // optional delivery settings for every cell (tests shorten the retry schedule): TicketAspire:Webhooks:<key>
+        // optional delivery settings for every cell (tests shorten the retry schedule): TicketAspire:Webhooks:<key>; the API
+        // reads the ones about endpoints (MaxEndpoints, SecretOverlap)
         foreach (var setting in builder.Configuration.GetSection("TicketAspire:Webhooks").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
         {
             worker.WithEnvironment($"Webhooks__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+            api.WithEnvironment($"Webhooks__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
         }
 
         // optional load-shedding settings for every API (tests turn the simulated-load control on): TicketAspire:Shedding:<key>

@@ -15,10 +15,10 @@ public sealed class OutboxDispatcherShould(PostgresServer postgres)
     {
         await using var db = await postgres.CreateAsync(nameof(FanOutOnlyToEnabledEndpointsSubscribedToTheTopic));
         var store = new WebhookEndpointStore(db, _time, new WebhookOptions());
-        var all = await store.CreateAsync("https://a.example.com/", null, [], default);
-        var holds = await store.CreateAsync("https://b.example.com/", null, ["hold.created", "hold.expired"], default);
-        var orders = await store.CreateAsync("https://c.example.com/", null, ["order.confirmed"], default);
-        var off = await store.CreateAsync("https://d.example.com/", null, [], default);
+        var all = (await store.CreateAsync("https://a.example.com/", null, [], default))!;
+        var holds = (await store.CreateAsync("https://b.example.com/", null, ["hold.created", "hold.expired"], default))!;
+        var orders = (await store.CreateAsync("https://c.example.com/", null, ["order.confirmed"], default))!;
+        var off = (await store.CreateAsync("https://d.example.com/", null, [], default))!;
         await store.UpdateAsync(off.Id, null, null, null, enabled: false, default);
         var outboxId = await db.OutboxAsync("hold.created", """{"hold_id":"h1","seat_ids":[]}""", _time.GetUtcNow());
 

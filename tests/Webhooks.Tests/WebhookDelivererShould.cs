@@ -39,7 +39,7 @@ public sealed class WebhookDelivererShould(PostgresServer postgres) : IAsyncLife
 
     private async Task<(WebhookEndpointWithSecret Endpoint, string MessageId)> OneMessageAsync(NpgsqlDataSource db, WebhookOptions options, string topic = "hold.created")
     {
-        var endpoint = await new WebhookEndpointStore(db, _time, options).CreateAsync(_receiver.Url, "test", [], default);
+        var endpoint = (await new WebhookEndpointStore(db, _time, options).CreateAsync(_receiver.Url, "test", [], default))!;
         await db.OutboxAsync(topic, """{"hold_id":"6a0c3f2e-6d51-4f3e-a7a5-0d9a3c8b1e11","seat_ids":["s1"]}""", _time.GetUtcNow());
         await new OutboxDispatcher(db, _time).DispatchAsync(100, default);
         return (endpoint, await db.ScalarAsync<string>("SELECT id FROM webhook_messages"));

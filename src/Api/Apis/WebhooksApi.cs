@@ -59,7 +59,7 @@ public static class WebhooksApi
         }
 
         var created = await store.CreateAsync(request.Url.Trim(), request.Description?.Trim(), [.. (request.EventTypes ?? []).Distinct(StringComparer.Ordinal)], ct);
-        return TypedResults.Created($"/v1/webhooks/endpoints/{created.Id}", created);
+        return created is null ? WebhookProblems.LimitReached(store.MaxEndpoints) : TypedResults.Created($"/v1/webhooks/endpoints/{created.Id}", created);
     }
 
     public static async Task<Ok<WebhookEndpointList>> ListWebhookEndpoints(WebhookEndpointStore store, CancellationToken ct) =>

@@ -13,6 +13,7 @@ public static class WebhookServiceExtensions
         var services = builder.Services;
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
             .Validate(o => o.SecretOverlap >= TimeSpan.Zero, "Webhooks:SecretOverlap must not be negative")
+            .Validate(o => o.MaxEndpoints > 0, "Webhooks:MaxEndpoints must be positive")
             .ValidateOnStart();
         // a development cell lets endpoints use http and loopback or private addresses (tests receive on loopback)
         services.AddSingleton(sp => new WebhookUrlPolicy(sp.GetRequiredService<IOptions<CellOptions>>().Value.Development));

@@ -11,6 +11,7 @@ public static class WebhookProblems
     public const string DeliveryNotFound = "webhook.delivery_not_found";
     public const string EndpointDisabled = "webhook.endpoint_disabled";
     public const string MailNotFound = "mail.not_found";
+    public const string EndpointLimitReached = "webhook.endpoint_limit_reached";
 
     /// <summary>422: the endpoint URL is refused (SSRF rule); <c>reason</c> says why.</summary>
     public static ProblemHttpResult Refused(string reason) =>
@@ -24,6 +25,18 @@ public static class WebhookProblems
 
     public static ProblemHttpResult Disabled() =>
         Problem(StatusCodes.Status409Conflict, EndpointDisabled, "Webhook endpoint disabled", "The endpoint is disabled; enable it (PATCH enabled=true) before replaying.");
+
+    /// <summary>409: the reseller has as many endpoints as it may register (<c>Webhooks:MaxEndpoints</c>); <c>limit</c> says how many.</summary>
+    public static ProblemHttpResult LimitReached(int limit)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = Problems.TypeBase + EndpointLimitReached, Title = "Webhook endpoint limit reached", Status = StatusCodes.Status409Conflict,
+            Detail = $"A reseller may register at most {limit} webhook endpoints; delete one before registering another.",
+            Extensions = { ["code"] = EndpointLimitReached, ["limit"] = limit },
+        };
+        return TypedResults.Problem(problem);
+    }
 
     public static ProblemHttpResult MailMissing() =>
         Problem(StatusCodes.Status404NotFound, MailNotFound, "E-mail not found", "No e-mail with this id in the mailbox.");

@@ -8,16 +8,39 @@ namespace TicketAspire.Webhooks.Services;
 /// <summary>A reseller's endpoints, secrets, messages and deliveries as the API manages them.</summary>
 public sealed class WebhookEndpointStore(NpgsqlDataSource db, TimeProvider time, WebhookOptions options)
 {
+    /// <summary>Advisory lock (per reseller database) that serializes registrations, so the endpoint limit holds under concurrency.</summary>
+    private const long RegistrationLockKey = 7_246_117_020;
+
     private const string EndpointColumns = "id, url, description, event_types, enabled, disabled_reason, created_at, updated_at";
 
-    /// <summary>Registers an endpoint with a new secret.</summary>
-    public async Task<WebhookEndpointWithSecret> CreateAsync(string url, string? description, IReadOnlyList<string> eventTypes, CancellationToken ct)
+    /// <summary>Most endpoints the reseller may register (<see cref="WebhookOptions.MaxEndpoints"/>).</summary>
+    public int MaxEndpoints => options.MaxEndpoints;
+
+    /// <summary>
+    /// Registers an endpoint with a new secret; null when the reseller already has <see cref="WebhookOptions.MaxEndpoints"/>
+    /// endpoints. Registrations are serialized per reseller database, so concurrent ones never pass the limit.
+    /// </summary>
+    public async Task<WebhookEndpointWithSecret?> CreateAsync(string url, string? description, IReadOnlyList<string> eventTypes, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var secret = WebhookSigner.NewSecret();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        // the lock first, the count in a later statement: its snapshot then sees every registration committed before
+        await using (var serialize = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({RegistrationLockKey})", conn, tx))
+        {
+            await serialize.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM webhook_endpoints", conn, tx))
+        {
+            if ((long)(await count.ExecuteScalarAsync(ct))! >= options.MaxEndpoints)
+            {
+                return null;
+            }
+        }
+
         await using var batch = new NpgsqlBatch(conn, tx)
         {
             BatchCommands =
