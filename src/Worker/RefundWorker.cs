@@ -8,7 +8,8 @@ namespace TicketAspire.Worker;
 
 /// <summary>
 /// Per reseller, finishes the refunds left requested (the PSP did not answer, or an event was cancelled and every paid
-/// order awaits its refund) and marks events that sold out.
+/// order awaits its refund) and marks events that sold out. Only due refunds are taken: one the PSP did not answer waits
+/// its backoff, one it refused is failed, so neither is taken again before the ones behind it.
 /// </summary>
 public sealed partial class RefundWorker(
     ResellerLoopContext loop,
@@ -34,17 +35,22 @@ public sealed partial class RefundWorker(
         var db = await dataSources.GetAsync(reseller);
         var cache = new InventoryCache(await redis.GetAsync(reseller), loggers.CreateLogger<InventoryCache>());
         var refunds = new RefundService(db, cache, psp, time, loggers.CreateLogger<RefundService>());
-        int done;
+        RefundBatch batch;
         do
         {
-            done = await refunds.ProcessPendingAsync(options.Value.BatchSize, ct);
-            Completed += done;
-            if (done > 0)
+            batch = await refunds.ProcessPendingAsync(options.Value.BatchSize, ct);
+            Completed += batch.Succeeded;
+            if (batch.Succeeded > 0)
             {
-                LogCompleted(logger, done, reseller.Id);
+                LogCompleted(logger, batch.Succeeded, reseller.Id);
+            }
+
+            if (batch.Failed > 0)
+            {
+                LogFailed(logger, batch.Failed, reseller.Id);
             }
         }
-        while (done == options.Value.BatchSize);
+        while (batch.Attempted == options.Value.BatchSize);
 
         foreach (var eventId in await new SoldOutDetector(db, time).DetectAsync(ct))
         {
@@ -54,6 +60,9 @@ public sealed partial class RefundWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completed {Count} refunds of reseller {Reseller}")]
     private static partial void LogCompleted(ILogger logger, int count, string reseller);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The PSP refused {Count} refunds of reseller {Reseller} for good; they are failed (refund.failed)")]
+    private static partial void LogFailed(ILogger logger, int count, string reseller);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} of reseller {Reseller} sold out")]
     private static partial void LogSoldOut(ILogger logger, Guid eventId, string reseller);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using Npgsql;
 
 namespace TicketAspire.AppHost.Tests;
@@ -109,6 +110,41 @@ public sealed class RefundTests(PlatformFixture platform)
         {
             await AssertReversedAsync(db, orderId, null);
         }
+    }
+
+    [Fact]
+    public async Task A_reason_longer_than_the_psp_accepts_is_refused_and_a_refund_the_psp_refuses_fails_visibly_and_is_announced()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        var endpoint = await http.PostJsonAsync("/v1/webhooks/endpoints", new { url = receiver.Url, event_types = new[] { "refund.failed" } }, HttpStatusCode.Created);
+        var (created, seats) = await http.CreateReservedEventAsync("Refused " + Guid.NewGuid(), 1, 1);
+        var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = "r-" + Guid.NewGuid().ToString("N"), seat_ids = seats }, HttpStatusCode.Created);
+        var order = await http.PayAndConfirmAsync(hold.Id());
+
+        // the PSP takes at most 200 characters: refused before anything is recorded or sent
+        var tooLong = await http.PostJsonAsync($"/v1/orders/{order.Id()}/refund", new { reason = new string('x', 201) }, HttpStatusCode.BadRequest);
+        var cancel = await http.PostJsonAsync($"/v1/events/{created.Id()}/cancel", new { reason = new string('x', 201) }, HttpStatusCode.BadRequest);
+        Assert.All(new[] { tooLong, cancel }, p => Assert.Contains("At most 200 characters", (string)p["errors"]!["reason"]![0]!, StringComparison.Ordinal));
+        Assert.Null((await http.GetJsonAsync($"/v1/orders/{order.Id()}"))["refund"]);
+        Assert.NotEqual("cancelled", (string)(await http.GetJsonAsync($"/v1/events/{created.Id()}"))["status"]!);
+
+        // refunded at the PSP behind the platform's back: the platform's refund is refused for good, and says so
+        using var psp = platform.PspClient("eu");
+        using (var direct = await psp.PostAsJsonAsync("/v1/refunds", new { payment_intent = (string)order["payment_reference"]! }))
+        {
+            Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        }
+
+        var failed = await http.PostJsonAsync($"/v1/orders/{order.Id()}/refund", new { reason = "cannot make it" }, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(("refund_failed", "charge_already_refunded"), ((string)failed["code"]!, (string)failed["failure_code"]!));
+        var refund = (await http.GetJsonAsync($"/v1/orders/{order.Id()}"))["refund"]!;
+        Assert.Equal(("failed", "charge_already_refunded"), ((string)refund["status"]!, (string)refund["failure_code"]!));
+        Assert.Contains("charge_already_refunded", (string)refund["last_error"]!, StringComparison.Ordinal);
+        await receiver.WaitAsync(r => r.Any(x => (string?)x.Json["type"] == "refund.failed" && (string?)x.Json["data"]!["order_id"] == order.Id()),
+            TimeSpan.FromSeconds(30), "the refund.failed webhook");
+        using var delete = await http.DeleteAsync($"/v1/webhooks/endpoints/{endpoint.Id()}");
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
     }
 
     /// <summary>The order's sale and refund entries together leave nothing in PSP clearing, and each balances.</summary>

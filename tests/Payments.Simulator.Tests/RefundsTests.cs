@@ -78,6 +78,19 @@ public sealed class RefundsTests(SimulatorFixture fixture) : IClassFixture<Simul
         Assert.Equal("refund_not_found", await Psp.ProblemCodeAsync(get));
     }
 
+    [Fact]
+    public async Task A_reason_of_more_than_200_characters_is_refused_for_good_and_one_of_200_is_accepted()
+    {
+        var intent = await SucceededIntentAsync(1000);
+
+        using var tooLong = await RefundAsync(Psp.Id(intent), null, new string('x', 201));
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("invalid_request", await Psp.ProblemCodeAsync(tooLong));
+        Assert.Equal(0, (await Psp.GetIntentAsync(_platform, Psp.Id(intent))).GetProperty("amount_refunded").GetInt64());
+        Assert.Equal(new string('x', 200), (await RefundOkAsync(Psp.Id(intent), null, new string('x', 200))).GetProperty("reason").GetString());
+    }
+
     private async Task<JsonElement> SucceededIntentAsync(long amount)
     {
         var intent = await Psp.CreateIntentAsync(_platform, amount);

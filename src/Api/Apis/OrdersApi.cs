@@ -62,10 +62,15 @@ public static class OrdersApi
             return Problems.From(error, context);
         }
 
-        // requested but not yet done by the PSP: the worker finishes it
-        return result.Value!.Status == "succeeded"
-            ? TypedResults.Ok(result.Value)
-            : TypedResults.Accepted($"/v1/orders/{context.GetRouteValue("id")}", result.Value);
+        // requested but not yet done by the PSP: the worker finishes it; refused by the PSP for good: failed (asking again tries again)
+        return result.Value! switch
+        {
+            { Status: "succeeded" } refund => TypedResults.Ok(refund),
+            { Status: "failed" } refund => Problems.From(new InventoryError(ErrorCodes.RefundFailed,
+                $"The payment service refused the refund: {refund.LastError}",
+                Extensions: new Dictionary<string, object?> { ["refund_id"] = refund.Id, ["failure_code"] = refund.FailureCode }), context),
+            var refund => TypedResults.Accepted($"/v1/orders/{context.GetRouteValue("id")}", refund),
+        };
     }
 
     public static async Task<Results<Ok<OrderList>, ProblemHttpResult>> ListOrders(HttpContext context, OrderQueries orders, CancellationToken ct)

@@ -31,6 +31,7 @@ public static class Problems
             ErrorCodes.PaymentMismatch => (StatusCodes.Status409Conflict, "The payment does not match the hold"),
             ErrorCodes.PaymentAttemptsExhausted => (StatusCodes.Status409Conflict, "No payment attempts left"),
             ErrorCodes.RefundNotAllowed => (StatusCodes.Status409Conflict, "Refund not allowed"),
+            ErrorCodes.RefundFailed => (StatusCodes.Status422UnprocessableEntity, "Refund refused by the payment service"),
             ErrorCodes.EventCancelled => (StatusCodes.Status409Conflict, "Event cancelled"),
             ErrorCodes.WaitingRoomNotFound => (StatusCodes.Status404NotFound, "Waiting room not found"),
             ErrorCodes.QueueEntryNotFound => (StatusCodes.Status404NotFound, "Not in the queue"),

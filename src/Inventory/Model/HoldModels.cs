@@ -56,8 +56,25 @@ public sealed record OrderView(
 /// <summary>What the buyer paid: tickets, fees, tax, total.</summary>
 public sealed record OrderPrice(Money Subtotal, Money PlatformFee, Money ProcessingFee, Money Tax, Money Total);
 
-/// <summary>The refund of an order.</summary>
-public sealed record RefundView(Guid Id, string Status, Money Amount, string Reason, string InitiatedBy, string SeatDisposition, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt);
+/// <summary>
+/// The refund of an order: <c>requested</c> (at the PSP, or waiting until <paramref name="NextAttemptAt"/> after the PSP
+/// did not answer <paramref name="Attempts"/> times), <c>succeeded</c>, or <c>failed</c> (the PSP refused it for good:
+/// its code in <paramref name="FailureCode"/>, its message in <paramref name="LastError"/>; asking again tries again).
+/// </summary>
+public sealed record RefundView(
+    Guid Id,
+    string Status,
+    Money Amount,
+    string Reason,
+    string InitiatedBy,
+    string SeatDisposition,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt,
+    int Attempts = 0,
+    string? LastError = null,
+    string? FailureCode = null,
+    DateTimeOffset? NextAttemptAt = null,
+    DateTimeOffset? FailedAt = null);
 
 /// <summary>
 /// Confirms a hold into an order. <paramref name="Payment"/> is the verified payment (the checkout passes it after the PSP

@@ -39,6 +39,7 @@ public static class ErrorCodes
     public const string PaymentMismatch = "payment_mismatch";
     public const string PaymentAttemptsExhausted = "payment_attempts_exhausted";
     public const string RefundNotAllowed = "refund_not_allowed";
+    public const string RefundFailed = "refund_failed";
     public const string EventCancelled = "event_cancelled";
     public const string WaitingRoomNotFound = "waiting_room_not_found";
     public const string QueueEntryNotFound = "queue_entry_not_found";

@@ -15,6 +15,12 @@ public sealed class EventCancellation(NpgsqlDataSource db, InventoryCache cache,
     /// <summary>Cancels the event; cancelling it again answers the same summary.</summary>
     public async Task<Result<EventCancellationView>> CancelAsync(Guid eventId, string initiatedBy, string? reason, CancellationToken ct)
     {
+        // the reason is every refund's reason at the PSP: one it refuses would fail every refund of the event
+        if (RefundService.CheckReason(reason) is { } refused)
+        {
+            return refused;
+        }
+
         var now = time.GetUtcNow();
         int refunds;
         DateTimeOffset cancelledAt;
@@ -52,8 +58,8 @@ public sealed class EventCancellation(NpgsqlDataSource db, InventoryCache cache,
                         WHERE event_id = $1 AND status IN (0, 1)
                         """, eventId),
                     EventCatalog.Command("""
-                        INSERT INTO refunds (id, order_id, amount_minor, currency, reason, initiated_by, seat_disposition, status, created_at)
-                        SELECT gen_random_uuid(), o.id, o.total_minor, o.currency, $2, $3, 'voided', 'requested', $4
+                        INSERT INTO refunds (id, order_id, amount_minor, currency, reason, initiated_by, seat_disposition, status, created_at, next_attempt_at)
+                        SELECT gen_random_uuid(), o.id, o.total_minor, o.currency, $2, $3, 'voided', 'requested', $4, $4
                         FROM orders o WHERE o.event_id = $1 AND o.status = 'confirmed' AND o.payment_id IS NOT NULL
                         ON CONFLICT (order_id) DO NOTHING
                         """, eventId, why, initiatedBy, now),

@@ -108,7 +108,7 @@ public sealed class HttpPaymentGateway(HttpClient http, PaymentOptions options) 
             var transient = (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict;
             throw new PaymentGatewayException(
                 string.Create(CultureInfo.InvariantCulture, $"The payment service refused {method} {path}: {(int)response.StatusCode} {code} {detail}"),
-                transient, code);
+                transient, code, statusCode: (int)response.StatusCode);
         }
     }
 }

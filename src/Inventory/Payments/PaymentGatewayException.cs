@@ -15,10 +15,11 @@ public sealed class PaymentGatewayException : Exception
     {
     }
 
-    public PaymentGatewayException(string message, bool transient, string? code = null, Exception? inner = null) : base(message, inner)
+    public PaymentGatewayException(string message, bool transient, string? code = null, Exception? inner = null, int? statusCode = null) : base(message, inner)
     {
         Transient = transient;
         Code = code;
+        StatusCode = statusCode;
     }
 
     /// <summary>The PSP did not answer or answered 5xx: the same call with the same idempotency key may succeed later.</summary>
@@ -26,4 +27,7 @@ public sealed class PaymentGatewayException : Exception
 
     /// <summary>The PSP's error code, when it gave one.</summary>
     public string? Code { get; }
+
+    /// <summary>The HTTP status the PSP answered with, when it answered.</summary>
+    public int? StatusCode { get; }
 }

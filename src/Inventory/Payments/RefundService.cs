@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -10,25 +9,43 @@ namespace TicketAspire.Inventory.Payments;
 /// <summary>
 /// Full refunds of paid orders through the PSP (seed 000): an end user within the event's refund policy, a reseller's
 /// back end within it too, support staff regardless (forced, audited), and every paid order of a cancelled event. A
-/// refund is recorded as requested first, then sent to the PSP with the refund's id as idempotency key, so a PSP outage
-/// or a crash leaves it requested and the worker finishes it; completing it voids the tickets, releases or voids the
-/// seats, posts the reversing ledger entry and tells the reseller, in one transaction.
+/// refund is recorded as requested first, then sent to the PSP with an idempotency key of its own, so a PSP outage or a
+/// crash leaves it requested and the worker finishes it; completing it voids the tickets, releases or voids the seats,
+/// posts the reversing ledger entry and tells the reseller, in one transaction. A refund the PSP refuses for good (a 4xx)
+/// is <c>failed</c> with the PSP's code and message (<c>refund.failed</c>); one it did not answer is sent again after a
+/// growing wait (<see cref="RetryDelay"/>), and the worker takes due refunds only, so none blocks the others.
 /// </summary>
 public sealed partial class RefundService(
     NpgsqlDataSource db, InventoryCache cache, IPaymentGateway psp, TimeProvider time, ILogger<RefundService>? logger = null)
 {
+    /// <summary>Longest refund <c>reason</c> the payment service accepts (docs/payments.md §1), so the longest accepted here.</summary>
+    public const int MaxReasonLength = 200;
+
     private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly RefundOutcomes _outcomes = new(db, cache, time);
+
+    /// <summary>The wait before sending a refund again after the PSP did not answer its <paramref name="failedAttempts"/>th try: 5 s doubling, at most an hour.</summary>
+    public static TimeSpan RetryDelay(int failedAttempts) => TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, Math.Clamp(failedAttempts, 1, 20) - 1)));
+
+    /// <summary>The refusal of a refund or cancellation <paramref name="reason"/> the PSP would not accept, or null.</summary>
+    public static InventoryError? CheckReason(string? reason) => reason is { Length: > MaxReasonLength }
+        ? InventoryError.Validation(new Dictionary<string, string[]>
+        {
+            ["reason"] = [$"At most {MaxReasonLength} characters (the payment service's limit); {reason.Length} were given."],
+        })
+        : null;
 
     /// <summary>
     /// Requests the refund of an order and sends it to the PSP. <paramref name="customerRef"/> restricts it to that
-    /// customer's orders; <paramref name="force"/> skips the event's refund policy (support staff).
+    /// customer's orders; <paramref name="force"/> skips the event's refund policy (support staff). An order whose refund
+    /// failed is refunded again (with this reason); one that is requested or done answers that refund.
     /// </summary>
     public async Task<Result<RefundView>> RequestAsync(Guid orderId, string? reason, string initiatedBy, string? customerRef, bool force, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(initiatedBy);
-        if (reason is { Length: > 500 })
+        if (CheckReason(reason) is { } refused)
         {
-            return InventoryError.Validation(new Dictionary<string, string[]> { ["reason"] = ["At most 500 characters."] });
+            return refused;
         }
 
         var now = time.GetUtcNow();
@@ -42,10 +59,12 @@ public sealed partial class RefundService(
                 return InventoryError.NotFound(ErrorCodes.OrderNotFound, "Order", orderId);
             }
 
-            if (await ExistingAsync(conn, tx, orderId, ct) is { } existing)
+            var existing = await RefundRow.ByOrderAsync(conn, tx, orderId, ct);
+            if (existing is { View.Status: not "failed" })
             {
                 await tx.RollbackAsync(ct);
-                return existing.Status == "requested" ? await ProcessAsync(existing.Id, ct) : existing;
+                // a requested refund is sent now unless it waits out a PSP outage (asking again does not skip the backoff)
+                return existing.View is { Status: "requested", NextAttemptAt: { } next } && next <= now ? await ProcessAsync(existing.View.Id, ct) : existing.View;
             }
 
             if (order.Status != "confirmed")
@@ -63,19 +82,26 @@ public sealed partial class RefundService(
                 return new InventoryError(ErrorCodes.RefundNotAllowed, refusal);
             }
 
-            refundId = Guid.CreateVersion7();
+            refundId = existing?.View.Id ?? Guid.CreateVersion7();
             var voided = order.EventCancelled || order.EventStartsAt <= now;
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO refunds (id, order_id, amount_minor, currency, reason, initiated_by, seat_disposition, status, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8)
-                """, conn, tx);
+            // a failed refund is asked for again: the same row, requested anew under a new idempotency key
+            await using var write = new NpgsqlCommand(existing is null
+                ? """
+                  INSERT INTO refunds (id, order_id, amount_minor, currency, reason, initiated_by, seat_disposition, status, created_at, next_attempt_at)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $8)
+                  """
+                : """
+                  UPDATE refunds SET reason = $5, initiated_by = $6, seat_disposition = $7, status = 'requested', next_attempt_at = $8, attempts = 0,
+                      last_error = NULL, failure_code = NULL, failed_at = NULL, resubmissions = resubmissions + 1
+                  WHERE id = $1 AND order_id = $2 AND amount_minor = $3 AND currency = $4 AND status = 'failed'
+                  """, conn, tx);
             foreach (var value in new object[] { refundId, orderId, order.Price.TotalMinor, order.Price.Currency,
                          string.IsNullOrWhiteSpace(reason) ? "requested_by_customer" : reason.Trim(), initiatedBy, voided ? "voided" : "released", now })
             {
-                insert.Parameters.Add(new() { Value = value });
+                write.Parameters.Add(new() { Value = value });
             }
 
-            await insert.ExecuteNonQueryAsync(ct);
+            await write.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
         }
 
@@ -83,10 +109,18 @@ public sealed partial class RefundService(
         return await ProcessAsync(refundId, ct);
     }
 
-    /// <summary>Sends a requested refund to the PSP and completes it; a PSP outage leaves it requested (answered as such).</summary>
+    /// <summary>
+    /// Sends a requested refund to the PSP and completes it. A refusal for good marks it failed; a PSP that did not
+    /// answer leaves it requested until <see cref="RetryDelay"/> has passed (answered as such).
+    /// </summary>
     public async Task<Result<RefundView>> ProcessAsync(Guid refundId, CancellationToken ct)
     {
-        var refund = await GetAsync(refundId, ct);
+        RefundRow? refund;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        {
+            refund = await RefundRow.ByIdAsync(conn, null, refundId, ct);
+        }
+
         if (refund is null)
         {
             return new InventoryError(ErrorCodes.OrderNotFound, $"Refund '{refundId}' does not exist.");
@@ -100,28 +134,41 @@ public sealed partial class RefundService(
         PspRefund done;
         try
         {
-            done = await psp.RefundAsync(refund.IntentId, refund.View.Amount.MinorUnits, refund.View.Reason, $"refund-{refundId}", ct);
+            done = await psp.RefundAsync(refund.IntentId, refund.View.Amount.MinorUnits, refund.View.Reason, refund.IdempotencyKey, ct);
+        }
+        catch (PaymentGatewayException ex) when (!ex.Transient && ex.StatusCode is not (401 or 403))
+        {
+            // refused for this refund (400, 404, 422): sending it again cannot help; the platform's own credentials being
+            // refused (401, 403) is an outage of ours, waited out like one
+            LogPspRefused(_log, refundId, ex.Message);
+            return await _outcomes.FailAsync(refundId, ex.Code ?? "psp_refused", ex.Message, ct);
         }
         catch (PaymentGatewayException ex)
         {
-            await using var failed = db.CreateCommand("UPDATE refunds SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND status = 'requested'");
-            failed.Parameters.Add(new() { Value = refundId });
-            failed.Parameters.Add(new() { Value = ex.Message });
-            await failed.ExecuteNonQueryAsync(ct);
-            LogPspFailed(_log, refundId, ex.Message);
-            return refund.View;     // still requested: the worker tries again
+            var next = time.GetUtcNow() + RetryDelay(refund.View.Attempts + 1);
+            LogPspFailed(_log, refundId, ex.Message, next);
+            // what the view shows: not the transport's words (addresses of the cell's services), only that it will try again
+            return await _outcomes.PostponeAsync(refundId, ex.Code is { } code ? $"The payment service is unavailable ({code})." : "The payment service did not answer.", next, ct);
         }
 
-        return await CompleteAsync(refundId, done.Id, ct);
+        LogCompleted(_log, refundId, done.Id);
+        return await _outcomes.CompleteAsync(refundId, done.Id, ct);
     }
 
-    /// <summary>Processes refunds left requested (PSP outages, cancelled events); returns how many completed.</summary>
-    public async Task<int> ProcessPendingAsync(int batchSize, CancellationToken ct)
+    /// <summary>
+    /// Sends up to <paramref name="batchSize"/> refunds that are due (requested, and past their next attempt's time),
+    /// those due longest first; a refund the PSP refuses is failed and one it does not answer waits, so neither is taken
+    /// again before the refunds behind it.
+    /// </summary>
+    public async Task<RefundBatch> ProcessPendingAsync(int batchSize, CancellationToken ct)
     {
         var ids = new List<Guid>();
-        await using (var cmd = db.CreateCommand("SELECT id FROM refunds WHERE status = 'requested' ORDER BY created_at LIMIT $1"))
+        await using (var cmd = db.CreateCommand("""
+            SELECT id FROM refunds WHERE status = 'requested' AND next_attempt_at <= $2 ORDER BY next_attempt_at, created_at LIMIT $1
+            """))
         {
             cmd.Parameters.Add(new() { Value = batchSize });
+            cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -129,68 +176,17 @@ public sealed partial class RefundService(
             }
         }
 
-        var completed = 0;
+        var (succeeded, failed) = (0, 0);
         foreach (var id in ids)
         {
-            if ((await ProcessAsync(id, ct)).Value is { Status: "succeeded" })
+            switch ((await ProcessAsync(id, ct)).Value?.Status)
             {
-                completed++;
+                case "succeeded": succeeded++; break;
+                case "failed": failed++; break;
             }
         }
 
-        return completed;
-    }
-
-    private async Task<Result<RefundView>> CompleteAsync(Guid refundId, string pspRefundId, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        Guid eventId;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-        {
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await using (var lockRefund = new NpgsqlCommand("SELECT order_id, status, seat_disposition, reason FROM refunds WHERE id = $1 FOR UPDATE", conn, tx))
-            {
-                lockRefund.Parameters.Add(new() { Value = refundId });
-                await using var reader = await lockRefund.ExecuteReaderAsync(ct);
-                await reader.ReadAsync(ct);
-                if (reader.GetString(1) != "requested")
-                {
-                    await reader.DisposeAsync();
-                    await tx.RollbackAsync(ct);
-                    return (await GetAsync(refundId, ct))!.View;
-                }
-            }
-
-            var refund = (await GetAsync(refundId, ct, conn, tx))!;
-            var order = (await OrderLedger.LockAsync(conn, tx, refund.OrderId, ct))!;
-            eventId = order.EventId;
-            var release = refund.View.SeatDisposition == "released";
-            var classes = await OrderLedger.ClassAmountsAsync(conn, tx, order.Id, ct);
-            var payload = JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["order_id"] = order.Id, ["refund_id"] = refundId, ["event_id"] = order.EventId, ["amount"] = order.Price.TotalMinor,
-                ["currency"] = order.Price.Currency, ["reason"] = refund.View.Reason, ["initiated_by"] = refund.View.InitiatedBy,
-                ["seat_disposition"] = refund.View.SeatDisposition, ["customer_ref"] = order.CustomerRef, ["customer_email"] = order.CustomerEmail,
-            });
-            await using var batch = new NpgsqlBatch(conn, tx);
-            batch.BatchCommands.Add(EventCatalog.Command("UPDATE refunds SET status = 'succeeded', psp_refund_id = $2, completed_at = $3 WHERE id = $1", refundId, pspRefundId, now));
-            batch.BatchCommands.Add(EventCatalog.Command("UPDATE orders SET status = 'refunded' WHERE id = $1", order.Id));
-            foreach (var command in OrderLedger.SettleSeats(order.Id, order.EventId, release))
-            {
-                batch.BatchCommands.Add(command);
-            }
-
-            batch.BatchCommands.Add(EventCatalog.Command("""
-                INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at) VALUES ('order.refunded', $1, $2, $3::jsonb, $4)
-                """, order.Id, order.EventId, payload, now));
-            await batch.ExecuteNonQueryAsync(ct);
-            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Refund(refundId, order.Id, order.EventId, classes, order.Price, order.FraudFlagged, now), ct);
-            await tx.CommitAsync(ct);
-        }
-
-        await cache.InvalidateAvailabilityAsync(eventId);
-        LogCompleted(_log, refundId, pspRefundId);
-        return (await GetAsync(refundId, ct))!.View;
+        return new RefundBatch(ids.Count, succeeded, failed);
     }
 
     /// <summary>Why the event's refund policy refuses a self-service refund now, or null if it allows it.</summary>
@@ -205,58 +201,18 @@ public sealed partial class RefundService(
         return now < until ? null : $"Refunds of this event closed at {until:O} ({hours} h before it starts).";
     }
 
-    private static async Task<RefundView?> ExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid orderId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.order_id = $1", conn, tx);
-        cmd.Parameters.Add(new() { Value = orderId });
-        return (await ReadAsync(cmd, ct))?.View;
-    }
-
-    private async Task<RefundRow?> GetAsync(Guid refundId, CancellationToken ct, NpgsqlConnection? conn = null, NpgsqlTransaction? tx = null)
-    {
-        var own = conn is null;
-        conn ??= await db.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1", conn, tx);
-            cmd.Parameters.Add(new() { Value = refundId });
-            return await ReadAsync(cmd, ct);
-        }
-        finally
-        {
-            if (own)
-            {
-                await conn.DisposeAsync();
-            }
-        }
-    }
-
-    private const string Columns = """
-        r.id, r.status, r.amount_minor, r.currency, r.reason, r.initiated_by, r.seat_disposition, r.created_at, r.completed_at, r.order_id, o.payment_reference
-        """;
-
-    private static async Task<RefundRow?> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
-    {
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        var view = new RefundView(reader.GetGuid(0), reader.GetString(1), new Money(reader.GetInt64(2), reader.GetString(3)), reader.GetString(4),
-            reader.GetString(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7),
-            reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
-        return new RefundRow(view, reader.GetGuid(9), reader.GetString(10));
-    }
-
-    private sealed record RefundRow(RefundView View, Guid OrderId, string IntentId);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Refund {RefundId} of order {OrderId} requested by {InitiatedBy} (forced: {Forced})")]
     private static partial void LogRequested(ILogger logger, Guid refundId, Guid orderId, string initiatedBy, bool forced);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refund {RefundId} completed (PSP refund {PspRefundId})")]
     private static partial void LogCompleted(ILogger logger, Guid refundId, string pspRefundId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund {RefundId} not sent to the PSP, left requested for the worker: {Error}")]
-    private static partial void LogPspFailed(ILogger logger, Guid refundId, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund {RefundId} not sent to the PSP, left requested until {Next}: {Error}")]
+    private static partial void LogPspFailed(ILogger logger, Guid refundId, string error, DateTimeOffset next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund {RefundId} refused by the PSP for good, failed: {Error}")]
+    private static partial void LogPspRefused(ILogger logger, Guid refundId, string error);
 }
+
+/// <summary>One pass of <see cref="RefundService.ProcessPendingAsync"/>: refunds sent, completed, and refused for good.</summary>
+public sealed record RefundBatch(int Attempted, int Succeeded, int Failed);

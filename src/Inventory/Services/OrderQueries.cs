@@ -1,5 +1,6 @@
 using Npgsql;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Payments;
 
 namespace TicketAspire.Inventory.Services;
 
@@ -32,7 +33,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
                 EventCatalog.Command($"""
                     SELECT o.id, o.hold_id, o.event_id, o.customer_ref, o.status, o.total_minor, o.currency, o.payment_reference, o.created_at, o.customer_email,
                            o.subtotal_minor, o.platform_fee_minor, o.processing_fee_minor, o.tax_minor, o.fraud_flagged,
-                           r.id, r.status, r.amount_minor, r.reason, r.initiated_by, r.seat_disposition, r.created_at, r.completed_at
+                           {RefundRows.Columns}
                     FROM orders o LEFT JOIN refunds r ON r.order_id = o.id WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3
                     """, key, limit, offset),
                 EventCatalog.Command($"""
@@ -52,8 +53,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             var total = new Money(reader.GetInt64(5), currency);
             Money M(int i) => new(reader.GetInt64(i), currency);
             var price = reader.IsDBNull(10) ? null : new OrderPrice(M(10), M(11), M(12), M(13), total);
-            var refund = reader.IsDBNull(15) ? null : new RefundView(reader.GetGuid(15), reader.GetString(16), M(17), reader.GetString(18),
-                reader.GetString(19), reader.GetString(20), reader.GetFieldValue<DateTimeOffset>(21), reader.IsDBNull(22) ? null : reader.GetFieldValue<DateTimeOffset>(22));
+            var refund = RefundRows.Read(reader, 15);
             orders.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
                 total, reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetString(9),
                 price, reader.GetBoolean(14), refund));

@@ -7,6 +7,9 @@ namespace TicketAspire.Payments.Simulator.Apis;
 /// <summary>Refunds of succeeded intents; they succeed synchronously and send <c>charge.refunded</c>.</summary>
 public static class RefundsApi
 {
+    /// <summary>Longest <c>reason</c> of a refund; a longer one is refused with 400 <c>invalid_request</c> (the platform checks it first).</summary>
+    public const int MaxReasonLength = 200;
+
     /// <summary>Maps <c>/v1/refunds</c>.</summary>
     public static RouteGroupBuilder MapRefundsApi(this IEndpointRouteBuilder app)
     {
@@ -26,7 +29,7 @@ public static class RefundsApi
     {
         if (string.IsNullOrWhiteSpace(request.PaymentIntent)) { return PspProblems.Invalid("payment_intent", "required"); }
         if (request.Amount is < 1) { return PspProblems.Invalid("amount", "a positive amount in minor units"); }
-        if (request.Reason is { Length: > 200 }) { return PspProblems.Invalid("reason", "at most 200 characters"); }
+        if (request.Reason is { Length: > MaxReasonLength }) { return PspProblems.Invalid("reason", $"at most {MaxReasonLength} characters"); }
 
         var result = await store.CreateRefundAsync(request.PaymentIntent, request.Amount, request.Reason);
         return result.Value is { } refund ? TypedResults.Ok(refund) : PspProblems.Problem(result.ErrorCode!, result.Detail!);
