@@ -79,6 +79,33 @@ public sealed class WebhookEndToEndTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Registering_more_endpoints_than_a_reseller_may_have_is_refused_with_409()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "globex");
+        var existing = (await http.GetJsonAsync("/v1/webhooks/endpoints"))["endpoints"]!.AsArray().Count;
+        var created = new List<string>();
+        try
+        {
+            for (var i = existing; i < 20; i++)
+            {
+                created.Add((await RegisterAsync(http, $"http://127.0.0.1:9/limit-{i}", "payout.scheduled")).Id());
+            }
+
+            using var refused = await http.PostAsJsonAsync("/v1/webhooks/endpoints", new { url = "http://127.0.0.1:9/one-too-many" }, PlatformFixture.Json);
+            var problem = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal(("webhook.endpoint_limit_reached", 20), ((string)problem["code"]!, (int)problem["limit"]!));
+        }
+        finally
+        {
+            foreach (var id in created)
+            {
+                using var delete = await http.DeleteAsync($"/v1/webhooks/endpoints/{id}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Registering_refuses_unknown_event_types_and_answers_the_secret_rotation()
     {
         using var http = await platform.IntegratorClientAsync("eu", "acme");
