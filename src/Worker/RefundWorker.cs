@@ -50,7 +50,7 @@ public sealed partial class RefundWorker(
                 LogFailed(logger, batch.Failed, reseller.Id);
             }
         }
-        while (batch.Attempted == options.Value.BatchSize);
+        while (batch.Due == options.Value.BatchSize && batch.Postponed == 0);   // a full batch may have more behind it; an outage waits
 
         foreach (var eventId in await new SoldOutDetector(db, time).DetectAsync(ct))
         {

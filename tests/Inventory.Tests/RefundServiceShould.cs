@@ -77,7 +77,7 @@ public sealed class RefundServiceShould(PostgresServer postgres) : IAsyncLifetim
         var pass = await _payments.Refunds.ProcessPendingAsync(10, CancellationToken.None);
         var again = await _payments.Refunds.RequestAsync(order.Id, "artist ill", "support:eu-support", null, force: true, CancellationToken.None);
 
-        Assert.Equal(new RefundBatch(1, 0, 1), pass);
+        Assert.Equal(new RefundBatch(1, 0, 1, 0), pass);
         Assert.Equal("invalid_request", Assert.Single(await _payments.OutboxAsync("refund.failed")).GetProperty("failure_code").GetString());
         var done = again.ShouldSucceed();
         Assert.Equal(("succeeded", "artist ill", 0, null), (done.Status, done.Reason, done.Attempts, done.FailureCode));
@@ -114,6 +114,29 @@ public sealed class RefundServiceShould(PostgresServer postgres) : IAsyncLifetim
 
         Assert.Equal("succeeded", await StatusAsync(order.Id));
         Assert.Equal(3, await _inventory.ScalarAsync<int>("SELECT attempts FROM refunds WHERE order_id = $1", order.Id));   // the failed ones
+    }
+
+    [Fact]
+    public async Task StopAPassAtTheFirstRefundThePspDoesNotAnswer()
+    {
+        var (eventId, classId) = await GaEventAsync(3);
+        var orders = new List<Guid>();
+        foreach (var who in new[] { "alice", "bob", "carol" })
+        {
+            orders.Add((await _payments.PaidOrderAsync(eventId, classId, who)).Id);
+        }
+
+        await _payments.FaultAsync("create_refund", 100);     // the PSP is down for a while
+        foreach (var order in orders)
+        {
+            await _payments.Refunds.RequestAsync(order, null, "integrator:acme-backend", null, force: true, CancellationToken.None);
+        }
+
+        _inventory.Time.Advance(TimeSpan.FromMinutes(1));
+        var pass = await _payments.Refunds.ProcessPendingAsync(10, CancellationToken.None);
+
+        Assert.Equal(new RefundBatch(3, 0, 0, 1), pass);        // three due, one call to the PSP, the rest left for the next pass
+        Assert.Equal(4L, await _inventory.ScalarAsync<long>("SELECT sum(attempts) FROM refunds"));
     }
 
     [Fact]

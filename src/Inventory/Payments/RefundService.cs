@@ -158,7 +158,8 @@ public sealed partial class RefundService(
     /// <summary>
     /// Sends up to <paramref name="batchSize"/> refunds that are due (requested, and past their next attempt's time),
     /// those due longest first; a refund the PSP refuses is failed and one it does not answer waits, so neither is taken
-    /// again before the refunds behind it.
+    /// again before the refunds behind it. The pass stops at the first refund the PSP does not answer (an outage costs
+    /// one call per pass, not one per refund).
     /// </summary>
     public async Task<RefundBatch> ProcessPendingAsync(int batchSize, CancellationToken ct)
     {
@@ -176,17 +177,23 @@ public sealed partial class RefundService(
             }
         }
 
-        var (succeeded, failed) = (0, 0);
+        var (succeeded, failed, postponed) = (0, 0, 0);
         foreach (var id in ids)
         {
             switch ((await ProcessAsync(id, ct)).Value?.Status)
             {
                 case "succeeded": succeeded++; break;
                 case "failed": failed++; break;
+                case "requested": postponed++; break;
+            }
+
+            if (postponed > 0)
+            {
+                break;
             }
         }
 
-        return new RefundBatch(ids.Count, succeeded, failed);
+        return new RefundBatch(ids.Count, succeeded, failed, postponed);
     }
 
     /// <summary>Why the event's refund policy refuses a self-service refund now, or null if it allows it.</summary>
@@ -214,5 +221,8 @@ public sealed partial class RefundService(
     private static partial void LogPspRefused(ILogger logger, Guid refundId, string error);
 }
 
-/// <summary>One pass of <see cref="RefundService.ProcessPendingAsync"/>: refunds sent, completed, and refused for good.</summary>
-public sealed record RefundBatch(int Attempted, int Succeeded, int Failed);
+/// <summary>
+/// One pass of <see cref="RefundService.ProcessPendingAsync"/>: refunds taken (due), completed, refused for good, and
+/// left waiting because the PSP did not answer (the pass stops there).
+/// </summary>
+public sealed record RefundBatch(int Due, int Succeeded, int Failed, int Postponed);
