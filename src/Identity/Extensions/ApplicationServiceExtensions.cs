@@ -20,6 +20,8 @@ public static class ApplicationServiceExtensions
     {
         var services = builder.Services;
         services.AddProblemDetails();
+        // Postgres out of reach (refused, broken, timed out, restarting) → 503 database_unavailable + Retry-After, never 500
+        services.AddExceptionHandler<TicketAspire.Tenancy.AspNetCore.DatabaseUnavailableExceptionHandler>();
         services.AddSingleton(TimeProvider.System);
         // the resellers come from the cell catalog; the request path picks the issuer (IssuerPathBaseMiddleware)
         services.AddMultiTenant<ResellerTenantInfo>().WithCatalogStore();
