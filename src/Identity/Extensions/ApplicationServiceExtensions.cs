@@ -95,6 +95,13 @@ public static class ApplicationServiceExtensions
         var dataProtection = services.AddDataProtection().SetApplicationName("ticketaspire-identity");
         if (!string.IsNullOrWhiteSpace(keys))
         {
+            if (!OperatingSystem.IsWindows())
+            {
+                // the key files (cookie and antiforgery keys) live in a directory only this user can enter, created so
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keys))!);
+                Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }
 
