@@ -17,11 +17,18 @@ public static class CellExtensions
         string N(string name) => $"{cell.Id}-{name}";
 
         // ---- infrastructure: the cell's Postgres server, one Redis-protocol server per reseller ----
-        var pgResource = new PostgresExeResource(N("postgres"), "/bin/bash", settings.RepoRoot);
+        // passwords of the server's logins, Parameters:<cell>-postgres-password (the superuser: the migrator's alone),
+        // <cell>-catalog-db-password and <cell>-<reseller>-db-password (each database's own role); from user secrets or
+        // configuration, else generated once and kept under the data root (<dataDir>/<cell>-db-passwords/<login>, 0600)
+        IResourceBuilder<ParameterResource> Password(string name, string file) =>
+            builder.AddParameter(N($"{name}-password"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("db-passwords"), file)), secret: true);
+        var superuserPassword = Password("postgres", "postgres");
+        var pgResource = new PostgresExeResource(N("postgres"), "/bin/bash", settings.RepoRoot, superuserPassword.Resource);
         var postgres = builder.AddResource(pgResource)
             .WithArgs(Path.Combine(settings.RepoRoot, "scripts", "run-postgres.sh"), Path.Combine(settings.DataRoot, N("postgres")))
             .WithEndpoint(name: "tcp", scheme: "tcp", env: "PGPORT")
             .WithEnvironment("PG_DURABLE", settings.DurablePostgres ? "true" : "false")
+            .WithEnvironment("PG_SUPERUSER_PASSWORD", superuserPassword)
             .WithHealthCheck(HealthChecks.AddPostgresCheck(builder, pgResource));
 
         var redisServers = new List<(ResellerEntry Reseller, IResourceBuilder<IResource> Server, EndpointReference Endpoint)>();
@@ -79,12 +86,17 @@ public static class CellExtensions
             migrator.WithEnvironment($"StaffSecrets__{role}", Secret(role));
         }
 
-        // the cell catalog and one database per reseller, shown under the server; they exist once the migrator is done
+        // the cell catalog and one database per reseller, shown under the server; they exist once the migrator is done.
+        // Each has a login role of its own name that can open it and no other: the migrator creates it with the password
+        // (DatabasePasswords__<database>), the services log in with it
+        var databases = new Dictionary<string, IResourceBuilder<ResellerDatabaseResource>>(StringComparer.Ordinal);
         foreach (var (resource, database) in cell.Resellers.Select(r => (N($"{r.Id}-db"), ResellerTenantInfo.DatabaseNameFor(r.Id)))
                      .Prepend((N("catalog-db"), CatalogDataSource.DatabaseName)))
         {
-            var db = new ResellerDatabaseResource(resource, database, pgResource);
-            builder.AddResource(db)
+            var password = Password(resource[(cell.Id.Length + 1)..], database);
+            migrator.WithEnvironment($"DatabasePasswords__{database}", password);
+            var db = new ResellerDatabaseResource(resource, database, pgResource, password.Resource);
+            databases[database] = builder.AddResource(db)
                 .WithParentRelationship(postgres)
                 .WithInitialState(new CustomResourceSnapshot
                 {
@@ -105,7 +117,7 @@ public static class CellExtensions
             .WithHttpEndpoint(port: settings.FixedPorts ? cell.ApiPort : null)
             .WithHttpHealthCheck("/health")
             .WithReplicas(settings.ApiReplicas)
-            .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
+            .WithCellDatabases(cell, databases).WaitForCompletion(migrator)
             .WithCellConfiguration(cell, includeResellers: false);
 
         // the cell's OpenID Connect provider: one issuer per reseller (/acme, …) and the platform issuer (/platform); its
@@ -114,7 +126,7 @@ public static class CellExtensions
         var identity = builder.AddProject<Projects.Identity>(N("identity"))
             .WithHttpEndpoint(port: settings.FixedPorts ? cell.IdentityPortOrDefault : null)
             .WithHttpHealthCheck("/health")
-            .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
+            .WithCellDatabases(cell, databases).WaitForCompletion(migrator)
             .WithEnvironment("IdentityKeyOptions__Directory", Path.Combine(settings.DataRoot, N("identity-keys")))
             .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("identity-dataprotection")))
             .WithCellConfiguration(cell, includeResellers: false);
@@ -129,7 +141,7 @@ public static class CellExtensions
         var worker = builder.AddProject<Projects.Worker>(N("worker"))
             .WithHttpEndpoint()
             .WithHttpHealthCheck("/health")
-            .WithReference(postgres, connectionName: "postgres").WaitForCompletion(migrator)
+            .WithCellDatabases(cell, databases).WaitForCompletion(migrator)
             .WithCellConfiguration(cell, includeResellers: false);
 
         // admission tokens of waiting rooms: the API signs and checks them; one key per cell, shared by API and worker
@@ -241,6 +253,24 @@ public static class CellExtensions
         {
             // the AppHost is stopping
         }
+    }
+
+    /// <summary>
+    /// The cell's databases as a service sees them: <c>ConnectionStrings:postgres</c> is the catalog (as the catalog's own
+    /// role; never the superuser), and each reseller's database is opened as that reseller's role with the password in
+    /// <c>ResellerStorageOptions:Passwords:&lt;reseller&gt;</c>.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithCellDatabases(this IResourceBuilder<ProjectResource> project, CellFile cell,
+        Dictionary<string, IResourceBuilder<ResellerDatabaseResource>> databases)
+    {
+        project.WithReference(databases[CatalogDataSource.DatabaseName], connectionName: "postgres");
+        foreach (var reseller in cell.Resellers)
+        {
+            project.WithEnvironment($"ResellerStorageOptions__Passwords__{reseller.Id}",
+                databases[ResellerTenantInfo.DatabaseNameFor(reseller.Id)].Resource.Password);
+        }
+
+        return project;
     }
 
     /// <summary>Passes the cell's id, currency and rules (and for the migrator its resellers) as configuration.</summary>

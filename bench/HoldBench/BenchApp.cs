@@ -75,7 +75,7 @@ public sealed class BenchApp : IAsyncDisposable
         if (apiNpgsql is { } extra)
         {
             BenchRun.Progress($"eu-api experiment: ConnectionStrings__postgres += ;{extra}");
-            var postgres = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "eu-postgres");
+            var postgres = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "eu-catalog-db");
             api.WithEnvironment(ctx => ctx.EnvironmentVariables["ConnectionStrings__postgres"] =
                 ReferenceExpression.Create($"{postgres.ConnectionStringExpression};{extra}"));
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Npgsql;
 
 namespace TicketAspire.Bench.HoldBench;
 
@@ -97,7 +98,7 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         Progress("integrator token from eu-identity (client credentials); every hold is authenticated");
 
         // ---- events: one for HTTP, one per raw variant ----
-        var variants = RawVariants(proxyHost, report.ProxyPort, report.PostgresPort, claimScript, metaScript);
+        var variants = RawVariants(proxyHost, report.ProxyPort, report.PostgresPort, claimScript, metaScript, new NpgsqlConnectionStringBuilder(server).Password);
         var setup = Stopwatch.StartNew();
         var httpEvent = await BenchEvents.CreateAsync(http, "HoldBench HTTP", options.Seats, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
         Progress($"created HTTP event {httpEvent} ({options.Seats:N0} seats) in {setup.Elapsed.TotalSeconds:F1} s");
@@ -209,11 +210,11 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         report.Checks.Add(("HTTP answers other than 201", h.Requests == h.Created, h.Requests == h.Created ? "none" : Statuses(h)));
     }
 
-    private List<PgBenchRun> RawVariants(string proxyHost, int proxyPort, int pgPort, string claimScript, string metaScript)
+    private List<PgBenchRun> RawVariants(string proxyHost, int proxyPort, int pgPort, string claimScript, string metaScript, string? password)
     {
         var mode = options.PgBenchMode;
         PgBenchRun Run(string label, string host, int port, string script, string m) => PgBenchRun.Claim(label, host, port, ResellerDatabase, script,
-            options.Concurrency, options.PgBenchThreads, options.DurationSeconds, m);
+            options.Concurrency, options.PgBenchThreads, options.DurationSeconds, m, password);
         var runs = new List<PgBenchRun> { Run("claim", proxyHost, proxyPort, claimScript, mode) };
         if (options.Breakdown)
         {

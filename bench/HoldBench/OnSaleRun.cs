@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using Npgsql;
 
 namespace TicketAspire.Bench.HoldBench;
 
@@ -142,7 +143,7 @@ public sealed class OnSaleRun(OnSaleOptions options, string pgbench, string repo
 
         // ---- raw baseline ----
         var run = PgBenchRun.Claim("claim", proxyHost, proxyPort, BenchApp.ResellerDatabase, claimScript,
-            options.Concurrency, options.PgBenchThreads, options.RawSeconds, "prepared").OnEvent(rawEvent);
+            options.Concurrency, options.PgBenchThreads, options.RawSeconds, "prepared", new NpgsqlConnectionStringBuilder(server).Password).OnEvent(rawEvent);
         BenchRun.Progress($"pgbench claim: -c {run.Clients} -j {Math.Min(run.Threads, run.Clients)} -T {run.DurationSeconds} -M prepared -> {proxyHost}:{proxyPort} (postgres {postgresPort})");
         var start = CpuSampler.Take();
         var result = await PgBench.RunAsync(pgbench, run, ct);

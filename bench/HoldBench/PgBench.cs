@@ -44,6 +44,8 @@ public static partial class PgBench
         }
 
         psi.ArgumentList.Add(run.Database);
+        // the server wants a password (SCRAM) for every connection: the superuser's, from the AppHost's connection string
+        psi.Environment["PGPASSWORD"] = run.Password;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("pgbench did not start");
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
@@ -100,12 +102,14 @@ public sealed record PgBenchRun(
     int Threads,
     int DurationSeconds,
     string Mode,
-    IReadOnlyList<(string Name, string Value)> Variables)
+    IReadOnlyList<(string Name, string Value)> Variables,
+    string? Password)
 {
     /// <summary>A run of one of the claim scripts: each client claims distinct seats by ordinal (variables i, base, nclients).</summary>
-    public static PgBenchRun Claim(string label, string host, int port, string database, string script, int clients, int threads, int seconds, string mode) =>
+    public static PgBenchRun Claim(string label, string host, int port, string database, string script, int clients, int threads, int seconds, string mode,
+        string? password) =>
         new(label, host, port, database, script, clients, threads, seconds, mode,
-            [("i", "0"), ("base", "0"), ("nclients", clients.ToString(CultureInfo.InvariantCulture))]);
+            [("i", "0"), ("base", "0"), ("nclients", clients.ToString(CultureInfo.InvariantCulture))], password);
 
     /// <summary>This run on the seats of <paramref name="eventId"/>, with hold ids of its own and the outbox payload the API writes.</summary>
     public PgBenchRun OnEvent(Guid eventId) => this with

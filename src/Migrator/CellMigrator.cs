@@ -49,6 +49,7 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
             }
 
             await ProvisionStaffClientsAsync(clients, options.Id, catalogConnection, ct);
+            await EnsureLoginRoleAsync(serverDb, catalogConnection, CatalogDataSource.DatabaseName, ct);
 
             foreach (var (entry, reseller) in options.Resellers.Zip(resellers))
             {
@@ -64,7 +65,10 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
                     reseller.Id, reseller.DatabaseName, created ? "created" : "exists",
                     applied.Count + appliedIdentity.Count == 0 ? "up to date" : string.Join(", ", applied.Concat(appliedIdentity)));
                 await ProvisionResellerClientsAsync(clients, entry, connectionString, ct);
+                await EnsureLoginRoleAsync(serverDb, connectionString, reseller.DatabaseName, ct);
             }
+
+            await DatabaseRoles.CloseMaintenanceDatabasesAsync(serverDb, ct);
 
             logger.LogInformation("Cell {Cell} migrated in {Elapsed} ms", options.Id, sw.ElapsedMilliseconds);
             return true;
@@ -102,6 +106,23 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
             redirects.Select(u => new Uri(u)), logouts.Select(u => new Uri(u)), ct);
         logger.LogInformation("{Reseller}: storefront client {ClientId} {Outcome}, redirect URIs {Redirects}",
             reseller.Id, reseller.StorefrontClient, storefront, string.Join(", ", redirects));
+    }
+
+    /// <summary>
+    /// The database's own login role (named like it), with its password from <c>DatabasePasswords:&lt;database&gt;</c> (the
+    /// AppHost's Aspire parameters); without a password the database keeps no login of its own.
+    /// </summary>
+    private async Task EnsureLoginRoleAsync(NpgsqlDataSource server, string connectionString, string database, CancellationToken ct)
+    {
+        if (configuration[$"DatabasePasswords:{database}"] is not { Length: > 0 } password)
+        {
+            logger.LogWarning("no DatabasePasswords:{Database} configured: database {Database} has no login role of its own", database, database);
+            return;
+        }
+
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await DatabaseRoles.EnsureAsync(server, db, database, password, ct);
+        logger.LogInformation("{Database}: login role {Role} may open this database only", database, database);
     }
 
     /// <summary>The cell's support and operator clients on the platform issuer (secrets from Aspire parameters).</summary>

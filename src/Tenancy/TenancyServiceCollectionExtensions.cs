@@ -24,7 +24,13 @@ public static class TenancyServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<ResellerStorageOptions>>().Value;
             var server = sp.GetRequiredService<IConfiguration>().GetConnectionString(options.PostgresConnectionName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{options.PostgresConnectionName} is not configured.");
-            var cs = new NpgsqlConnectionStringBuilder(server) { Database = CatalogDataSource.DatabaseName, MaxPoolSize = 4 };
+            var cs = new NpgsqlConnectionStringBuilder(server)
+            {
+                Database = CatalogDataSource.DatabaseName,
+                MaxPoolSize = 4,
+                Timeout = ResellerStorageOptions.Seconds(options.ConnectTimeout),
+                CommandTimeout = ResellerStorageOptions.Seconds(options.CommandTimeout),
+            };
             return new CatalogDataSource(NpgsqlDataSource.Create(cs.ConnectionString));
         });
         services.TryAddSingleton<CatalogStore>();
@@ -41,7 +47,8 @@ public static class TenancyServiceCollectionExtensions
     {
         services.AddOptions<ResellerStorageOptions>()
             .Bind(configuration.GetSection(nameof(ResellerStorageOptions)))
-            .Validate(o => o.MaxPoolSizePerReseller is > 0 and <= 1000, "MaxPoolSizePerReseller must be 1..1000")
+            .Validate(o => o.IsValid(),
+                "ResellerStorageOptions: MaxPoolSizePerReseller 1..1000, ConnectTimeout and CommandTimeout at least 1 s, ProbeInterval > 0, RetryAfter at least 1 s")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ResellerDataSources>();

@@ -32,6 +32,31 @@ public sealed class ResellerDataSourcesShould : IAsyncDisposable
     }
 
     [Fact]
+    public void WaitBrieflyForAConnectionAndAStatement()
+    {
+        var acme = new NpgsqlConnectionStringBuilder(_dataSources.ConnectionStringFor(Resellers.Acme));
+
+        Assert.Equal((1, 15), (acme.Timeout, acme.CommandTimeout));
+    }
+
+    [Fact]
+    public async Task LogInAsEachResellersOwnRoleWhenItsPasswordIsConfigured()
+    {
+        var options = new ResellerStorageOptions { Passwords = { ["acme"] = "acme-secret" } };
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:postgres"] = "Host=127.0.0.1;Port=1;Username=catalog;Password=catalog-secret;Database=catalog" })
+            .Build();
+        await using var dataSources = new ResellerDataSources(configuration, Microsoft.Extensions.Options.Options.Create(options), _time, NullLoggerFactory.Instance);
+
+        var acme = new NpgsqlConnectionStringBuilder(dataSources.ConnectionStringFor(Resellers.Acme));
+        var globex = new NpgsqlConnectionStringBuilder(dataSources.ConnectionStringFor(Resellers.Globex));
+
+        Assert.Equal(("reseller_acme", "reseller_acme", "acme-secret"), (acme.Database, acme.Username, acme.Password));
+        // no password of its own: the server string's credentials, which (the catalog's role) cannot open its database
+        Assert.Equal(("reseller_globex_events", "catalog", "catalog-secret"), (globex.Database, globex.Username, globex.Password));
+    }
+
+    [Fact]
     public void RefuseToStartWithoutTheServerConnectionString()
     {
         var empty = new ConfigurationBuilder().Build();

@@ -35,6 +35,8 @@ public static class ApplicationServiceExtensions
         // Unreadable bodies and parameters throw so BadRequestExceptionHandler can say what was wrong (in every environment).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Postgres out of reach (refused, broken, timed out, restarting) → 503 database_unavailable + Retry-After, never 500
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
         services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName)
             .Validate(c => Inventory.Model.Money.IsCurrencyCode(c.Currency), "Cell:Currency must be an ISO 4217 code")

@@ -2,6 +2,7 @@ using Npgsql;
 using StackExchange.Redis;
 using TicketAspire.Inventory.Services;
 using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.AspNetCore;
 using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Api.Infrastructure;
@@ -32,7 +33,10 @@ public sealed class ResellerStorage(IMultiTenantContextAccessor<ResellerTenantIn
     }
 }
 
-/// <summary>Opens the resolved reseller's storage before the endpoint runs.</summary>
+/// <summary>
+/// Opens the resolved reseller's storage before the endpoint runs; while its database is known to be out of reach the
+/// request is answered <c>503 database_unavailable</c> here (<see cref="DatabaseGate"/>).
+/// </summary>
 public sealed class ResellerStorageMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(
@@ -50,6 +54,12 @@ public sealed class ResellerStorageMiddleware(RequestDelegate next)
         }
 
         await storage.OpenAsync(dataSources, redis);
+        if (!await DatabaseGate.TryEnterAsync(context, dataSources, storage.Tenant))
+        {
+            // the reseller's database is known to be out of reach: 503 at once, nothing queues behind it
+            return;
+        }
+
         using (context.RequestServices.GetRequiredService<ILogger<ResellerStorageMiddleware>>()
             .BeginScope(new Dictionary<string, object> { ["reseller"] = storage.Tenant.Id, ["cell"] = storage.Tenant.Cell }))
         {

@@ -20,6 +20,8 @@ public static class ApplicationServiceExtensions
     {
         var services = builder.Services;
         services.AddProblemDetails();
+        // Postgres out of reach (refused, broken, timed out, restarting) → 503 database_unavailable + Retry-After, never 500
+        services.AddExceptionHandler<TicketAspire.Tenancy.AspNetCore.DatabaseUnavailableExceptionHandler>();
         services.AddSingleton(TimeProvider.System);
         // the resellers come from the cell catalog; the request path picks the issuer (IssuerPathBaseMiddleware)
         services.AddMultiTenant<ResellerTenantInfo>().WithCatalogStore();
@@ -93,6 +95,13 @@ public static class ApplicationServiceExtensions
         var dataProtection = services.AddDataProtection().SetApplicationName("ticketaspire-identity");
         if (!string.IsNullOrWhiteSpace(keys))
         {
+            if (!OperatingSystem.IsWindows())
+            {
+                // the key files (cookie and antiforgery keys) live in a directory only this user can enter, created so
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keys))!);
+                Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }
 

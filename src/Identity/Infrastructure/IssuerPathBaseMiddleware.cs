@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.AspNetCore;
+using TicketAspire.Tenancy.Data;
 using TicketAspire.Tenancy.Stores;
 
 namespace TicketAspire.Identity.Infrastructure;
@@ -12,7 +13,8 @@ namespace TicketAspire.Identity.Infrastructure;
 /// <c>RebaseAspNetCorePathBase</c>); <c>/platform/…</c> is the cell's staff issuer. OpenIddict derives issuer, discovery
 /// and endpoint URIs from scheme, host and PathBase (<c>http://host/acme</c>), so nothing in its singleton options is per
 /// reseller; with <see cref="IssuerOptions.PublicOrigin"/> set, scheme and host are the public ones. Runs before routing; a
-/// missing or unknown issuer is answered 404 problem details here, so OpenIddict never runs without one.
+/// missing or unknown issuer is answered 404 problem details here, so OpenIddict never runs without one. While the
+/// reseller's database is out of reach its issuer answers <c>503 database_unavailable</c> here (<see cref="DatabaseGate"/>).
 /// </summary>
 public sealed class IssuerPathBaseMiddleware(
     RequestDelegate next,
@@ -23,7 +25,7 @@ public sealed class IssuerPathBaseMiddleware(
     private readonly Uri? _origin = string.IsNullOrWhiteSpace(options.Value.PublicOrigin) ? null : new Uri(options.Value.PublicOrigin);
 
     /// <summary>Handles one request.</summary>
-    public async Task InvokeAsync(HttpContext context, Issuer issuer)
+    public async Task InvokeAsync(HttpContext context, Issuer issuer, ResellerDataSources dataSources)
     {
         var path = context.Request.Path.Value ?? "/";
         var end = path.IndexOf('/', 1);
@@ -57,7 +59,13 @@ public sealed class IssuerPathBaseMiddleware(
         request.Path = end < 0 ? PathString.Empty : new PathString(path[end..]);
         try
         {
-            await next(context);
+            // a reseller issuer whose database is known to be out of reach answers 503 database_unavailable at once;
+            // discovery and keys need no database and keep answering
+            if (reseller is null || request.Path.StartsWithSegments("/.well-known", StringComparison.OrdinalIgnoreCase)
+                || await DatabaseGate.TryEnterAsync(context, dataSources, reseller))
+            {
+                await next(context);
+            }
         }
         finally
         {

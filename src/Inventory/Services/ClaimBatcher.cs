@@ -32,7 +32,9 @@ public sealed class ClaimBatchingOptions
 /// batch is in flight form the next one, so batches grow exactly when Postgres is the bottleneck. Each claim stays
 /// all-or-nothing and keeps its own purchase-limit check and admission token (its statement is unchanged); claims of a
 /// batch take their customer locks in one order. If a batch fails (a deadlock with another process, a bad statement),
-/// its claims run again one by one, so one claim's error reaches only its own hold. Loops start with work and end when
+/// its claims run again one by one, so one claim's error reaches only its own hold; if its connection failed (the server
+/// is out of reach) every claim of the batch fails at once instead, and if the connection was refused or broke (not a
+/// timeout) every claim queued behind it too, without waiting for the server again. Loops start with work and end when
 /// the channel is empty: an idle reseller costs nothing.
 /// </summary>
 public sealed class ClaimBatcher
@@ -78,7 +80,8 @@ public sealed class ClaimBatcher
         return await pending.Completion.Task.WaitAsync(ct);
     }
 
-    private async Task RunAsync(List<Pending> batch)
+    /// <summary>Runs one batch; returns the failure of a connection that was refused or broke under it, if any.</summary>
+    private async Task<Exception?> RunAsync(List<Pending> batch)
     {
         InventoryMetrics.ClaimBatchSize.Record(batch.Count);
         batch.Sort(static (a, b) => string.CompareOrdinal(a.Claim.LockKey, b.Claim.LockKey));
@@ -89,6 +92,16 @@ public sealed class ClaimBatcher
             {
                 batch[i].Completion.TrySetResult(outcomes[i]);
             }
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            // the server is out of reach: running each claim again alone would only make every one wait for it in turn
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(ex);
+            }
+
+            return ex.InnerException is TimeoutException ? null : ex;
         }
         catch (Exception) when (batch.Count > 1)
         {
@@ -102,7 +115,18 @@ public sealed class ClaimBatcher
         {
             batch[0].Completion.TrySetException(ex);
         }
+
+        return null;
     }
+
+    /// <summary>
+    /// A failure of the connection, not of a statement: an Npgsql error that is not the server's (socket, timeout, broken
+    /// stream, pool), or the server refusing or ending connections (class 08, 57P01–57P03, 53300).
+    /// </summary>
+    private static bool IsConnectionFailure(Exception ex) => ex is NpgsqlException and (not PostgresException
+        or PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            or PostgresErrorCodes.TooManyConnections }
+        or PostgresException { SqlState: ['0', '8', ..] });
 
     private async Task RunAloneAsync(Pending pending)
     {
@@ -185,7 +209,16 @@ public sealed class ClaimBatcher
 
                 if (batch.Count > 0)
                 {
-                    await owner.RunAsync(batch);
+                    if (await owner.RunAsync(batch) is { } unreachable)
+                    {
+                        // refused or broken (not merely slow): so do the claims queued behind it, each batch would wait for
+                        // the server in turn
+                        while (_queue.Reader.TryRead(out var queued))
+                        {
+                            queued.Completion.TrySetException(unreachable);
+                        }
+                    }
+
                     batch = new List<Pending>(owner._options.MaxBatch);
                     continue;
                 }

@@ -19,6 +19,9 @@ public abstract class IdleRegistry<TValue> : IAsyncDisposable where TValue : cla
         _options = options;
     }
 
+    /// <summary>The clock of the registry.</summary>
+    protected TimeProvider Time => _time;
+
     /// <summary>Number of live entries.</summary>
     public int Count => _entries.Count;
 
@@ -49,6 +52,12 @@ public abstract class IdleRegistry<TValue> : IAsyncDisposable where TValue : cla
         }));
         return entry;
     }
+
+    /// <summary>The value of <paramref name="id"/> if it exists and was created successfully, without touching its idle time.</summary>
+    protected TValue? Peek(string id) =>
+        _entries.TryGetValue(id, out var entry) && entry.Value.IsValueCreated && entry.Value.Value.IsCompletedSuccessfully
+            ? entry.Value.Value.Result
+            : null;
 
     /// <summary>Creates the value for a reseller.</summary>
     protected abstract Task<TValue> CreateAsync(ResellerTenantInfo tenant);
@@ -102,6 +111,7 @@ public abstract class IdleRegistry<TValue> : IAsyncDisposable where TValue : cla
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await OnDisposeAsync();
         foreach (var (key, entry) in _entries)
         {
             if (_entries.TryRemove(key, out _))
@@ -112,6 +122,9 @@ public abstract class IdleRegistry<TValue> : IAsyncDisposable where TValue : cla
 
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Runs first when the registry is disposed (stops a derived registry's own background work).</summary>
+    protected virtual ValueTask OnDisposeAsync() => ValueTask.CompletedTask;
 
     private sealed class Entry(Lazy<Task<TValue>> value)
     {

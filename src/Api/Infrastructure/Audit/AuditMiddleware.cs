@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Api.Infrastructure.Audit;
 
@@ -52,6 +53,12 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, Ti
         {
             await next(context);
             status = context.Response.StatusCode;
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            // the exception handler answers it 503 database_unavailable
+            status = StatusCodes.Status503ServiceUnavailable;
+            throw;
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Api.Infrastructure.Idempotency;
 
@@ -62,10 +63,21 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, IOptions
         {
             await next(context);
         }
-        catch
+        catch (Exception failure)
         {
             context.Response.Body = original;
-            await IdempotencyStore.ReleaseAsync(db, actorKey, key);
+            if (DatabaseFailures.IsUnavailable(failure))
+            {
+                // the database went away under the request: releasing would only wait for it again. The key stays claimed
+                // (a retry gets 409 idempotency_key_in_use) until it expires: the request may have committed before the
+                // connection broke, and only the stored answer may say so
+                LogNotReleased(logger, actorKey, key);
+            }
+            else
+            {
+                await IdempotencyStore.ReleaseAsync(db, actorKey, key);
+            }
+
             throw;
         }
 
@@ -144,6 +156,9 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, IOptions
         context.Request.Body.Position = 0;
         return copy.ToArray();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Idempotency-Key {Key} of {Actor} stays claimed: the database went out of reach during the request")]
+    private static partial void LogNotReleased(ILogger logger, string actor, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotency-Key {Key} of {Actor} was reused for a different request")]
     private static partial void LogReused(ILogger logger, string actor, string key);
