@@ -19,6 +19,16 @@ public sealed class CellFileTests : IDisposable
         Assert.Equal(new[] { 5103, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
     }
 
+    [Fact]
+    public void The_shipped_cell_files_keep_webhook_ssrf_protection_on()
+    {
+        // a development cell lets its resellers send webhooks to loopback and private addresses; no shipped file may be one
+        var regions = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "regions"));
+        var files = Directory.GetFiles(regions, "*.json");
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(CellFile.Load(file).Development, $"{file} is a development cell"));
+    }
+
     [Theory]
     [InlineData("""{"id":"xx","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "id")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"euro","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "currency")]
