@@ -73,6 +73,7 @@ public sealed class RateLimitedApi : IAsyncDisposable
 
         app.MapMethods("/v1/ping", ["GET", "POST", "PUT", "DELETE"], () => "pong");
         app.MapGet("/v1/free", () => "free").DisableRateLimiting();
+        app.MapPost("/v1/psp/webhooks", () => "received").ExcludeFromMultiTenantResolution().WithRateLimitPartition(PartitionKind.PspWebhook);
         app.MapGet("/v1/open", () => "open").ExcludeFromMultiTenantResolution();
         app.MapGet("/health", () => "healthy").ExcludeFromMultiTenantResolution();
         app.MapGet("/alive", () => "alive").ExcludeFromMultiTenantResolution();
