@@ -10,6 +10,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 //   TicketAspire:RegionsDir   where the cell files are (default: <repo>/regions)
 //   TicketAspire:Payments:AsyncDelay|DisputeDelay|FraudDelay|WebhookRetrySchedule|TimeoutHold  passed to each payment service (tests shorten them)
 //   TicketAspire:Shedding:<key>  load-shedding settings of every API (Shedding__<key>; tests set EnableTestControl=true)
+//   TicketAspire:RateLimiting:<key>  rate-limit settings of every API (RateLimiting__<key>; tests raise DeviceIds)
 //   TicketAspire:AllowPrivateWebhookTargets  true makes every started cell a development cell: webhooks may go to http,
 //                             loopback and private addresses (local receivers, the tests); never for real resellers
 var config = builder.Configuration;
