@@ -25,7 +25,7 @@ public sealed class PaymentOptions
     public TimeSpan FailureExtension { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Largest PSP webhook body read (default 64 KiB; the simulator's events are about 1 KiB). A larger one is refused
+    /// Largest PSP webhook body read (default 64 KiB). A larger one is refused
     /// with 413 before it is read: by its Content-Length, or once this many bytes arrived without one.
     /// </summary>
     public int WebhookMaxBodyBytes { get; set; } = 64 * 1024;
