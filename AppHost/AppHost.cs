@@ -10,6 +10,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 //   TicketAspire:RegionsDir   where the cell files are (default: <repo>/regions)
 //   TicketAspire:Payments:AsyncDelay|DisputeDelay|FraudDelay|WebhookRetrySchedule|TimeoutHold  passed to each payment service (tests shorten them)
 //   TicketAspire:Shedding:<key>  load-shedding settings of every API (Shedding__<key>; tests set EnableTestControl=true)
+//   TicketAspire:RateLimiting:<key>  rate-limit settings of every API (RateLimiting__<key>; tests raise DeviceIds)
+//   TicketAspire:AllowPrivateWebhookTargets  true makes every started cell a development cell: webhooks may go to http,
+//                             loopback and private addresses (local receivers, the tests); never for real resellers
 var config = builder.Configuration;
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 var settings = new CellSettings(
@@ -26,9 +29,10 @@ foreach (var unknown in selected?.Except(cells.Select(c => c.Id)) ?? [])
     throw new InvalidOperationException($"TicketAspire:Cells names '{unknown}', which has no file in regions/.");
 }
 
+var allowPrivateWebhookTargets = string.Equals(config["TicketAspire:AllowPrivateWebhookTargets"], "true", StringComparison.OrdinalIgnoreCase);
 foreach (var cell in cells.Where(c => selected is null || selected.Contains(c.Id)))
 {
-    builder.AddJurisdictionCell(cell, settings);
+    builder.AddJurisdictionCell(allowPrivateWebhookTargets ? cell with { Development = true } : cell, settings);
 }
 
 builder.Build().Run();

@@ -118,7 +118,9 @@ public static class CellExtensions
             .WithHttpHealthCheck("/health")
             .WithReplicas(settings.ApiReplicas)
             .WithCellDatabases(cell, databases).WaitForCompletion(migrator)
-            .WithCellConfiguration(cell, includeResellers: false);
+            .WithCellConfiguration(cell, includeResellers: false)
+            .WithClientAddresses(cell)
+            .WithAbuseSettings(builder, cell, settings);
 
         // the cell's OpenID Connect provider: one issuer per reseller (/acme, …) and the platform issuer (/platform); its
         // public origin is its own endpoint, so issuers stay the same however a request reaches it; keys and Data
@@ -129,7 +131,8 @@ public static class CellExtensions
             .WithCellDatabases(cell, databases).WaitForCompletion(migrator)
             .WithEnvironment("IdentityKeyOptions__Directory", Path.Combine(settings.DataRoot, N("identity-keys")))
             .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("identity-dataprotection")))
-            .WithCellConfiguration(cell, includeResellers: false);
+            .WithCellConfiguration(cell, includeResellers: false)
+            .WithClientAddresses(cell);
         var issuerOrigin = identity.GetEndpoint("http");
         identity.WithEnvironment("IssuerOptions__PublicOrigin", issuerOrigin);
 

@@ -6,6 +6,7 @@ namespace TicketAspire.AppHost.Extensions;
 
 /// <summary>One <c>regions/&lt;cell&gt;.json</c> file: a jurisdiction cell, its rules and its resellers.</summary>
 /// <param name="Development">A local development cell: webhook endpoints may be http and on loopback or private addresses.</param>
+/// <param name="ForwardedHeaders">The proxies in front of the cell's API and identity service whose X-Forwarded-For is believed.</param>
 public sealed record CellFile(
     string Id,
     string Jurisdiction,
@@ -17,7 +18,8 @@ public sealed record CellFile(
     CellRules? Rules,
     IReadOnlyList<ResellerEntry> Resellers,
     FeeSchedule? Fees = null,
-    bool Development = false)
+    bool Development = false,
+    ForwardedHeadersEntry? ForwardedHeaders = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -110,6 +112,7 @@ public sealed record CellFile(
         }
 
         Fees?.Validate("fees", Fail);
+        ForwardedHeaders?.Validate("forwarded_headers", Fail);
         if (Resellers is null || Resellers.Count == 0) { Fail("resellers", "at least one reseller"); }
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var ids = new HashSet<string>(StringComparer.Ordinal);

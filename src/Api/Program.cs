@@ -6,6 +6,7 @@ using TicketAspire.Api.Infrastructure.Shedding;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddClientAddresses();
 builder.AddApplicationServices();
 builder.AddWebhooks();
 builder.AddApiSecurity();
@@ -13,6 +14,7 @@ builder.AddApiDocumentation();
 
 var app = builder.Build();
 
+app.UseClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseLoadShedding();
@@ -39,6 +41,7 @@ v1.MapWebhooksApi();
 v1.MapMailboxApi();
 v1.MapWaitingRoomApi();
 v1.MapWaitlistApi();
+v1.MapDevicesApi();
 
 app.Run();
 

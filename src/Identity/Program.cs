@@ -12,10 +12,12 @@ if (KeysCommand.IsKeysCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddClientAddresses();
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseResellerIssuers();

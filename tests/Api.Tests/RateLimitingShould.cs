@@ -24,6 +24,10 @@ public sealed class RateLimitingShould(GarnetPair redis) : IClassFixture<GarnetP
         settings["RateLimiting:Integrator:Window"] = "1.00:00:00";
         settings["RateLimiting:Anonymous:PermitLimit"] = "1000";
         settings["RateLimiting:Anonymous:Window"] = "1.00:00:00";
+        settings["RateLimiting:AnonymousWrite:PermitLimit"] = "1000";
+        settings["RateLimiting:AnonymousWrite:Window"] = "1.00:00:00";
+        settings["RateLimiting:PspWebhook:PermitLimit"] = "4";
+        settings["RateLimiting:PspWebhook:Window"] = "1.00:00:00";
         _api = await RateLimitedApi.StartAsync(settings);
     }
 
@@ -137,6 +141,17 @@ public sealed class RateLimitingShould(GarnetPair redis) : IClassFixture<GarnetP
 
         Assert.All(free.Concat(health).Concat(alive), code => Assert.Equal(HttpStatusCode.OK, code));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+    }
+
+    [Fact]
+    public async Task GiveThePspWebhookEndpointABudgetOfItsOwn()
+    {
+        // the endpoint is limited (before any body is read) and spends neither the anonymous budgets nor theirs it
+        var psp = await _api.SendManyAsync(5, Caller.Anonymous, "/v1/psp/webhooks", HttpMethod.Post);
+        using var anonymousWrite = await _api.SendAsync(Caller.Anonymous, method: HttpMethod.Post);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], psp);
+        Assert.Equal(HttpStatusCode.OK, anonymousWrite.StatusCode);
     }
 
     [Fact]

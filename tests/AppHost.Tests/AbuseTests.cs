@@ -44,7 +44,9 @@ public sealed class AbuseTests(PlatformFixture platform)
     {
         using var http = await platform.IntegratorClientAsync("eu", "acme");
         var (created, seats) = await http.CreateReservedEventAsync("Device " + Guid.NewGuid(), 1, 40);
-        var device = "dev-" + Guid.NewGuid().ToString("N");
+        // the buyer's browser asks the API for its device id once; the storefront's back end forwards it with each hold
+        using var browser = platform.ResellerClient("eu", "acme.eu.localhost");
+        var device = (string)(await browser.PostJsonAsync("/v1/devices", new { }, HttpStatusCode.OK))["device_id"]!;
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 31; i++)   // RateLimiting:HoldsPerDevice, default 30 per 10 min
         {
@@ -68,6 +70,29 @@ public sealed class AbuseTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[30]);
         await using var db = await platform.OpenDatabaseAsync("eu", "reseller_acme");
         await EventuallyAsync(async () => await CountAsync(db, "HoldVelocityRefused", "device:id:" + device) == 1, "the velocity refusal is audited");
+    }
+
+    [Fact]
+    public async Task A_device_id_the_api_did_not_issue_is_refused_so_rotating_it_escapes_nothing()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        var (created, seats) = await http.CreateReservedEventAsync("Rotating " + Guid.NewGuid(), 1, 5);
+        for (var i = 0; i < 5; i++)
+        {
+            // a fresh made-up id per request would otherwise be a fresh device budget per request
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/holds")
+            {
+                Content = JsonContent.Create(new { event_id = created.Id(), customer_ref = $"rot-{i}-{Guid.NewGuid():N}", seat_ids = new[] { seats[i] } }, options: Api.Json),
+            };
+            request.Headers.Add("X-Device-Id", "dev-" + Guid.NewGuid().ToString("N"));
+            using var response = await http.SendAsync(request);
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("device_id_invalid", (string)problem["code"]!);
+        }
+
+        var seatMap = await http.GetJsonAsync($"/v1/events/{created.Id()}/seats");
+        Assert.All(seatMap["seats"]!.AsArray(), s => Assert.Equal("available", (string)s!["status"]!));
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)

@@ -81,12 +81,40 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
 
         var returnUrl = Uri.EscapeDataString(authorize);
         using var posted = register
-            ? await SubmitAsync($"/{reseller}/account/register?return_url={returnUrl}", new() { ["email"] = email, ["password"] = password, ["display_name"] = "Test User" })
+            ? await RegisterAsync(reseller, returnUrl, email, password)
             : await SubmitAsync(login, new() { ["email"] = email, ["password"] = password });
         Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"sign-in: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
 
         var code = await AuthorizeCodeAsync(posted.Headers.Location!.PathOf());
         return await RedeemAsync(reseller, code, verifier);
+    }
+
+    /// <summary>
+    /// Registers as a user does: the form, then the link of the e-mail (read from the reseller's mailbox) with the password
+    /// again. The answer is the link page's: a redirect to <paramref name="returnUrl"/>, signed in.
+    /// </summary>
+    private async Task<HttpResponseMessage> RegisterAsync(string reseller, string returnUrl, string email, string password)
+    {
+        using (var registered = await SubmitAsync($"/{reseller}/account/register?return_url={returnUrl}",
+                   new() { ["email"] = email, ["password"] = password, ["display_name"] = "Test User" }))
+        {
+            Assert.True(registered.StatusCode == HttpStatusCode.OK, $"register: {(int)registered.StatusCode} {await registered.Content.ReadAsStringAsync()}");
+        }
+
+        var link = await VerificationLinkAsync(reseller, email);
+        var token = System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!;
+        return await SubmitAsync(link.PathAndQuery, new() { ["token"] = token, ["password"] = password });
+    }
+
+    /// <summary>The link of the newest registration e-mail to <paramref name="email"/> in the reseller's mailbox.</summary>
+    public async Task<Uri> VerificationLinkAsync(string reseller, string email)
+    {
+        await using var db = await platform.OpenDatabaseAsync(cell, $"reseller_{reseller}");
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "SELECT text_body FROM mailbox WHERE lower(to_address) = lower($1) AND kind = 'account_verification' ORDER BY created_at DESC LIMIT 1", db);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = email });
+        var body = await cmd.ExecuteScalarAsync() as string ?? throw new InvalidOperationException($"no registration e-mail to {email}");
+        return new Uri(VerifyLink().Match(body).Value);
     }
 
     /// <summary>Follows the authorize URL while signed in: the code from the redirect to the storefront.</summary>
@@ -127,6 +155,9 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
 
     [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
     private static partial Regex FormAction();
+
+    [GeneratedRegex(@"https?://\S+/account/verify\?\S+")]
+    private static partial Regex VerifyLink();
 
     private static Regex Hidden(string name) => new($"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"");
 }

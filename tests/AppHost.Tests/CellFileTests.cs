@@ -19,6 +19,27 @@ public sealed class CellFileTests : IDisposable
         Assert.Equal(new[] { 5103, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
     }
 
+    [Fact]
+    public void The_shipped_cell_files_keep_webhook_ssrf_protection_on()
+    {
+        // a development cell lets its resellers send webhooks to loopback and private addresses; no shipped file may be one
+        var regions = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "regions"));
+        var files = Directory.GetFiles(regions, "*.json");
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(CellFile.Load(file).Development, $"{file} is a development cell"));
+    }
+
+    [Fact]
+    public void Forwarded_headers_become_the_services_settings()
+    {
+        var path = Path.Combine(_dir, "fw.json");
+        File.WriteAllText(path, """{"id":"fw","jurisdiction":"J","currency":"EUR","api_port":5101,"forwarded_headers":{"known_proxies":["10.0.0.5"],"known_networks":["10.1.0.0/16","fd00::/8"],"forward_limit":2},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""");
+
+        Assert.Equal(
+            [("KnownProxies__0", "10.0.0.5"), ("KnownNetworks__0", "10.1.0.0/16"), ("KnownNetworks__1", "fd00::/8"), ("ForwardLimit", "2")],
+            CellFile.Load(path).ForwardedHeaders!.Settings());
+    }
+
     [Theory]
     [InlineData("""{"id":"xx","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "id")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"euro","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "currency")]
@@ -33,6 +54,9 @@ public sealed class CellFileTests : IDisposable
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"surprise":1,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "$")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"fees":{"platform_fee_bps":10001},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "fees.platform_fee_bps")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"],"fees":{"chargeback_fee_minor":-1}}]}""", "resellers[0].fees.chargeback_fee_minor")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"forwarded_headers":{"known_proxies":["lb.internal"]},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "forwarded_headers.known_proxies[0]")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"forwarded_headers":{"known_networks":["10.0.0.0/33"]},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "forwarded_headers.known_networks[0]")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"forwarded_headers":{"forward_limit":0},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "forwarded_headers.forward_limit")]
     public void A_bad_cell_file_names_the_file_and_the_field(string json, string field)
     {
         var path = Path.Combine(_dir, "bad.json");

@@ -62,7 +62,11 @@ public sealed class PlatformFixture : IAsyncLifetime
              "TicketAspire:Webhooks:RetrySchedule:0=00:00:01", "TicketAspire:Webhooks:RetrySchedule:1=00:00:01", "TicketAspire:Webhooks:RetrySchedule:2=00:00:02",
              "TicketAspire:Webhooks:PollInterval=00:00:00.200",
              // the shedding tests set a simulated load at run time (GET/PUT /test/shedding, mapped only with this)
-             "TicketAspire:Shedding:EnableTestControl=true"],
+             "TicketAspire:Shedding:EnableTestControl=true",
+             // the shipped cells refuse private webhook targets; the webhook tests receive on 127.0.0.1
+             "TicketAspire:AllowPrivateWebhookTargets=true",
+             // every test's device ids come from 127.0.0.1: more than a browser's budget (20 an hour)
+             "TicketAspire:RateLimiting:DeviceIds:PermitLimit=1000"],
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

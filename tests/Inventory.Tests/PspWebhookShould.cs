@@ -52,6 +52,21 @@ public sealed class PspWebhookShould
         Assert.Null(PspWebhook.Verify(body, what == "missing id" ? null : "evt_1", ts, signature, Secret, Now, TimeSpan.FromMinutes(5)));
     }
 
+    [Theory]
+    [InlineData("99999999999999999")]
+    [InlineData("9223372036854775807")]
+    public void RefuseATimestampBeyondTheCalendarWithoutThrowing(string timestamp) =>
+        Assert.Null(PspWebhook.Verify(Body, "evt_1", timestamp, Sign("evt_1", timestamp, Body), Secret, Now, TimeSpan.FromMinutes(5)));
+
+    [Fact]
+    public void CheckTheHeadersAloneBeforeAnyBodyIsRead()
+    {
+        Assert.True(PspWebhook.HasFreshHeaders("evt_1", Ts(Now), "v1,x", Now, TimeSpan.FromMinutes(5)));
+        Assert.False(PspWebhook.HasFreshHeaders("evt_1", Ts(Now.AddMinutes(-6)), "v1,x", Now, TimeSpan.FromMinutes(5)));
+        Assert.False(PspWebhook.HasFreshHeaders(null, Ts(Now), "v1,x", Now, TimeSpan.FromMinutes(5)));
+        Assert.False(PspWebhook.HasFreshHeaders("evt_1", Ts(Now), "", Now, TimeSpan.FromMinutes(5)));
+    }
+
     [Fact]
     public void TakeTheIntentOfADisputeFromItsPaymentIntentField()
     {

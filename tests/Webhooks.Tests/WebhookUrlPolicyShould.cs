@@ -68,11 +68,11 @@ public sealed class WebhookUrlPolicyShould
     [InlineData("https://printer.local/in", "local name")]
     [InlineData("https://metadata.google.internal/in", "local name")]
     [InlineData("https://intranet/in", "local name")]
-    [InlineData("https://127.0.0.1/in", "not a public address")]
-    [InlineData("https://[::1]/in", "not a public address")]
-    [InlineData("https://169.254.169.254/latest/meta-data", "not a public address")]
-    [InlineData("https://[::ffff:192.168.0.1]/in", "not a public address")]
-    [InlineData("https://10.0.0.5:8443/in", "not a public address")]
+    [InlineData("https://127.0.0.1/in", "non-public address")]
+    [InlineData("https://[::1]/in", "non-public address")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "non-public address")]
+    [InlineData("https://[::ffff:192.168.0.1]/in", "non-public address")]
+    [InlineData("https://10.0.0.5:8443/in", "non-public address")]
     public async Task RefuseUrlsOutsideADevelopmentCell(string url, string reason)
     {
         var refusal = await Policy(development: false, "93.184.216.34").RefusalAsync(url, CancellationToken.None);
@@ -87,7 +87,21 @@ public sealed class WebhookUrlPolicyShould
         // one public and one private answer: every address must be public
         var refusal = await Policy(false, "93.184.216.34", "10.0.0.7").RefusalAsync("https://rebind.example.com/in", CancellationToken.None);
 
-        Assert.Contains("10.0.0.7", refusal, StringComparison.Ordinal);
+        Assert.Equal("the host 'rebind.example.com' resolves to a non-public address", refusal);
+    }
+
+    [Theory]
+    [InlineData("10.20.30.40")]
+    [InlineData("fd00:ab::17")]
+    [InlineData("169.254.169.254")]
+    public async Task NotTellWhatAnInternalNameResolvesTo(string internalAddress)
+    {
+        // the answer of the cell's resolver would map the internal network for whoever registers URLs
+        var refusal = await Policy(false, internalAddress).RefusalAsync("https://db.corp.example.com/in", CancellationToken.None);
+
+        Assert.NotNull(refusal);
+        Assert.DoesNotContain(internalAddress, refusal, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("non-public address", refusal, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,5 +127,8 @@ public sealed class WebhookUrlPolicyShould
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync("https://localhost:1/hook", new StringContent("{}")));
 
         Assert.Contains("no public address", error.Message, StringComparison.Ordinal);
+        // the error is kept as the delivery's last_error, which the reseller reads: no resolver answers in it
+        Assert.DoesNotContain("127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("::1", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,10 @@
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.RateLimiting;
+using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.AspNetCore;
@@ -10,8 +14,10 @@ using TicketAspire.Tenancy.Stores;
 namespace TicketAspire.Api.Apis;
 
 /// <summary>
-/// Where the cell's PSP sends its events (Standard Webhooks signature, checked before anything is read). The reseller
-/// comes from the signed event's metadata, never from the caller, and the event is applied to that reseller's database.
+/// Where the cell's PSP sends its events (Standard Webhooks signature). Headers are checked before the body is read and
+/// the body is bounded (<see cref="PaymentOptions.WebhookMaxBodyBytes"/>); the reseller comes from the signed event's
+/// metadata, never from the caller, and the event is applied to that reseller's database, where a payment event is only
+/// a hint: the intent is read again from the PSP before anything is sold (<see cref="PspEventProcessor"/>).
 /// </summary>
 public static partial class PspWebhooksApi
 {
@@ -22,9 +28,9 @@ public static partial class PspWebhooksApi
         api.MapPost("/webhooks", ReceivePspEvent).WithName("ReceivePspEvent")
             .WithSummary("PSP events (payment succeeded or failed, refund, dispute, early fraud warning), signed by the PSP")
             .AllowAnonymous()
-            // the PSP's own traffic, proven by its signature (checked before anything else, a cheap HMAC): the per-IP
-            // limits for anonymous callers would otherwise throttle a burst of payment events
-            .DisableRateLimiting();
+            // its own budget per client address (RateLimiting:PspWebhook), spent before anything is read: a burst of the
+            // PSP's events does not spend the anonymous callers' budgets, and a flood of forgeries costs no HMAC
+            .WithRateLimitPartition(PartitionKind.PspWebhook);
 
         return api;
     }
@@ -42,14 +48,31 @@ public static partial class PspWebhooksApi
         ILogger<PspEventOutcome> logger,
         CancellationToken ct)
     {
-        using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync(ct);
+        var o = options.Value;
         var headers = context.Request.Headers;
-        var evt = PspWebhook.Verify(body, headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"],
-            options.Value.WebhookSecret, time.GetUtcNow(), options.Value.WebhookTolerance);
+        string? id = headers["webhook-id"], timestamp = headers["webhook-timestamp"], signature = headers["webhook-signature"];
+        // nothing is read of a request without fresh signature headers, nor of a body larger than the PSP ever sends
+        if (!PspWebhook.HasFreshHeaders(id, timestamp, signature, time.GetUtcNow(), o.WebhookTolerance))
+        {
+            return InvalidSignature();
+        }
+
+        if (await CappedBody.ReadAsync(context.Request, o.WebhookMaxBodyBytes, ct) is not { } bytes)
+        {
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Type = Problems.TypeBase + "psp.body_too_large",
+                Title = "Request too large",
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Detail = $"A PSP event has at most {o.WebhookMaxBodyBytes} bytes.",
+                Extensions = { ["code"] = "psp.body_too_large" },
+            });
+        }
+
+        var evt = PspWebhook.Verify(Encoding.UTF8.GetString(bytes), id, timestamp, signature, o.WebhookSecret, time.GetUtcNow(), o.WebhookTolerance);
         if (evt is null)
         {
-            return Problems.Unauthorized("psp.signature_invalid", "The webhook signature, its timestamp or its body is not valid.");
+            return InvalidSignature();
         }
 
         if (evt.Reseller is not { } resellerId || await store.GetAsync(resellerId) is not { } reseller)
@@ -63,8 +86,18 @@ public static partial class PspWebhooksApi
         await storage.OpenAsync(dataSources, redis);
         var processor = context.RequestServices.GetRequiredService<PspEventProcessor>();
         var outcome = await processor.ApplyAsync(evt, ct);
+        if (outcome == ErrorCodes.PaymentUnavailable)
+        {
+            // the PSP could not be asked what the event claims: not applied, not recorded; the PSP sends it again
+            return Problems.From(new InventoryError(outcome, $"The intent of PSP event '{evt.Id}' could not be read from the PSP; send the event again.",
+                RetryAfterSeconds: 5), context);
+        }
+
         return TypedResults.Ok(new PspEventOutcome(evt.Id, evt.Type, outcome));
     }
+
+    private static ProblemHttpResult InvalidSignature() =>
+        Problems.Unauthorized("psp.signature_invalid", "The webhook signature, its timestamp or its body is not valid.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PSP event {EventId} ({Type}) names reseller {Reseller}, which is not in this cell")]
     private static partial void LogUnknownReseller(ILogger logger, string eventId, string type, string? reseller);

@@ -63,6 +63,7 @@ public static class ApplicationServiceExtensions
         services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName)
             .Validate(o => o.IsValid(), "Abuse: UnconfirmedWindow > 0, MaxUnconfirmedHolds >= 1, BlockFor > 0").ValidateOnStart();
         services.AddSingleton<HoldVelocity>();
+        services.AddSingleton<DeviceIds>();
         services.AddScoped<HoldGuard>();
 
         services.AddScoped<ResellerStorage>();

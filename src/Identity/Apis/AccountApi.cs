@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Identity.Infrastructure.Users;
 using TicketAspire.Tenancy.Security;
@@ -13,7 +14,9 @@ namespace TicketAspire.Identity.Apis;
 /// <summary>
 /// End-user accounts of a reseller: sign in and registration pages (<c>/{reseller}/account/…</c>). A successful sign-in
 /// sets a session cookie scoped to the reseller's path and returns to the authorization request that asked for it.
-/// Forms carry an antiforgery token; attempts are rate limited per client address and accounts lock after repeated failures.
+/// Registration answers every valid form the same way and e-mails the address (a link to finish, or a note that it has
+/// an account). Forms carry an antiforgery token; attempts are rate limited per client address, and sign-ins lock per
+/// address after repeated failures, whether the address has an account or not.
 /// </summary>
 public static class AccountApi
 {
@@ -27,6 +30,8 @@ public static class AccountApi
         account.MapPost("/login", Login).WithName("Login").RequireRateLimiting(FormPolicy).DisableAntiforgery();
         account.MapGet("/register", RegisterPage).WithName("RegisterPage");
         account.MapPost("/register", Register).WithName("Register").RequireRateLimiting(FormPolicy).DisableAntiforgery();
+        account.MapGet("/verify", ConfirmPage).WithName("ConfirmPage");
+        account.MapPost("/verify", Confirm).WithName("Confirm").RequireRateLimiting(FormPolicy).DisableAntiforgery();
         account.MapGet("/logged-in", () => AccountPages.Message("Signed in", "You are signed in.")).WithName("LoggedIn");
         account.MapGet("/logged-out", () => AccountPages.Message("Signed out", "You are signed out.")).WithName("LoggedOut");
         return app;
@@ -89,7 +94,8 @@ public static class AccountApi
         return AccountPages.Register(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), null, null, null);
     }
 
-    private static async Task<IResult> Register(HttpContext context, Issuer issuer, IAntiforgery antiforgery, UserStore users)
+    private static async Task<IResult> Register(
+        HttpContext context, Issuer issuer, IAntiforgery antiforgery, AccountRegistrations registrations, AccountMail mail, IOptions<IssuerOptions> origin)
     {
         if (issuer.IsPlatform || !context.Request.HasFormContentType)
         {
@@ -107,15 +113,76 @@ public static class AccountApi
             return Again(new Dictionary<string, string> { ["form"] = "The form expired; please try again." });
         }
 
-        var result = await users.RegisterAsync(email, form["password"], displayName, context.RequestAborted);
-        if (result.User is not { } user)
+        var result = await registrations.RegisterAsync(email, form["password"], displayName, context.RequestAborted);
+        if (result.Errors is { } errors)
         {
-            return Again(result.Errors);
+            return Again(errors);
         }
 
-        await SignInAsync(context, issuer, user);
+        // the same answer whether the address has an account or not: only its owner learns which, from the e-mail
+        var reseller = issuer.Reseller;
+        var issuerUrl = IssuerUrl(context, origin.Value);
+        if (result.Token is { } token)
+        {
+            var link = new Uri($"{issuerUrl}/account/verify?token={Uri.EscapeDataString(token)}&return_url={Uri.EscapeDataString(returnUrl)}");
+            await mail.SendVerificationAsync(reseller.Id, reseller.Name, result.Email!, link, context.RequestAborted);
+        }
+        else
+        {
+            await mail.SendExistsAsync(reseller.Id, reseller.Name, result.Email!, new Uri($"{issuerUrl}/account/login"), context.RequestAborted);
+        }
+
+        return AccountPages.CheckEmail(email.Trim());
+    }
+
+    private static IResult ConfirmPage(HttpContext context, Issuer issuer, IAntiforgery antiforgery)
+    {
+        if (issuer.IsPlatform)
+        {
+            return AccountPages.Message("Not found", "The platform issuer has no end-user accounts.", StatusCodes.Status404NotFound);
+        }
+
+        var returnUrl = SafeReturnUrl(context, context.Request.Query["return_url"]);
+        return AccountPages.Confirm(issuer.Reseller.Name, context.Request.PathBase, context.Request.Query["token"].ToString(), returnUrl,
+            Token(context, antiforgery), null);
+    }
+
+    private static async Task<IResult> Confirm(HttpContext context, Issuer issuer, IAntiforgery antiforgery, AccountRegistrations registrations)
+    {
+        if (issuer.IsPlatform || !context.Request.HasFormContentType)
+        {
+            return AccountPages.Message("Bad request", "Post the form of the registration link.", StatusCodes.Status400BadRequest);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = SafeReturnUrl(context, form["return_url"]);
+        var token = form["token"].ToString();
+        IResult Again(string error) => AccountPages.Confirm(issuer.Reseller.Name, context.Request.PathBase, token, returnUrl,
+            Token(context, antiforgery), error, StatusCodes.Status400BadRequest);
+
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Again("The form expired; please try again.");
+        }
+
+        var result = await registrations.ConfirmAsync(token, form["password"], context.RequestAborted);
+        switch (result.Error)
+        {
+            case ConfirmationError.WrongPassword:
+                return Again("That is not the password chosen when registering.");
+            case ConfirmationError.LinkInvalid:
+                return AccountPages.Message("Link not valid", "This link is not valid (any more): register again.", StatusCodes.Status400BadRequest);
+            case ConfirmationError.AccountExists:
+                return AccountPages.Message("Account exists", "This address already has an account: sign in.", StatusCodes.Status409Conflict);
+        }
+
+        await SignInAsync(context, issuer, result.User!);
         return Results.Redirect(returnUrl);
     }
+
+    /// <summary>The issuer's public URL (<c>https://id.example/acme</c>), for links in e-mails.</summary>
+    private static string IssuerUrl(HttpContext context, IssuerOptions options) =>
+        (options.PublicOrigin is { Length: > 0 } origin ? origin.TrimEnd('/') : $"{context.Request.Scheme}://{context.Request.Host}") + context.Request.PathBase;
 
     private static Task SignInAsync(HttpContext context, Issuer issuer, EndUser user)
     {

@@ -38,6 +38,24 @@ internal static class AccountPages
             """);
     }
 
+    /// <summary>The answer to every valid registration form, whether the address has an account or not.</summary>
+    public static IResult CheckEmail(string email) => Page(200, "Check your e-mail", $"""
+            <p>We sent an e-mail to {Html.Encode(email)}. It tells you how to go on; its link works for 24 hours.</p>
+            """);
+
+    /// <summary>The page of a registration link: the password chosen at registration makes the account.</summary>
+    public static IResult Confirm(string reseller, string pathBase, string token, string returnUrl, string antiforgery, string? error, int status = 200) =>
+        Page(status, $"Finish your {reseller} account", $"""
+            {Error(error)}
+            <form method="post" action="{Html.Encode(pathBase)}/account/verify">
+              <input type="hidden" name="__RequestVerificationToken" value="{Html.Encode(antiforgery)}">
+              <input type="hidden" name="token" value="{Html.Encode(token)}">
+              <input type="hidden" name="return_url" value="{Html.Encode(returnUrl)}">
+              <label>The password you chose <input name="password" type="password" autocomplete="current-password" required></label>
+              <button type="submit">Create account</button>
+            </form>
+            """);
+
     public static IResult Message(string title, string text, int status = 200) => Page(status, title, $"<p>{Html.Encode(text)}</p>");
 
     private static string Error(string? error) => error is null ? "" : $"<p class=\"error\" role=\"alert\">{Html.Encode(error)}</p>";

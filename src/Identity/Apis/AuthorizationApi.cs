@@ -39,7 +39,7 @@ public static class AuthorizationApi
 
         var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         var user = session.Succeeded && Guid.TryParse(session.Principal.GetClaim(Claims.Subject), out var id)
-            ? await users.FindActiveAsync(id, context.RequestAborted)
+            ? await users.FindAsync(id, context.RequestAborted)
             : null;
         if (user is null || request.HasPromptValue(PromptValues.Login))
         {
@@ -66,7 +66,7 @@ public static class AuthorizationApi
         var principal = result.Principal;
         if (issuer.IsPlatform || principal?.GetClaim(TokenClaims.Reseller) != issuer.Reseller.Id
             || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var id)
-            || await users.FindActiveAsync(id, context.RequestAborted) is not { } user)
+            || await users.FindAsync(id, context.RequestAborted) is not { } user)
         {
             return Results.Challenge(
                 new AuthenticationProperties(new Dictionary<string, string?>

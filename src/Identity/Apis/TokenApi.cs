@@ -56,10 +56,10 @@ public static class TokenApi
         {
             var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var principal = result.Principal;
-            // the code or refresh token was issued by this reseller's issuer for a user that still exists and is not locked
+            // the code or refresh token was issued by this reseller's issuer for a user that still exists (a sign-in lock ends no session)
             if (principal is null || issuer.IsPlatform || principal.GetClaim(TokenClaims.Reseller) != issuer.Reseller.Id
                 || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var userId)
-                || await services.GetRequiredService<UserStore>().FindActiveAsync(userId, context.RequestAborted) is not { } user)
+                || await services.GetRequiredService<UserStore>().FindAsync(userId, context.RequestAborted) is not { } user)
             {
                 return Forbid(Errors.InvalidGrant, "The grant is no longer valid.");
             }

@@ -10,6 +10,8 @@ using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Catalog;
 using TicketAspire.Tenancy.Data;
 using TicketAspire.Tenancy.Security;
+using TicketAspire.Tenancy.Stores;
+using TicketAspire.Webhooks.Mail;
 
 namespace TicketAspire.Identity.Extensions;
 
@@ -34,6 +36,16 @@ public static class ApplicationServiceExtensions
         services.AddScoped(sp => new UserStore(
             () => sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped(sp => new AccountRegistrations(
+            () => sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
+            sp.GetRequiredService<TimeProvider>()));
+        // registration e-mails go to the reseller's mailbox (GET /v1/mailbox); an SMTP adapter replaces this registration
+        services.AddSingleton<IEmailSender>(sp => new MailboxEmailSender(
+            async (reseller, ct) => await sp.GetRequiredService<ResellerDataSources>().GetAsync(
+                await sp.GetRequiredService<IMultiTenantStore<ResellerTenantInfo>>().GetAsync(reseller)
+                    ?? throw new InvalidOperationException($"unknown reseller '{reseller}'")),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AccountMail>();
 
         // A context per request on the issuer's database: the reseller's own, or the catalog for the platform issuer (the
         // options lambda runs per scope). Not AddDbContextPool: pooled options are shared, and OpenIddict's stores must

@@ -5,7 +5,7 @@ namespace TicketAspire.Identity.Infrastructure;
 
 /// <summary>
 /// Removes expired and revoked tokens and authorizations from every issuer's database, hourly: each reseller's in its
-/// own scope (its own database), then the platform issuer's.
+/// own scope (its own database, with its stale sign-in counts and expired registration links), then the platform issuer's.
 /// </summary>
 public sealed class TokenPruningService(IServiceProvider services, CatalogStore catalog, TimeProvider time, ILogger<TokenPruningService> logger)
     : BackgroundService
@@ -34,7 +34,16 @@ public sealed class TokenPruningService(IServiceProvider services, CatalogStore 
             select(scope.ServiceProvider.GetRequiredService<Issuer>());
             var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, ct);
             var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, ct);
-            logger.LogInformation("{Issuer}: pruned {Tokens} tokens, {Authorizations} authorizations", name, tokens, authorizations);
+            var (counts, registrations) = (0, 0);
+            if (name != Issuer.PlatformId)
+            {
+                // stale sign-in counts and expired registration links of the reseller's end users
+                counts = await scope.ServiceProvider.GetRequiredService<Users.UserStore>().PruneAsync(ct);
+                registrations = await scope.ServiceProvider.GetRequiredService<Users.AccountRegistrations>().PruneAsync(ct);
+            }
+
+            logger.LogInformation("{Issuer}: pruned {Tokens} tokens, {Authorizations} authorizations, {Counts} sign-in counts, {Registrations} registrations",
+                name, tokens, authorizations, counts, registrations);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -185,25 +185,43 @@ public sealed partial class CheckoutService(
         return await ApplyAsync(payment, intent, ct);
     }
 
-    /// <summary>Applies what the PSP says of an intent (from a confirm call or a PSP webhook); idempotent.</summary>
-    public async Task<Result<OrderView>> ApplyIntentAsync(PaymentIntent intent, CancellationToken ct)
+    /// <summary>
+    /// Applies what the PSP says of one of this reseller's intents (a PSP webhook named it); idempotent. The event is only a
+    /// hint: the intent is read again from the PSP, as confirming does, so a signed but forged body sells nothing.
+    /// </summary>
+    public async Task<Result<OrderView>> ApplyIntentAsync(string intentId, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(intent);
+        ArgumentException.ThrowIfNullOrEmpty(intentId);
         PaymentRow? payment;
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
-            payment = await PaymentByIntentAsync(conn, intent.Id, ct);
+            payment = await PaymentByIntentAsync(conn, intentId, ct);
         }
 
-        return payment is null
-            ? new InventoryError(ErrorCodes.PaymentRequired, $"No payment of this reseller has PSP intent '{intent.Id}'.")
-            : await ApplyAsync(payment, intent, ct);
+        if (payment is null)
+        {
+            return new InventoryError(ErrorCodes.PaymentRequired, $"No payment of this reseller has PSP intent '{intentId}'.");
+        }
+
+        PaymentIntent intent;
+        try
+        {
+            intent = await psp.GetIntentAsync(intentId, ct);
+        }
+        catch (PaymentGatewayException ex)
+        {
+            LogPspUnavailable(_log, "retrieve intent of a webhook", payment.HoldId, ex.Message);
+            return Unavailable(ex);
+        }
+
+        return await ApplyAsync(payment, intent, ct);
     }
 
     private async Task<Result<OrderView>> ApplyAsync(PaymentRow payment, PaymentIntent intent, CancellationToken ct)
     {
         if (!intent.Metadata.TryGetValue("hold_id", out var holdText) || holdText != payment.HoldId.ToString()
-            || intent.Amount != payment.Price.TotalMinor || intent.Currency != payment.Price.Currency)
+            || !intent.Metadata.TryGetValue("reseller", out var owner) || owner != reseller
+            || intent.Id != payment.IntentId || intent.Amount != payment.Price.TotalMinor || intent.Currency != payment.Price.Currency)
         {
             LogMismatch(_log, intent.Id, payment.HoldId, intent.Amount, payment.Price.TotalMinor);
             return new InventoryError(ErrorCodes.PaymentMismatch, $"PSP intent '{intent.Id}' is not the payment of hold '{payment.HoldId}' for {payment.Price.TotalMinor} {payment.Price.Currency}.");

@@ -21,6 +21,7 @@ public static class PaymentGatewayRegistration
             .Validate(o => o.BaseUrl is { IsAbsoluteUri: true }, "Payments:BaseUrl must be an absolute URL (the cell's payment service)")
             .Validate(o => o.ApiKey.Length > 0 && o.WebhookSecret.Length > 0, "Payments:ApiKey and Payments:WebhookSecret are required")
             .Validate(o => o.MaxAttempts is >= 1 and <= 10, "Payments:MaxAttempts is 1 to 10")
+            .Validate(o => o.WebhookMaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Payments:WebhookMaxBodyBytes is 1 KiB to 16 MiB")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PaymentOptions>>().Value);
         services.AddHttpClient<IPaymentGateway, HttpPaymentGateway>(ClientName, (sp, http) =>

@@ -24,6 +24,12 @@ public sealed class PaymentOptions
     /// <summary>How much the first failed attempt extends the hold (once).</summary>
     public TimeSpan FailureExtension { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Largest PSP webhook body read (default 64 KiB). A larger one is refused
+    /// with 413 before it is read: by its Content-Length, or once this many bytes arrived without one.
+    /// </summary>
+    public int WebhookMaxBodyBytes { get; set; } = 64 * 1024;
+
     /// <summary>How old a PSP webhook's timestamp may be (replay protection).</summary>
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
 

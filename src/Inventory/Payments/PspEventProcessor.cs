@@ -7,8 +7,8 @@ using TicketAspire.Inventory.Services;
 namespace TicketAspire.Inventory.Payments;
 
 /// <summary>
-/// Applies a verified PSP event to one reseller's database: a late success confirms the hold, a failure counts as a
-/// failed attempt, a chargeback or an early fraud warning (possibly days after the sale) reverses or reserves the
+/// Applies a verified PSP event to one reseller's database: a payment event makes the intent be read again from the PSP
+/// (the body is never trusted to sell anything), then a success confirms the hold, a failure counts as a failed attempt, a chargeback or an early fraud warning (possibly days after the sale) reverses or reserves the
 /// reseller's money in the ledger and tells the reseller. Every effect is idempotent, so the PSP's retries are harmless.
 /// </summary>
 public sealed partial class PspEventProcessor(
@@ -27,13 +27,21 @@ public sealed partial class PspEventProcessor(
 
         var outcome = evt.Type switch
         {
-            "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.processing" =>
-                Describe(await checkout.ApplyIntentAsync(HttpPaymentGateway.ReadIntent(evt.Data), ct)),
+            "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.processing" => evt.IntentId is { Length: > 0 } intentId
+                ? Describe(await checkout.ApplyIntentAsync(intentId, ct))
+                : "no_intent",
             "charge.dispute.created" => await ChargebackAsync(evt, ct),
             "radar.early_fraud_warning.created" => await FraudFlagAsync(evt, ct),
             "charge.refunded" => "noted",
             _ => "ignored",
         };
+
+        if (outcome == Model.ErrorCodes.PaymentUnavailable)
+        {
+            // not applied: the PSP could not be asked; unrecorded, so the PSP's next delivery of the event is applied
+            LogApplied(_log, evt.Id, evt.Type, evt.IntentId, outcome);
+            return outcome;
+        }
 
         await using var record = db.CreateCommand("""
             INSERT INTO psp_events (id, type, intent_id, received_at, outcome) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,9 +17,7 @@ public sealed record PspWebhook(string Id, string Type, JsonObject Data)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(signatures)
-            || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || Math.Abs((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).TotalSeconds) > tolerance.TotalSeconds)
+        if (!HasFreshHeaders(id, timestamp, signatures, now, tolerance))
         {
             return null;
         }
@@ -53,6 +52,17 @@ public sealed record PspWebhook(string Id, string Type, JsonObject Data)
             return null;
         }
     }
+
+    /// <summary>
+    /// The checks that need no body: an id, a signature header and a timestamp within <paramref name="tolerance"/> of
+    /// <paramref name="now"/>. A request that fails them is refused before its body is read.
+    /// </summary>
+    public static bool HasFreshHeaders(
+        [NotNullWhen(true)] string? id, string? timestamp, [NotNullWhen(true)] string? signatures, DateTimeOffset now, TimeSpan tolerance) =>
+        !string.IsNullOrEmpty(id) && !string.IsNullOrEmpty(signatures)
+        && long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+        && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+        && Math.Abs((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).TotalSeconds) <= tolerance.TotalSeconds;
 
     /// <summary>The reseller the event concerns (the platform puts it in every intent's metadata).</summary>
     public string? Reseller => (string?)Data["metadata"]?["reseller"];

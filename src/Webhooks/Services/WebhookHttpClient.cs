@@ -33,7 +33,8 @@ public static class WebhookHttpClient
         var allowed = development ? addresses : [.. addresses.Where(WebhookUrlPolicy.IsPublic)];
         if (allowed.Length == 0)
         {
-            throw new HttpRequestException($"refused to connect to '{endpoint.Host}': it resolves to no public address ({string.Join(", ", addresses.Select(a => a.ToString()))})");
+            // kept as the delivery's last_error, which the reseller reads: no resolver answers in it
+            throw new HttpRequestException($"refused to connect to '{endpoint.Host}': it resolves to no public address");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -46,7 +46,9 @@ public sealed class WebhookUrlPolicy(bool development, Func<string, Cancellation
             }
         }
 
-        return Development ? null : addresses.Where(a => !IsPublic(a)).Select(a => $"the host '{uri.Host}' resolves to {a}, which is not a public address").FirstOrDefault();
+        // the refusal names the host the caller gave, never what the cell's resolver answered (that would map the
+        // internal network for whoever registers URLs)
+        return Development || addresses.All(IsPublic) ? null : $"the host '{uri.Host}' resolves to a non-public address";
     }
 
     /// <summary>The checks that need no DNS: absolute, https (http too in development), no user info, no local names.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Tenancy;
@@ -14,8 +15,8 @@ using TicketAspire.Tenancy.Stores;
 namespace TicketAspire.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A small API process on Kestrel (127.0.0.1, a free port) wired like the real one: authentication, reseller
-/// resolution by host, then <see cref="RateLimitingExtensions.UseApiRateLimiting"/>. Each instance has its own service
+/// A small API process on Kestrel (127.0.0.1, a free port) wired like the real one: client addresses (forwarded headers
+/// of known proxies), authentication, reseller resolution by host, then <see cref="RateLimitingExtensions.UseApiRateLimiting"/>. Each instance has its own service
 /// provider, so two instances are two replicas.
 /// </summary>
 public sealed class RateLimitedApi : IAsyncDisposable
@@ -54,6 +55,7 @@ public sealed class RateLimitedApi : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs);
+        builder.AddClientAddresses();
 
         builder.Services.AddMultiTenant<ResellerTenantInfo>()
             .WithHostStrategy()
@@ -62,6 +64,7 @@ public sealed class RateLimitedApi : IAsyncDisposable
         builder.Services.AddApiRateLimiting(builder.Configuration);
 
         var app = builder.Build();
+        app.UseClientAddresses();
         app.UseRouting();
         app.Use((context, next) =>
         {
@@ -73,6 +76,7 @@ public sealed class RateLimitedApi : IAsyncDisposable
 
         app.MapMethods("/v1/ping", ["GET", "POST", "PUT", "DELETE"], () => "pong");
         app.MapGet("/v1/free", () => "free").DisableRateLimiting();
+        app.MapPost("/v1/psp/webhooks", () => "received").ExcludeFromMultiTenantResolution().WithRateLimitPartition(PartitionKind.PspWebhook);
         app.MapGet("/v1/open", () => "open").ExcludeFromMultiTenantResolution();
         app.MapGet("/health", () => "healthy").ExcludeFromMultiTenantResolution();
         app.MapGet("/alive", () => "alive").ExcludeFromMultiTenantResolution();
@@ -98,11 +102,16 @@ public sealed class RateLimitedApi : IAsyncDisposable
 
     /// <summary>One request of <paramref name="caller"/> to <paramref name="host"/>.</summary>
     public async Task<HttpResponseMessage> SendAsync(
-        Caller caller, string path = "/v1/ping", HttpMethod? method = null, string host = Resellers.AcmeHost)
+        Caller caller, string path = "/v1/ping", HttpMethod? method = null, string host = Resellers.AcmeHost, string? forwardedFor = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         using var request = new HttpRequestMessage(method ?? HttpMethod.Get, path);
         request.Headers.Host = host;
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
         caller.AddTo(request);
         var response = await Http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();

@@ -23,6 +23,12 @@ public sealed class AbuseOptions
     /// <summary>How long a block lasts (default 30 min).</summary>
     public TimeSpan BlockFor { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The cell's key of issued device ids (<see cref="DeviceIds"/>; the AppHost passes the parameter
+    /// <c>&lt;cell&gt;-device-id-key</c>). Every replica of the cell needs the same; unset, each process makes its own.
+    /// </summary>
+    public string DeviceIdKey { get; set; } = "";
+
     /// <summary>True when the values are consistent.</summary>
     public bool IsValid() => UnconfirmedWindow > TimeSpan.Zero && MaxUnconfirmedHolds >= 1 && BlockFor > TimeSpan.Zero;
 }

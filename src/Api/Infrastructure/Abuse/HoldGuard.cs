@@ -14,11 +14,14 @@ namespace TicketAspire.Api.Infrastructure.Abuse;
 /// Decides whether a hold attempt may go ahead, before any seat is touched: velocity per account and per device
 /// (<see cref="HoldVelocity"/>), and hold-without-confirm blocks (<see cref="AccountBlocks"/>). Each refusal and each
 /// block started is written to the reseller's audit log (<c>HoldVelocityRefused</c>, <c>AbuseBlock</c>,
-/// <c>AbuseBlockRefused</c>). The device is <c>X-Device-Id</c> when the storefront sends one, else the address of an end
-/// user or anonymous caller; an integrator's address is its back end, so without the header it has no device limit.
+/// <c>AbuseBlockRefused</c>). The device is <c>X-Device-Id</c> when the storefront sends one the API issued
+/// (<see cref="DeviceIds"/>; any other value is refused, so a made-up id per request opens no fresh budget), else the
+/// client address of an end user or anonymous caller; an integrator's address is its back end, so without the header it
+/// has no device limit.
 /// </summary>
 public sealed partial class HoldGuard(
     HoldVelocity velocity,
+    DeviceIds deviceIds,
     ResellerStorage storage,
     ResellerRedisConnections redis,
     AuditWriter audit,
@@ -40,7 +43,18 @@ public sealed partial class HoldGuard(
         }
 
         var reseller = storage.Tenant;
-        var device = DeviceOf(context);
+        if (!TryGetDevice(context, deviceIds, reseller.Id, out var device))
+        {
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Type = Problems.TypeBase + "device_id_invalid",
+                Title = "Device id not issued by the API",
+                Status = StatusCodes.Status400BadRequest,
+                Detail = $"{DeviceHeader} must be a device id from POST /v1/devices of this reseller; leave the header out without one.",
+                Extensions = { ["code"] = "device_id_invalid" },
+            });
+        }
+
         // the velocity windows (Redis) and the block check (Postgres) are independent: one round trip's wait for both
         var standingTask = new AccountBlocks(storage.Db, time).CheckAsync(customerRef, o.UnconfirmedWindow, o.MaxUnconfirmedHolds, o.BlockFor, ct);
         var refusal = await velocity.CheckAsync(reseller.Id, await redis.GetAsync(reseller), customerRef, device);
@@ -76,18 +90,32 @@ public sealed partial class HoldGuard(
         return null;
     }
 
-    /// <summary>The device of a request: <c>X-Device-Id</c> (1–128 printable ASCII characters), else an end user's or anonymous caller's address.</summary>
-    public static string? DeviceOf(HttpContext context)
+    /// <summary>
+    /// The device of a request: an issued <c>X-Device-Id</c> of <paramref name="reseller"/>, else an end user's or anonymous
+    /// caller's client address, else none (an integrator without the header). False when the header holds anything else.
+    /// </summary>
+    public static bool TryGetDevice(HttpContext context, DeviceIds ids, string reseller, out string? device)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Request.Headers[DeviceHeader].ToString() is { Length: > 0 and <= 128 } id && id.All(c => c is > '\x20' and <= '\x7e'))
+        ArgumentNullException.ThrowIfNull(ids);
+        device = null;
+        if (context.Request.Headers.TryGetValue(DeviceHeader, out var header))
         {
-            return "id:" + id;
+            if (header.Count != 1 || !ids.IsIssued(reseller, header[0]))
+            {
+                return false;
+            }
+
+            device = "id:" + header[0];
+            return true;
         }
 
-        return context.GetActor().Kind is ActorKind.Customer or ActorKind.Anonymous && context.Connection.RemoteIpAddress is { } ip
-            ? "ip:" + ip
-            : null;
+        if (context.GetActor().Kind is ActorKind.Customer or ActorKind.Anonymous && context.Connection.RemoteIpAddress is { } ip)
+        {
+            device = RateLimiting.ApiPartitioner.IpKey("ip:", ip);   // IPv6 per /64, as the rate limiter counts
+        }
+
+        return true;
     }
 
     private static ProblemHttpResult TooMany(HttpContext context, string code, string title, long retryAfterSeconds, string detail, Dictionary<string, object?> extensions)

@@ -7,12 +7,14 @@ namespace TicketAspire.Api.Infrastructure.Abuse;
 /// <summary>
 /// Velocity limits on hold attempts per account and per device: the rate limiter's sliding windows (the same Lua script
 /// in the reseller's Redis, the same in-process fallback while Redis is unusable), with their own rules and keys
-/// (<c>ta:rl:holds:account:{customer_ref}</c>, <c>ta:rl:holds:device:{device}</c>).
+/// (<c>ta:rl:holds:account:{customer_ref}</c>, <c>ta:rl:holds:device:{device}</c>), and the issuance of device ids per
+/// client address (<c>ta:rl:holds:issued:ip:{address}</c>).
 /// </summary>
 public sealed class HoldVelocity : IDisposable
 {
     private readonly WindowPolicy _account;
     private readonly WindowPolicy _device;
+    private readonly WindowPolicy _issued;
     private readonly InProcessSlidingWindow _local;
     private readonly RedisFallbackGate _gate;
     private readonly RateLimitOptions _options;
@@ -30,6 +32,7 @@ public sealed class HoldVelocity : IDisposable
         _options = options.Value;
         _account = new WindowPolicy(PartitionKind.HoldsPerAccount, _options.HoldsPerAccount);
         _device = new WindowPolicy(PartitionKind.HoldsPerDevice, _options.HoldsPerDevice);
+        _issued = new WindowPolicy(PartitionKind.DeviceIds, _options.DeviceIds);
         _local = local;
         _time = time;
         _gate = new RedisFallbackGate(time, _options, logger);
@@ -60,6 +63,15 @@ public sealed class HoldVelocity : IDisposable
 
         var byDevice = await DecideAsync(reseller, redis, KeyPrefix + "device:" + device, _device);
         return byDevice.Allowed ? null : new VelocityRefusal("device", _device.Limit, _device.Window, RateLimitDecision.ToSeconds(byDevice.RetryAfterMillis));
+    }
+
+    /// <summary>
+    /// Spends one device id issuance of <paramref name="address"/> (IPv6 per /64); null when the budget allows it.
+    /// </summary>
+    public async Task<VelocityRefusal?> CheckIssueAsync(string reseller, IConnectionMultiplexer? redis, System.Net.IPAddress? address)
+    {
+        var decision = await DecideAsync(reseller, redis, ApiPartitioner.IpKey(KeyPrefix + "issued:ip:", address), _issued);
+        return decision.Allowed ? null : new VelocityRefusal("device_ids", _issued.Limit, _issued.Window, RateLimitDecision.ToSeconds(decision.RetryAfterMillis));
     }
 
     private async Task<RateLimitDecision> DecideAsync(string reseller, IConnectionMultiplexer? redis, string key, WindowPolicy policy)

@@ -12,7 +12,7 @@ namespace TicketAspire.Api.Infrastructure.RateLimiting;
 /// <remarks>
 /// Keys: integrator <c>ta:rl:client:{client_id}</c>, customer <c>ta:rl:user:{sub}</c> (writes
 /// <c>ta:rl:write:user:{sub}</c>), staff <c>ta:rl:staff:{sub}</c>, anonymous <c>ta:rl:ip:{address}</c> (writes
-/// <c>ta:rl:write:ip:{address}</c>). IPv6 addresses count per /64, the block one subscriber usually holds, so rotating
+/// <c>ta:rl:write:ip:{address}</c>), the PSP's webhook endpoint <c>ta:rl:psp:ip:{address}</c>. IPv6 addresses count per /64, the block one subscriber usually holds, so rotating
 /// addresses inside it gains nothing. A principal whose kind is unknown or whose id claim is missing counts as anonymous.
 /// </remarks>
 internal static class ApiPartitioner
@@ -26,6 +26,7 @@ internal static class ApiPartitioner
     private const string StaffPrefix = KeyPrefix + "staff:";
     private const string IpPrefix = KeyPrefix + "ip:";
     private const string IpWritePrefix = KeyPrefix + "write:ip:";
+    private const string PspPrefix = KeyPrefix + "psp:ip:";
 
     /// <summary>Health probes and endpoints marked <c>DisableRateLimiting</c> are never limited.</summary>
     public static bool IsExempt(HttpContext context)
@@ -39,6 +40,12 @@ internal static class ApiPartitioner
     /// <summary>The partition of <paramref name="context"/>.</summary>
     public static ApiPartition Resolve(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RateLimitPartitionMetadata>() is { Kind: PartitionKind.PspWebhook })
+        {
+            // the PSP proves itself with a signature, not a token: a budget per address that no other caller spends
+            return new ApiPartition(PartitionKind.PspWebhook, IpKey(PspPrefix, context.Connection.RemoteIpAddress));
+        }
+
         var write = IsWrite(context.Request.Method);
         var user = context.User;
         if (user.Identity is { IsAuthenticated: true })
@@ -67,7 +74,10 @@ internal static class ApiPartitioner
     private static string? Id(ClaimsPrincipal user, string claimType) =>
         user.FindFirst(claimType)?.Value is { Length: > 0 } value ? value : null;
 
-    private static string IpKey(string prefix, IPAddress? address)
+    /// <summary>
+    /// The rate-limit key of a client address under <paramref name="prefix"/>: IPv4-mapped addresses as IPv4, IPv6 per /64.
+    /// </summary>
+    public static string IpKey(string prefix, IPAddress? address)
     {
         if (address is null)
         {

@@ -24,6 +24,12 @@ public enum PartitionKind
     /// <summary>Hold attempts of one account (customer reference), whoever sends them: the abuse guard's velocity limit.</summary>
     HoldsPerAccount = 6,
 
-    /// <summary>Hold attempts from one device (<c>X-Device-Id</c>, else the end user's or anonymous caller's IP).</summary>
+    /// <summary>Hold attempts from one device (an issued <c>X-Device-Id</c>, else the end user's or anonymous caller's IP).</summary>
     HoldsPerDevice = 7,
+
+    /// <summary>Requests to the PSP's webhook endpoint, keyed by client IP address: a budget of its own.</summary>
+    PspWebhook = 8,
+
+    /// <summary>Device ids issued (<c>POST /v1/devices</c>), keyed by client IP address (IPv6 by /64).</summary>
+    DeviceIds = 9,
 }

@@ -9,7 +9,8 @@ namespace TicketAspire.Api.Infrastructure.RateLimiting;
 /// <remarks>
 /// Defaults: integrator 6000/min, customer 120/min (writes 30/min), staff 1200/min, anonymous 600/min per IP
 /// (writes 60/min). Writes of customers and anonymous callers spend only their write budget, not the general one.
-/// Hold attempts also spend the abuse guard's budgets: 20 per account and 30 per device per 10 minutes.
+/// Hold attempts also spend the abuse guard's budgets: 20 per account and 30 per device per 10 minutes. The PSP's
+/// webhook endpoint has its own budget, 1200 per minute per address; device ids are issued 20 per hour per address.
 /// </remarks>
 public sealed class RateLimitOptions
 {
@@ -45,6 +46,12 @@ public sealed class RateLimitOptions
     /// <summary>Hold attempts per device (default 30 per 10 min).</summary>
     public RateLimitRule HoldsPerDevice { get; set; } = new(30, TimeSpan.FromMinutes(10));
 
+    /// <summary>Requests to the PSP's webhook endpoint per client address (default 1200 per minute).</summary>
+    public RateLimitRule PspWebhook { get; set; } = new(1200, OneMinute);
+
+    /// <summary>Device ids issued per client address (default 20 per hour).</summary>
+    public RateLimitRule DeviceIds { get; set; } = new(20, TimeSpan.FromHours(1));
+
     /// <summary>
     /// Longest wait for the reseller's Redis to run the script (default 250 ms, a quarter of the client's own timeout);
     /// past it the request is decided by the in-process limiter, so a slow Redis never slows the API down.
@@ -74,6 +81,8 @@ public sealed class RateLimitOptions
         PartitionKind.AnonymousWrite => AnonymousWrite,
         PartitionKind.HoldsPerAccount => HoldsPerAccount,
         PartitionKind.HoldsPerDevice => HoldsPerDevice,
+        PartitionKind.PspWebhook => PspWebhook,
+        PartitionKind.DeviceIds => DeviceIds,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown partition kind."),
     };
 }

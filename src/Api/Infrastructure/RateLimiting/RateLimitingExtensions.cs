@@ -36,6 +36,21 @@ public static class RateLimitingExtensions
     }
 
     /// <summary>
+    /// Makes the endpoints of <paramref name="builder"/> spend a budget of their own, per client address, instead of the
+    /// caller's (supported: <see cref="PartitionKind.PspWebhook"/>).
+    /// </summary>
+    public static TBuilder WithRateLimitPartition<TBuilder>(this TBuilder builder, PartitionKind kind) where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (kind != PartitionKind.PspWebhook)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only the PSP webhook endpoint has a partition of its own.");
+        }
+
+        return builder.WithMetadata(new RateLimitPartitionMetadata(kind));
+    }
+
+    /// <summary>
     /// Adds the rate limiting middleware (nothing when <c>RateLimiting:Enabled</c> is false). Place it after
     /// authentication and after the reseller has been resolved, so partitions see the caller and the reseller's Redis.
     /// </summary>
