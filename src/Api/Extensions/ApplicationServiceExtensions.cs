@@ -104,7 +104,7 @@ public static class ApplicationServiceExtensions
     public static WebApplication UseResellerResolution(this WebApplication app)
     {
         app.UseWhen(
-            context => IsApiPath(context.Request.Path),
+            context => ApiPaths.IsApi(context.Request.Path),
             branch =>
             {
                 branch.UseMiddleware<InvalidTokenMiddleware>();
@@ -115,8 +115,4 @@ public static class ApplicationServiceExtensions
             });
         return app;
     }
-
-    /// <summary>True for <c>/v{n}/…</c>.</summary>
-    public static bool IsApiPath(PathString path) =>
-        path.Value is { Length: >= 3 } p && p[1] == 'v' && char.IsAsciiDigit(p[2]);
 }
