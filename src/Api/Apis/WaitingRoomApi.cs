@@ -100,6 +100,8 @@ public static class WaitingRoomApi
                 : Problems.From(new InventoryError(ErrorCodes.StreamCapacityReached, "This server has as many queue streams open as it allows; poll GET …/me or try again shortly."));
         }
 
+        // the stream disposes the watch when it ends; this covers a response that fails before the stream starts
+        context.Response.RegisterForDispose(watch);
         return TypedResults.ServerSentEvents(Follow(watch, ct), "queue");
     }
 

@@ -103,9 +103,9 @@ public static class ApplicationServiceExtensions
 
     /// <summary>
     /// Every API request (<see cref="ApiPaths.IsApi"/>: <c>/v1/…</c> in any letter case): path and query free of control
-    /// characters (<see cref="TextInputMiddleware"/>); a sent token must be valid; the reseller is resolved (token, then
-    /// host; unknown → 404, token and host of different resellers → 403) and its storage opened; then rate limits and the
-    /// audit log.
+    /// characters (<see cref="TextInputMiddleware"/>), a body within its limit (<see cref="BodyLimitMiddleware"/>); a
+    /// sent token must be valid; the reseller is resolved (token, then host; unknown → 404, token and host of different
+    /// resellers → 403) and its storage opened; then rate limits and the audit log.
     /// </summary>
     public static WebApplication UseResellerResolution(this WebApplication app)
     {
@@ -114,6 +114,7 @@ public static class ApplicationServiceExtensions
             branch =>
             {
                 branch.UseMiddleware<TextInputMiddleware>();
+                branch.UseMiddleware<BodyLimitMiddleware>();
                 branch.UseMiddleware<InvalidTokenMiddleware>();
                 branch.UseMultiTenant<ResellerTenantInfo>();
                 branch.UseMiddleware<ResellerStorageMiddleware>();
