@@ -28,13 +28,9 @@ public sealed class FeePlan
     /// <summary>Days after an event starts before its money is paid out to the reseller.</summary>
     public int PayoutDelayDays { get; set; } = 7;
 
-    /// <summary>
-    /// True when every amount is between zero and a ticket's highest price (<see cref="Model.EventLimits.MaxPriceMinor"/>),
-    /// basis points are at most 10 000 and the tax rate at most 100 %.
-    /// </summary>
+    /// <summary>True when every amount is non-negative, basis points are at most 10 000 and the tax rate at most 100 %.</summary>
     public bool IsValid() =>
         PlatformFeeBps is >= 0 and <= 10_000 && ProcessingFeeBps is >= 0 and <= 10_000 &&
-        PlatformFeeFixedMinor is >= 0 and <= Model.EventLimits.MaxPriceMinor && ProcessingFeeFixedMinor is >= 0 and <= Model.EventLimits.MaxPriceMinor &&
-        ChargebackFeeMinor is >= 0 and <= Model.EventLimits.MaxPriceMinor &&
+        PlatformFeeFixedMinor >= 0 && ProcessingFeeFixedMinor >= 0 && ChargebackFeeMinor >= 0 &&
         TaxRatePercent is >= 0 and <= 100 && PayoutDelayDays is >= 0 and <= 3650;
 }
