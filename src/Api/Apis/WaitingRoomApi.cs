@@ -110,7 +110,12 @@ public static class WaitingRoomApi
     {
         using (watch)
         {
-            var last = watch.Last!;
+            // the feed may have read the place again already (null: no longer in line)
+            if (watch.Last is not { } last)
+            {
+                yield break;
+            }
+
             yield return last;
             while (last.Status is QueueStatus.Waiting or QueueStatus.Admitted)
             {
