@@ -67,18 +67,28 @@ public static class BenchEvents
         return (doc.RootElement.GetProperty("id").GetGuid(), doc.RootElement.GetProperty("ticket_classes")[0].GetProperty("id").GetGuid());
     }
 
-    /// <summary>Seat ids of the event's seat map, in seat-map order (by ordinal).</summary>
+    /// <summary>Seat ids of the event's seat map, in seat-map order (by ordinal), page by page (next_cursor).</summary>
     public static async Task<Guid[]> SeatIdsAsync(HttpClient http, Guid eventId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var response = await http.GetAsync($"/v1/events/{eventId}/seats", HttpCompletionOption.ResponseHeadersRead, ct);
-        if (response.StatusCode != HttpStatusCode.OK)
+        var ids = new List<Guid>();
+        string? cursor = null;
+        do
         {
-            throw new InvalidOperationException($"GET /v1/events/{eventId}/seats answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-        }
+            var path = $"/v1/events/{eventId}/seats" + (cursor is null ? "" : $"?cursor={Uri.EscapeDataString(cursor)}");
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
-        return [.. doc.RootElement.GetProperty("seats").EnumerateArray().Select(s => s.GetProperty("id").GetGuid())];
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+            ids.AddRange(doc.RootElement.GetProperty("seats").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()));
+            cursor = doc.RootElement.TryGetProperty("next_cursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return [.. ids];
     }
 }

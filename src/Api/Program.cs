@@ -1,6 +1,7 @@
 using TicketAspire.Api.Apis;
 using TicketAspire.Api.Extensions;
 using TicketAspire.Api.Infrastructure.Idempotency;
+using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.Shedding;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,7 +29,7 @@ app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapSheddingTestControl();
 
-var v1 = app.MapApiVersion(1);
+var v1 = app.MapApiVersion(1).WithDefaultBodyLimit(app.Services);
 v1.MapEventsApi();
 v1.MapEventStreamApi();
 v1.MapHoldsApi();

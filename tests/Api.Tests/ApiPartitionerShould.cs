@@ -62,6 +62,20 @@ public sealed class ApiPartitionerShould
         Assert.False(ApiPartitioner.IsExempt(Request("GET", null, new ClaimsPrincipal(), "/v1/events")));
     }
 
+    [Theory]
+    [InlineData("/V1/events")]
+    [InlineData("/v1/EVENTS")]
+    [InlineData("/V2/holds")]
+    public void LimitApiPathsInAnyLetterCase(string path) =>
+        Assert.False(ApiPartitioner.IsExempt(Request("GET", null, new ClaimsPrincipal(), path)));
+
+    [Theory]
+    [InlineData("/HEALTH")]
+    [InlineData("/openapi/v1.json")]
+    [InlineData("/scalar/v1")]
+    public void ExemptWhatIsNotTheApi(string path) =>
+        Assert.True(ApiPartitioner.IsExempt(Request("GET", null, new ClaimsPrincipal(), path)));
+
     private static DefaultHttpContext Request(string method, IPAddress? address, ClaimsPrincipal user, string path = "/v1/holds") =>
         new()
         {

@@ -21,6 +21,12 @@ public sealed class SheddingShould
     [InlineData("/v1/holds/x", "DELETE", RequestClass.Purchase)]
     [InlineData("/v1/events/x/stream", "GET", RequestClass.Stream)]
     [InlineData("/v1/queue/events/x/me/stream", "GET", RequestClass.Stream)]
+    // routing ignores letter case, so shedding must too: odd casing is the same endpoint, never exempt
+    [InlineData("/V1/events", "GET", RequestClass.Browse)]
+    [InlineData("/V1/HOLDS", "POST", RequestClass.Purchase)]
+    [InlineData("/v1/Events/x/STREAM", "GET", RequestClass.Stream)]
+    [InlineData("/Health", "GET", RequestClass.Exempt)]
+    [InlineData("/video", "GET", RequestClass.Exempt)]
     public void ClassifyRequests(string path, string method, RequestClass expected) =>
         Assert.Equal(expected, SheddingPolicy.Classify(path, method));
 

@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace TicketAspire.AppHost.Tests;
 
@@ -85,7 +82,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
     [Fact]
     public async Task Every_endpoint_of_the_api_is_in_the_matrix_and_every_write_needs_a_token()
     {
-        var endpoints = await ApiEndpointsAsync();
+        var endpoints = await ApiEndpoints.ListAsync(platform);
         var unnamed = endpoints.Where(e => e.Name is null).Select(e => $"{e.Method} {e.Pattern}").ToList();
         Assert.True(unnamed.Count == 0, $"endpoints without a name (WithName): {string.Join(", ", unnamed)}");
         var missing = endpoints.Where(e => !Matrix.ContainsKey(e.Name!)).Select(e => $"{e.Name} ({e.Method} {e.Pattern})").ToList();
@@ -298,30 +295,5 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email);
-    }
-
-    /// <summary>The API's endpoints under /v{version}, from its own endpoint data source.</summary>
-    private async Task<List<(string Method, string Pattern, string? Name, bool HasPolicy)>> ApiEndpointsAsync()
-    {
-        var postgres = await platform.App.GetConnectionStringAsync("eu-postgres");
-        await using var factory = new WebApplicationFactory<TicketAspire.Api.Infrastructure.ResellerStorage>().WithWebHostBuilder(b => b
-            .UseSetting("ConnectionStrings:postgres", postgres)
-            .UseSetting("Cell:Id", "eu")
-            .UseSetting("Cell:Currency", "EUR")
-            .UseSetting("Identity:MetadataService", "http://eu-identity")
-            .UseSetting("Identity:PublicOrigin", "http://localhost:1")
-            .UseSetting("Payments:BaseUrl", "http://eu-payments")
-            .UseSetting("Payments:ApiKey", "unused")
-            .UseSetting("Payments:WebhookSecret", "unused")
-            .UseSetting("WaitingRoom:SigningKey", "unused-but-long-enough-for-validation"));
-        using var client = factory.CreateClient();
-        var source = factory.Services.GetRequiredService<EndpointDataSource>();
-        return [.. source.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/v{version:apiVersion}", StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (
-                m,
-                e.RoutePattern.RawText!,
-                e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()?.EndpointName,
-                e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())))];
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
@@ -20,12 +21,13 @@ public static class EventsApi
         api.MapGet("/event-types", GetEventTypes).WithName("ListEventTypes").WithSummary("List event types");
         api.MapGet("/events", ListEvents).WithName("ListEvents").WithSummary("List and search events");
         api.MapPost("/events", CreateEvent).WithName("CreateEvent").WithSummary("Create an event with its venue and ticket classes")
-            .RequireAuthorization(ApiPolicies.InventoryWrite);
+            .RequireAuthorization(ApiPolicies.InventoryWrite).WithEventBodyLimit(app.ServiceProvider);
         api.MapGet("/events/{id:guid}", GetEvent).WithName("GetEvent").WithSummary("Get an event with classes, prices and live availability");
         api.MapPost("/events/{id:guid}/cancel", CancelEvent).WithName("CancelEvent")
             .WithSummary("Cancel an event: no more sales, and every paid order is refunded")
             .RequireAuthorization(ApiPolicies.InventoryWrite);
-        api.MapGet("/events/{id:guid}/seats", GetSeatMap).WithName("GetSeatMap").WithSummary("Get the seat map with each seat's status");
+        api.MapGet("/events/{id:guid}/seats", GetSeatMap).WithName("GetSeatMap")
+            .WithSummary("Get the seat map with each seat's status, in pages of up to 5000 seats (cursor, limit; next_cursor)");
 
         return api;
     }
@@ -65,9 +67,36 @@ public static class EventsApi
         return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 
-    public static async Task<Results<Ok<SeatMap>, ProblemHttpResult>> GetSeatMap(Guid id, EventCatalog events, CancellationToken ct)
+    public static async Task<Results<Ok<SeatMap>, ProblemHttpResult>> GetSeatMap(Guid id, HttpRequest request, EventCatalog events, CancellationToken ct)
     {
-        var result = await events.GetSeatMapAsync(id, ct);
+        // keyset pages: cursor (from next_cursor) and limit, 1..5000 seats, all of a small event by default
+        var errors = new Dictionary<string, string[]>();
+        int? after = null;
+        if (request.Query["cursor"].ToString() is { Length: > 0 } cursor)
+        {
+            if (int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ordinal))
+            {
+                after = ordinal;
+            }
+            else
+            {
+                errors["cursor"] = ["The next_cursor of a previous page."];
+            }
+        }
+
+        var limit = EventCatalog.SeatMapPageSize;
+        if (request.Query["limit"].ToString() is { Length: > 0 } text
+            && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= EventCatalog.SeatMapPageSize))
+        {
+            errors["limit"] = [$"A whole number from 1 to {EventCatalog.SeatMapPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.From(InventoryError.Validation(errors));
+        }
+
+        var result = await events.GetSeatMapAsync(id, after, limit, ct);
         return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Live;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Queue;
@@ -14,8 +15,8 @@ namespace TicketAspire.Api.Apis;
 /// </summary>
 public static class WaitingRoomApi
 {
-    /// <summary>How often the stream looks at the caller's entry.</summary>
-    public static readonly TimeSpan StreamInterval = TimeSpan.FromSeconds(1);
+    /// <summary>Retry-After of a queue stream refused by a cap.</summary>
+    public const int StreamRetryAfterSeconds = 5;
 
     public static RouteGroupBuilder MapWaitingRoomApi(this IEndpointRouteBuilder app)
     {
@@ -81,7 +82,7 @@ public static class WaitingRoomApi
     }
 
     public static async Task<Results<ServerSentEventsResult<QueueEntryView>, ProblemHttpResult>> StreamMyQueueEntry(
-        Guid id, HttpContext context, WaitingRoomService rooms, TimeProvider time, CancellationToken ct)
+        Guid id, HttpContext context, WaitingRoomService rooms, QueueStreamHub hub, ResellerStorage storage, CancellationToken ct)
     {
         var customerRef = context.GetActor().CustomerRef!;
         var first = await rooms.GetEntryAsync(id, customerRef, ct);
@@ -90,36 +91,54 @@ public static class WaitingRoomApi
             return Problems.From(error);
         }
 
-        return TypedResults.ServerSentEvents(Follow(first.Value!, id, customerRef, rooms, time, ct), "queue");
+        var (watch, result) = hub.Watch(storage.Tenant, id, first.Value!);
+        if (watch is null)
+        {
+            context.Response.Headers.RetryAfter = StreamRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return result == StreamQuotaResult.KeyFull
+                ? Problems.From(new InventoryError(ErrorCodes.StreamLimitExceeded, "This customer has as many queue streams open as allowed; close one first."))
+                : Problems.From(new InventoryError(ErrorCodes.StreamCapacityReached, "This server has as many queue streams open as it allows; poll GET …/me or try again shortly."));
+        }
+
+        // the stream disposes the watch when it ends; this covers a response that fails before the stream starts
+        context.Response.RegisterForDispose(watch);
+        return TypedResults.ServerSentEvents(Follow(watch, ct), "queue");
     }
 
     /// <summary>The entry now and whenever its place or status changes, until it is used or expired (or the client leaves).</summary>
-    private static async IAsyncEnumerable<QueueEntryView> Follow(
-        QueueEntryView entry, Guid eventId, string customerRef, WaitingRoomService rooms, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<QueueEntryView> Follow(QueueWatch watch, [EnumeratorCancellation] CancellationToken ct)
     {
-        yield return entry;
-        var last = entry;
-        while (last.Status is QueueStatus.Waiting or QueueStatus.Admitted && !ct.IsCancellationRequested)
+        using (watch)
         {
-            try
-            {
-                await Task.Delay(StreamInterval, time, ct);
-            }
-            catch (OperationCanceledException)
+            // the feed may have read the place again already (null: no longer in line)
+            if (watch.Last is not { } last)
             {
                 yield break;
             }
 
-            var next = await rooms.GetEntryAsync(eventId, customerRef, ct);
-            if (next.Value is not { } current)
+            yield return last;
+            while (last.Status is QueueStatus.Waiting or QueueStatus.Admitted)
             {
-                yield break;
-            }
+                QueueEntryView? current;
+                try
+                {
+                    current = await watch.Updates.ReadAsync(ct);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+                {
+                    yield break;
+                }
 
-            if (current.Status != last.Status || current.PeopleAhead != last.PeopleAhead || current.QueueNumber != last.QueueNumber)
-            {
-                yield return current;
-                last = current;
+                if (current is null)
+                {
+                    yield break;
+                }
+
+                if (current.Status != last.Status || current.PeopleAhead != last.PeopleAhead || current.QueueNumber != last.QueueNumber)
+                {
+                    yield return current;
+                    last = current;
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ using TicketAspire.Api.Infrastructure.Abuse;
 using TicketAspire.Api.Infrastructure.Audit;
 using TicketAspire.Api.Infrastructure.Live;
 using TicketAspire.Api.Infrastructure.Idempotency;
+using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
@@ -30,6 +31,8 @@ public static class ApplicationServiceExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // every JSON string of a body under the text rule (no control characters, no unpaired surrogates)
+            o.SerializerOptions.Converters.Add(new CleanStringConverter());
         });
         services.AddProblemDetails();
         // Unreadable bodies and parameters throw so BadRequestExceptionHandler can say what was wrong (in every environment).
@@ -37,6 +40,7 @@ public static class ApplicationServiceExtensions
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Postgres out of reach (refused, broken, timed out, restarting) → 503 database_unavailable + Retry-After, never 500
         services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        services.AddRequestLimits();
 
         services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName)
             .Validate(c => Inventory.Model.Money.IsCurrencyCode(c.Currency), "Cell:Currency must be an ISO 4217 code")
@@ -101,15 +105,19 @@ public static class ApplicationServiceExtensions
     }
 
     /// <summary>
-    /// Every API request (<c>/v1/…</c>): a sent token must be valid; the reseller is resolved (token, then host; unknown →
-    /// 404, token and host of different resellers → 403) and its storage opened; then rate limits and the audit log.
+    /// Every API request (<see cref="ApiPaths.IsApi"/>: <c>/v1/…</c> in any letter case): path and query free of control
+    /// characters (<see cref="TextInputMiddleware"/>), a body within its limit (<see cref="BodyLimitMiddleware"/>); a
+    /// sent token must be valid; the reseller is resolved (token, then host; unknown → 404, token and host of different
+    /// resellers → 403) and its storage opened; then rate limits and the audit log.
     /// </summary>
     public static WebApplication UseResellerResolution(this WebApplication app)
     {
         app.UseWhen(
-            context => IsApiPath(context.Request.Path),
+            context => ApiPaths.IsApi(context.Request.Path),
             branch =>
             {
+                branch.UseMiddleware<TextInputMiddleware>();
+                branch.UseMiddleware<BodyLimitMiddleware>();
                 branch.UseMiddleware<InvalidTokenMiddleware>();
                 branch.UseMultiTenant<ResellerTenantInfo>();
                 branch.UseMiddleware<ResellerStorageMiddleware>();
@@ -118,8 +126,4 @@ public static class ApplicationServiceExtensions
             });
         return app;
     }
-
-    /// <summary>True for <c>/v{n}/…</c>.</summary>
-    public static bool IsApiPath(PathString path) =>
-        path.Value is { Length: >= 3 } p && p[1] == 'v' && char.IsAsciiDigit(p[2]);
 }

@@ -43,5 +43,8 @@ public sealed record EventDetail(
 /// <summary>One seat of the seat map.</summary>
 public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status);
 
-/// <summary>The seat map of a reserved-seating event (empty for general admission).</summary>
-public sealed record SeatMap(Guid EventId, SeatingKind Seating, int Available, int Held, int Sold, IReadOnlyList<SeatView> Seats);
+/// <summary>
+/// The seat map of a reserved-seating event (empty for general admission), one page of it: the counts are the whole
+/// event's; <paramref name="NextCursor"/> (null on the last page) asks for the next page.
+/// </summary>
+public sealed record SeatMap(Guid EventId, SeatingKind Seating, int Available, int Held, int Sold, IReadOnlyList<SeatView> Seats, string? NextCursor = null);

@@ -50,6 +50,9 @@ public static class ErrorCodes
     public const string WaitlistEntryNotFound = "waitlist_entry_not_found";
     public const string WaitlistNotSoldOut = "waitlist_not_sold_out";
     public const string PurchaseLimitExceeded = "purchase_limit_exceeded";
+    public const string PaymentAmountTooLarge = "payment_amount_too_large";
+    public const string StreamLimitExceeded = "stream_limit_exceeded";
+    public const string StreamCapacityReached = "stream_capacity_reached";
 }
 
 /// <summary>A value or an error.</summary>

@@ -55,6 +55,13 @@ public sealed partial class CheckoutService(
                 }
 
                 var price = await QuoteAsync(conn, tx, holdId, hold.Currency, ct);
+                if (price is null || price.TotalMinor > options.MaxAmountMinor)
+                {
+                    return new InventoryError(ErrorCodes.PaymentAmountTooLarge,
+                        $"Hold '{holdId}' costs more than one payment may be ({options.MaxAmountMinor} minor units with fees and tax): hold fewer tickets.",
+                        Extensions: new Dictionary<string, object?> { ["max_amount_minor"] = options.MaxAmountMinor, ["total_minor"] = price?.TotalMinor });
+                }
+
                 if (price.TotalMinor == 0)
                 {
                     return new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{holdId}' is free: confirm it without a payment.");
@@ -371,13 +378,23 @@ public sealed partial class CheckoutService(
         _ => new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{hold.Id}' is {hold.Status.ToString().ToLowerInvariant()}."),
     };
 
-    private async Task<PriceBreakdown> QuoteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, string currency, CancellationToken ct)
+    /// <summary>The hold's price with fees and tax; null when it does not fit in 64 bits (prices from before they were bounded).</summary>
+    private async Task<PriceBreakdown?> QuoteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, string currency, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT count(*)::int, coalesce(sum(price_minor), 0)::bigint FROM hold_items WHERE hold_id = $1", conn, tx);
+        // the sum as numeric: items priced before prices were bounded could overflow a bigint
+        await using var cmd = new NpgsqlCommand("SELECT count(*)::int, coalesce(sum(price_minor), 0)::numeric FROM hold_items WHERE hold_id = $1", conn, tx);
         cmd.Parameters.Add(new() { Value = holdId });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return FeeCalculator.Quote(fees, reader.GetInt64(1), reader.GetInt32(0), currency);
+        var subtotal = reader.GetDecimal(1);
+        try
+        {
+            return subtotal > long.MaxValue ? null : FeeCalculator.Quote(fees, (long)subtotal, reader.GetInt32(0), currency);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     private async Task SetStatusAsync(Guid paymentId, string status, CancellationToken ct)

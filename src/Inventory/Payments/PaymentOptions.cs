@@ -18,6 +18,13 @@ public sealed class PaymentOptions
     /// <summary>Secret the PSP signs its webhooks with (Standard Webhooks, key = UTF-8 bytes).</summary>
     public string WebhookSecret { get; set; } = "";
 
+    /// <summary>
+    /// The largest amount the PSP accepts for one payment, in minor units (the simulator's: 99,999,999). A hold whose
+    /// total (fees and tax included) is larger cannot be paid: starting its payment answers 422
+    /// <c>payment_amount_too_large</c> without calling the PSP.
+    /// </summary>
+    public long MaxAmountMinor { get; set; } = 99_999_999;
+
     /// <summary>Payment attempts per hold; the last failed one releases the seats (seed 000: 3).</summary>
     public int MaxAttempts { get; set; } = 3;
 

@@ -119,9 +119,28 @@ public sealed class WaitingRoomService(NpgsqlDataSource db, AdmissionTokens toke
     /// <summary>The place of <paramref name="customerRef"/> in line; admitted, with a fresh signed token.</summary>
     public async Task<Result<QueueEntryView>> GetEntryAsync(Guid eventId, string customerRef, CancellationToken ct)
     {
+        var found = await GetEntriesAsync(eventId, [customerRef], ct);
+        if (found.TryGetValue(customerRef, out var view))
+        {
+            return view;
+        }
+
+        var room = await GetAsync(eventId, ct);
+        return room is { Enabled: true }
+            ? new InventoryError(ErrorCodes.QueueEntryNotFound, $"'{customerRef}' is not in the queue of event '{eventId}'; join it first.")
+            : InventoryError.NotFound(ErrorCodes.WaitingRoomNotFound, "Waiting room of event", eventId);
+    }
+
+    /// <summary>
+    /// The places of several customers of one event's line in one statement (the live queue streams of a replica share
+    /// it); customers not in line are missing from the answer.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, QueueEntryView>> GetEntriesAsync(Guid eventId, IReadOnlyCollection<string> customerRefs, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(customerRefs);
         // people ahead: counted exactly up to ExactAhead (a bounded walk back along the waiting index); further back the
         // rest of the line is estimated from the density of those nearest entries, so a poll costs the same at the
-        // 100,000th place as at the 2,000th
+        // 100,000th place as at the 2,000th; admitted entries skip the walk (a one-time filter)
         await using var cmd = db.CreateCommand($"""
             SELECT {EntryColumns}, w.on_sale_at, w.admit_per_minute, w.token_ttl_seconds, w.enabled, ahead.n
             FROM queue_entries q JOIN waiting_rooms w ON w.event_id = q.event_id
@@ -132,23 +151,42 @@ public sealed class WaitingRoomService(NpgsqlDataSource db, AdmissionTokens toke
                                                       * {ExactAhead}.0 / greatest(q.position - min(near.position), 1))::bigint
                        END AS n
                 FROM (SELECT a.position FROM queue_entries a
-                      WHERE a.event_id = q.event_id AND a.admitted_at IS NULL AND a.position < q.position
+                      WHERE q.admitted_at IS NULL AND a.event_id = q.event_id AND a.admitted_at IS NULL AND a.position < q.position
                       ORDER BY a.position DESC LIMIT {ExactAhead}) near) ahead
-            WHERE q.event_id = $1 AND q.customer_ref = $2
+            WHERE q.event_id = $1 AND q.customer_ref = ANY($2)
             """);
         cmd.Parameters.Add(new() { Value = eventId });
-        cmd.Parameters.Add(new() { Value = customerRef });
+        cmd.Parameters.Add(new() { Value = customerRefs.ToArray() });
+        var views = new Dictionary<string, QueueEntryView>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        while (await reader.ReadAsync(ct))
         {
-            var room = await GetAsync(eventId, ct);
-            return room is { Enabled: true }
-                ? new InventoryError(ErrorCodes.QueueEntryNotFound, $"'{customerRef}' is not in the queue of event '{eventId}'; join it first.")
-                : InventoryError.NotFound(ErrorCodes.WaitingRoomNotFound, "Waiting room of event", eventId);
+            var view = ReadEntry(reader, eventId);
+            views[view.CustomerRef] = view;
         }
 
+        return views;
+    }
+
+    /// <summary>
+    /// What changes every waiting customer's place: the room's last admission (<c>credit_at</c> moves with every admission
+    /// round) and its settings. While it stays the same, nobody waiting moved up; null without a room.
+    /// </summary>
+    public async Task<(DateTimeOffset CreditAt, DateTimeOffset UpdatedAt, bool Enabled)?> StampAsync(Guid eventId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT credit_at, updated_at, enabled FROM waiting_rooms WHERE event_id = $1");
+        cmd.Parameters.Add(new() { Value = eventId });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2))
+            : null;
+    }
+
+    private QueueEntryView ReadEntry(NpgsqlDataReader reader, Guid eventId)
+    {
         var now = time.GetUtcNow();
         var number = reader.GetInt64(0);
+        var customerRef = reader.GetString(1);
         var joinedAt = reader.GetFieldValue<DateTimeOffset>(2);
         DateTimeOffset? admittedAt = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
         Guid? tokenId = reader.IsDBNull(4) ? null : reader.GetGuid(4);

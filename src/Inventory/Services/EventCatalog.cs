@@ -139,9 +139,21 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views, status, cutoff);
     }
 
-    /// <summary>Every seat of a reserved-seating event with its live status, read from Postgres.</summary>
-    public async Task<Result<SeatMap>> GetSeatMapAsync(Guid eventId, CancellationToken ct)
+    /// <summary>Seats per seat-map page unless asked otherwise, and the most one page may have.</summary>
+    public const int SeatMapPageSize = 5_000;
+
+    /// <summary>The first page of the seat map (events of up to <see cref="SeatMapPageSize"/> seats: all of it).</summary>
+    public Task<Result<SeatMap>> GetSeatMapAsync(Guid eventId, CancellationToken ct) => GetSeatMapAsync(eventId, null, SeatMapPageSize, ct);
+
+    /// <summary>
+    /// One page of the seat map of a reserved-seating event with each seat's live status, read from Postgres: up to
+    /// <paramref name="limit"/> seats (1..<see cref="SeatMapPageSize"/>) in seat-map order after the seat of ordinal
+    /// <paramref name="afterOrdinal"/>; <see cref="SeatMap.NextCursor"/> continues it. The counts are the whole event's.
+    /// </summary>
+    public async Task<Result<SeatMap>> GetSeatMapAsync(Guid eventId, int? afterOrdinal, int limit, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, SeatMapPageSize);
         await using var check = db.CreateCommand("SELECT seating FROM events WHERE id = $1");
         check.Parameters.Add(new() { Value = eventId });
         if (await check.ExecuteScalarAsync(ct) is not short seating)
@@ -149,26 +161,55 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
         }
 
+        var now = time.GetUtcNow();
+        const string countsSql = """
+            SELECT count(*) FILTER (WHERE status = 0 OR (status = 1 AND hold_expires_at <= $2))::int,
+                   count(*) FILTER (WHERE status = 1 AND hold_expires_at > $2)::int,
+                   count(*) FILTER (WHERE status = 2)::int
+            FROM seats WHERE event_id = $1 AND section IS NOT NULL
+            """;
+        int available, held, sold;
+        await using (var counts = db.CreateCommand(countsSql))
+        {
+            counts.Parameters.Add(new() { Value = eventId });
+            counts.Parameters.Add(new() { Value = now });
+            await using var reader = await counts.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (available, held, sold) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        }
+
         const string sql = """
             SELECT s.id, s.section, s.row_label, s.number, s.class_id, c.name, s.price_minor, c.currency,
-                   CASE WHEN s.status = 1 AND s.hold_expires_at <= $2 THEN 0 ELSE s.status END
+                   CASE WHEN s.status = 1 AND s.hold_expires_at <= $2 THEN 0 ELSE s.status END, s.ordinal
             FROM seats s JOIN ticket_classes c ON c.id = s.class_id
-            WHERE s.event_id = $1 AND s.section IS NOT NULL ORDER BY s.ordinal
+            WHERE s.event_id = $1 AND s.section IS NOT NULL AND s.ordinal > $3 ORDER BY s.ordinal LIMIT $4
             """;
         await using var cmd = db.CreateCommand(sql);
         cmd.Parameters.Add(new() { Value = eventId });
-        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
+        cmd.Parameters.Add(new() { Value = now });
+        cmd.Parameters.Add(new() { Value = afterOrdinal ?? 0 });
+        cmd.Parameters.Add(new() { Value = limit + 1 });
         var seats = new List<SeatView>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var last = 0;
+        string? next = null;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            seats.Add(new SeatView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4),
-                reader.GetString(5), new Money(reader.GetInt64(6), reader.GetString(7)), (SeatStatus)reader.GetInt16(8)));
+            while (await reader.ReadAsync(ct))
+            {
+                if (seats.Count == limit)
+                {
+                    // one more than asked for: there is a next page, after the last seat of this one
+                    next = last.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                }
+
+                seats.Add(new SeatView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4),
+                    reader.GetString(5), new Money(reader.GetInt64(6), reader.GetString(7)), (SeatStatus)reader.GetInt16(8)));
+                last = reader.GetInt32(9);
+            }
         }
 
-        return new SeatMap(eventId, (SeatingKind)seating,
-            seats.Count(s => s.Status == SeatStatus.Available), seats.Count(s => s.Status == SeatStatus.Held),
-            seats.Count(s => s.Status == SeatStatus.Sold), seats);
+        return new SeatMap(eventId, (SeatingKind)seating, available, held, sold, seats, next);
     }
 
     private async Task<EventPage> QueryPageAsync(EventQuery q, CancellationToken ct)

@@ -1,39 +1,43 @@
+using System.Globalization;
 using TicketAspire.Inventory.Model;
 
 namespace TicketAspire.Inventory.Services;
 
-/// <summary>Validates a <see cref="CreateEventCommand"/> and expands it into the rows to insert.</summary>
+/// <summary>
+/// Validates a <see cref="CreateEventCommand"/> and expands it into the rows to insert. Every bound of
+/// <see cref="EventLimits"/> is checked on the command first: a body asking for more seats than an event may have is
+/// refused before a single seat is built.
+/// </summary>
 internal static class EventValidation
 {
-    public const int MaxUnitsPerEvent = 200_000;
+    public const int MaxUnitsPerEvent = EventLimits.MaxUnitsPerEvent;
+
+    /// <summary>"1" … "1000": seat numbers of <c>seat_count</c> rows, allocated once.</summary>
+    private static readonly string[] Numbers = [.. Enumerable.Range(1, EventLimits.MaxSeatsPerRow).Select(n => n.ToString(CultureInfo.InvariantCulture))];
 
     public static Result<EventPlan> Plan(CreateEventCommand cmd, string cellCurrency)
     {
-        var errors = new Dictionary<string, List<string>>();
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
+        var errors = new FieldErrors();
+        var add = errors.Add;
 
-            list.Add(message);
-        }
-
-        if (string.IsNullOrWhiteSpace(cmd.Name) || cmd.Name.Length > 200) { Add("name", "Required, at most 200 characters."); }
-        if (!EventTypes.IsKnown(cmd.Type)) { Add("type", $"Must be one of: {string.Join(", ", EventTypes.All.Select(t => t.Type))}."); }
-        if (cmd.StartsAt is null) { Add("starts_at", "Required (ISO 8601 with offset)."); }
-        if (cmd.RefundCutoffHours is < 0 or > 8760) { Add("refund_cutoff_hours", "0 to 8760 hours before the start."); }
-        if (cmd.Venue is null) { Add("venue", "Required."); }
+        Text(cmd.Name, "name", EventLimits.MaxNameLength, required: true, add);
+        if (!EventTypes.IsKnown(cmd.Type)) { add("type", $"Must be one of: {string.Join(", ", EventTypes.All.Select(t => t.Type))}."); }
+        Text(cmd.Performer, "performer", EventLimits.MaxNameLength, required: false, add);
+        Text(cmd.Description, "description", EventLimits.MaxDescriptionLength, required: false, add);
+        if (cmd.StartsAt is null) { add("starts_at", "Required (ISO 8601 with offset)."); }
+        if (cmd.RefundCutoffHours is < 0 or > 8760) { add("refund_cutoff_hours", "0 to 8760 hours before the start."); }
+        if (cmd.Venue is null) { add("venue", "Required."); }
         else
         {
-            if (string.IsNullOrWhiteSpace(cmd.Venue.Name)) { Add("venue.name", "Required."); }
-            if (string.IsNullOrWhiteSpace(cmd.Venue.City)) { Add("venue.city", "Required."); }
+            Text(cmd.Venue.Name, "venue.name", EventLimits.MaxNameLength, required: true, add);
+            Text(cmd.Venue.City, "venue.city", EventLimits.MaxShortTextLength, required: true, add);
+            Text(cmd.Venue.Country, "venue.country", EventLimits.MaxShortTextLength, required: false, add);
+            Text(cmd.Venue.Address, "venue.address", EventLimits.MaxAddressLength, required: false, add);
         }
 
         if (cmd.Currency is not null && !string.Equals(cmd.Currency, cellCurrency, StringComparison.Ordinal))
         {
-            Add("currency", $"This cell sells in {cellCurrency}.");
+            add("currency", $"This cell sells in {cellCurrency}.");
         }
 
         SeatingKind? seating = cmd.Seating switch
@@ -42,25 +46,26 @@ internal static class EventValidation
             "general_admission" => SeatingKind.GeneralAdmission,
             _ => null,
         };
-        if (seating is null) { Add("seating", "Must be 'reserved' or 'general_admission'."); }
+        if (seating is null) { add("seating", "Must be 'reserved' or 'general_admission'."); }
 
         var classes = new List<PlannedClass>();
-        if (cmd.TicketClasses is null || cmd.TicketClasses.Count == 0) { Add("ticket_classes", "At least one class is required."); }
+        if (cmd.TicketClasses is null || cmd.TicketClasses.Count == 0) { add("ticket_classes", "At least one class is required."); }
+        else if (cmd.TicketClasses.Count > EventLimits.MaxClasses) { add("ticket_classes", $"At most {EventLimits.MaxClasses} classes."); }
         else
         {
-            for (var i = 0; i < cmd.TicketClasses.Count; i++)
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < cmd.TicketClasses.Count && !errors.Full; i++)
             {
                 var c = cmd.TicketClasses[i];
                 var at = $"ticket_classes[{i}]";
-                if (string.IsNullOrWhiteSpace(c.Name)) { Add($"{at}.name", "Required."); }
-                else if (classes.Any(x => x.Name == c.Name)) { Add($"{at}.name", "Class names must be unique."); }
-                if (c.PriceMinor is null or < 0) { Add($"{at}.price_minor", "Required, zero or more (minor units)."); }
+                if (Text(c.Name, $"{at}.name", EventLimits.MaxShortTextLength, required: true, add) && !names.Add(c.Name!)) { add($"{at}.name", "Class names must be unique."); }
+                if (c.PriceMinor is null or < 0 or > EventLimits.MaxPriceMinor) { add($"{at}.price_minor", $"Required, 0 to {EventLimits.MaxPriceMinor} (minor units)."); }
                 if (seating == SeatingKind.GeneralAdmission && c.Quantity is null or < 1 or > MaxUnitsPerEvent)
                 {
-                    Add($"{at}.quantity", $"Required for general admission, 1..{MaxUnitsPerEvent}.");
+                    add($"{at}.quantity", $"Required for general admission, 1..{MaxUnitsPerEvent}.");
                 }
 
-                if (seating == SeatingKind.Reserved && c.Quantity is not null) { Add($"{at}.quantity", "Reserved seating counts seats, not quantities."); }
+                if (seating == SeatingKind.Reserved && c.Quantity is not null) { add($"{at}.quantity", "Reserved seating counts seats, not quantities."); }
                 classes.Add(new PlannedClass(Guid.CreateVersion7(), c.Name ?? "", c.PriceMinor ?? 0, seating == SeatingKind.GeneralAdmission ? c.Quantity ?? 0 : 0));
             }
         }
@@ -68,13 +73,16 @@ internal static class EventValidation
         var units = new List<PlannedSeat>();
         if (seating == SeatingKind.Reserved)
         {
-            PlanSeats(cmd.Sections, classes, units, Add);
+            if (SeatingShape.Check(cmd.Sections, errors) && !errors.Full)
+            {
+                PlanSeats(cmd.Sections!, classes, units, errors);
+            }
         }
         else if (seating == SeatingKind.GeneralAdmission)
         {
-            if (cmd.Sections is { Count: > 0 }) { Add("sections", "General admission has no sections."); }
+            if (cmd.Sections is { Count: > 0 }) { add("sections", "General admission has no sections."); }
             var total = classes.Sum(c => (long)c.Capacity);
-            if (total > MaxUnitsPerEvent) { Add("ticket_classes", $"At most {MaxUnitsPerEvent} tickets per event."); }
+            if (total > MaxUnitsPerEvent) { add("ticket_classes", $"At most {MaxUnitsPerEvent} tickets per event."); }
             else if (errors.Count == 0)
             {
                 foreach (var c in classes)
@@ -89,7 +97,7 @@ internal static class EventValidation
 
         if (errors.Count > 0)
         {
-            return InventoryError.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+            return InventoryError.Validation(errors.ToDictionary());
         }
 
         var capacities = units.GroupBy(u => u.ClassId).ToDictionary(g => g.Key, g => g.Count());
@@ -97,51 +105,46 @@ internal static class EventValidation
         return new EventPlan(seating!.Value, classes, units);
     }
 
-    private static void PlanSeats(IReadOnlyList<SectionInput>? sections, List<PlannedClass> classes, List<PlannedSeat> units, Action<string, string> add)
+    private static void PlanSeats(IReadOnlyList<SectionInput> sections, List<PlannedClass> classes, List<PlannedSeat> units, FieldErrors errors)
     {
-        if (sections is null || sections.Count == 0)
-        {
-            add("sections", "Reserved seating needs at least one section with rows.");
-            return;
-        }
-
+        var add = errors.Add;
         var byName = classes.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First());
         var labels = new HashSet<(string, string, string)>();
-        for (var s = 0; s < sections.Count; s++)
+        for (var s = 0; s < sections.Count && !errors.Full; s++)
         {
             var section = sections[s];
             var sAt = $"sections[{s}]";
-            if (string.IsNullOrWhiteSpace(section.Name)) { add($"{sAt}.name", "Required."); }
+            Text(section.Name, $"{sAt}.name", EventLimits.MaxShortTextLength, required: true, add);
             if (section.Rows is null || section.Rows.Count == 0) { add($"{sAt}.rows", "At least one row."); continue; }
-            for (var r = 0; r < section.Rows.Count; r++)
+            for (var r = 0; r < section.Rows.Count && !errors.Full; r++)
             {
                 var row = section.Rows[r];
                 var rAt = $"{sAt}.rows[{r}]";
-                if (string.IsNullOrWhiteSpace(row.Label)) { add($"{rAt}.label", "Required."); }
+                Text(row.Label, $"{rAt}.label", EventLimits.MaxLabelLength, required: true, add);
                 PlannedClass? rowClass = null;
-                if (row.Class is not null && !byName.TryGetValue(row.Class, out rowClass)) { add($"{rAt}.class", $"Unknown class '{row.Class}'."); }
+                if (row.Class is not null && !byName.TryGetValue(row.Class, out rowClass)) { add($"{rAt}.class", "Unknown class."); }
                 if ((row.SeatCount is null) == (row.Seats is null)) { add(rAt, "Give either seat_count or seats."); continue; }
                 if (row.SeatCount is { } count)
                 {
-                    if (count is < 1 or > 1000) { add($"{rAt}.seat_count", "1..1000."); continue; }
+                    if (count is < 1 or > EventLimits.MaxSeatsPerRow) { add($"{rAt}.seat_count", $"1..{EventLimits.MaxSeatsPerRow}."); continue; }
                     if (rowClass is null) { add($"{rAt}.class", "Required with seat_count."); continue; }
-                    for (var n = 1; n <= count; n++)
+                    for (var n = 1; n <= count && !errors.Full; n++)
                     {
-                        AddSeat(n.ToString(System.Globalization.CultureInfo.InvariantCulture), rowClass, null, $"{rAt}.seat_count");
+                        AddSeat(Numbers[n - 1], rowClass, null, $"{rAt}.seat_count");
                     }
                 }
                 else
                 {
-                    for (var i = 0; i < row.Seats!.Count; i++)
+                    for (var i = 0; i < row.Seats!.Count && !errors.Full; i++)
                     {
                         var seat = row.Seats[i];
                         var seatAt = $"{rAt}.seats[{i}]";
                         PlannedClass? seatClass = rowClass;
-                        if (seat.Class is not null && !byName.TryGetValue(seat.Class, out seatClass)) { add($"{seatAt}.class", $"Unknown class '{seat.Class}'."); continue; }
+                        if (seat.Class is not null && !byName.TryGetValue(seat.Class, out seatClass)) { add($"{seatAt}.class", "Unknown class."); continue; }
                         if (seatClass is null) { add($"{seatAt}.class", "Required (on the seat or its row)."); continue; }
-                        if (string.IsNullOrWhiteSpace(seat.Number)) { add($"{seatAt}.number", "Required."); continue; }
-                        if (seat.PriceMinor is < 0) { add($"{seatAt}.price_minor", "Zero or more."); continue; }
-                        AddSeat(seat.Number, seatClass, seat.PriceMinor, seatAt);
+                        if (!Text(seat.Number, $"{seatAt}.number", EventLimits.MaxLabelLength, required: true, add)) { continue; }
+                        if (seat.PriceMinor is < 0 or > EventLimits.MaxPriceMinor) { add($"{seatAt}.price_minor", $"0 to {EventLimits.MaxPriceMinor}."); continue; }
+                        AddSeat(seat.Number!, seatClass, seat.PriceMinor, seatAt);
                     }
                 }
 
@@ -157,8 +160,19 @@ internal static class EventValidation
                 }
             }
         }
+    }
 
-        if (units.Count > MaxUnitsPerEvent) { add("sections", $"At most {MaxUnitsPerEvent} seats per event."); }
+    /// <summary>Checks one text field; true when it is present and within bounds.</summary>
+    internal static bool Text(string? value, string field, int max, bool required, Action<string, string> add)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required) { add(field, $"Required, at most {max} characters."); }
+            return false;
+        }
+
+        if (value.Length > max) { add(field, $"At most {max} characters."); return false; }
+        return true;
     }
 }
 

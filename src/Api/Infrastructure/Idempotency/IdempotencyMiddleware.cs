@@ -46,7 +46,8 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, IOptions
         var actor = context.GetActor();
         var actorKey = $"{actor.Kind.ToString().ToLowerInvariant()}:{actor.Subject ?? actor.ClientId}";
         var method = context.Request.Method;
-        var path = context.Request.Path.Value ?? "";
+        // one key, one endpoint: /V1/holds/… is the same endpoint as /v1/holds/…
+        var path = ApiPaths.Canonical(context.Request.Path);
         var hash = SHA256.HashData(body);
         var db = storage.Db;
         var now = time.GetUtcNow();

@@ -28,14 +28,13 @@ internal static class ApiPartitioner
     private const string IpWritePrefix = KeyPrefix + "write:ip:";
     private const string PspPrefix = KeyPrefix + "psp:ip:";
 
-    /// <summary>Health probes and endpoints marked <c>DisableRateLimiting</c> are never limited.</summary>
-    public static bool IsExempt(HttpContext context)
-    {
-        var path = context.Request.Path;
-        return path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments("/alive", StringComparison.OrdinalIgnoreCase)
-            || context.GetEndpoint()?.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null;
-    }
+    /// <summary>
+    /// Anything outside the API (<see cref="ApiPaths.IsApi"/>: health probes, documentation) and endpoints marked
+    /// <c>DisableRateLimiting</c> are never limited.
+    /// </summary>
+    public static bool IsExempt(HttpContext context) =>
+        !ApiPaths.IsApi(context.Request.Path)
+        || context.GetEndpoint()?.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null;
 
     /// <summary>The partition of <paramref name="context"/>.</summary>
     public static ApiPartition Resolve(HttpContext context)

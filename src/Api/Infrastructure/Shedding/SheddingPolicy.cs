@@ -6,12 +6,12 @@ public static class SheddingPolicy
     /// <summary>The class of a request by path and method.</summary>
     public static RequestClass Classify(PathString path, string method)
     {
-        if (!Extensions.ApplicationServiceExtensions.IsApiPath(path))
+        if (!ApiPaths.IsApi(path))
         {
             return RequestClass.Exempt;
         }
 
-        if (HttpMethods.IsGet(method) && path.Value!.EndsWith("/stream", StringComparison.Ordinal))
+        if (HttpMethods.IsGet(method) && ApiPaths.IsStream(path))
         {
             return RequestClass.Stream;
         }
