@@ -31,4 +31,6 @@ foreach (var cell in cells.Where(c => selected is null || selected.Contains(c.Id
     builder.AddJurisdictionCell(cell, settings);
 }
 
+// every endpoint is http: no development certificate is looked for (no "No trusted development certificate" banner)
+builder.WithoutDevelopmentCertificates();
 builder.Build().Run();
