@@ -1,3 +1,4 @@
+using TicketAspire.AppHost.Deploy;
 using TicketAspire.AppHost.Extensions;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -24,6 +25,15 @@ var selected = config["TicketAspire:Cells"]?.Split(',', StringSplitOptions.Remov
 foreach (var unknown in selected?.Except(cells.Select(c => c.Id)) ?? [])
 {
     throw new InvalidOperationException($"TicketAspire:Cells names '{unknown}', which has no file in regions/.");
+}
+
+// publish mode: one kustomize overlay per cell file (docs/deploy.md), with
+//   dotnet run --project AppHost -- --operation publish --step publish-kubernetes --output-path deploy
+//   TicketAspire:Deploy:ImageRegistry, TicketAspire:Deploy:ImageTag  the images the overlays name (default ticketaspire/<service>:latest)
+if (builder.ExecutionContext.IsPublishMode)
+{
+    builder.AddKubernetesOverlays(cells, repoRoot, new OverlayOptions(
+        config["TicketAspire:Deploy:ImageRegistry"] ?? "ticketaspire", config["TicketAspire:Deploy:ImageTag"] ?? "latest"));
 }
 
 foreach (var cell in cells.Where(c => selected is null || selected.Contains(c.Id)))

@@ -6,6 +6,7 @@ namespace TicketAspire.AppHost.Extensions;
 
 /// <summary>One <c>regions/&lt;cell&gt;.json</c> file: a jurisdiction cell, its rules and its resellers.</summary>
 /// <param name="Development">A local development cell: webhook endpoints may be http and on loopback or private addresses.</param>
+/// <param name="Kubernetes">How the AppHost's publish mode renders the cell's Kubernetes overlay (optional).</param>
 public sealed record CellFile(
     string Id,
     string Jurisdiction,
@@ -17,7 +18,8 @@ public sealed record CellFile(
     CellRules? Rules,
     IReadOnlyList<ResellerEntry> Resellers,
     FeeSchedule? Fees = null,
-    bool Development = false)
+    bool Development = false,
+    KubernetesSettings? Kubernetes = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
