@@ -28,7 +28,7 @@ foreach (var unknown in selected?.Except(cells.Select(c => c.Id)) ?? [])
 }
 
 // publish mode: one kustomize overlay per cell file (docs/deploy.md), with
-//   dotnet run --project AppHost -- --operation publish --step publish-kubernetes --output-path deploy
+//   dotnet run --project AppHost -- --operation publish --step publish-kubernetes --output-path "$PWD/deploy"   (a relative path is taken from AppHost/)
 //   TicketAspire:Deploy:ImageRegistry, TicketAspire:Deploy:ImageTag  the images the overlays name (default ticketaspire/<service>:latest)
 if (builder.ExecutionContext.IsPublishMode)
 {
@@ -36,10 +36,14 @@ if (builder.ExecutionContext.IsPublishMode)
         config["TicketAspire:Deploy:ImageRegistry"] ?? "ticketaspire", config["TicketAspire:Deploy:ImageTag"] ?? "latest"));
 }
 
-foreach (var cell in cells.Where(c => selected is null || selected.Contains(c.Id)))
+var started = cells.Where(c => selected is null || selected.Contains(c.Id)).ToList();
+foreach (var cell in started)
 {
     builder.AddJurisdictionCell(cell, settings);
 }
+
+// the cell router: every reseller host of the started cells on one port (TicketAspire:RouterPort, default 5000)
+builder.AddCellRouter(started, settings.FixedPorts ? (int.TryParse(config["TicketAspire:RouterPort"], out var routerPort) ? routerPort : RouterExtensions.DefaultPort) : null);
 
 // every endpoint is http: no development certificate is looked for (no "No trusted development certificate" banner)
 builder.WithoutDevelopmentCertificates();
