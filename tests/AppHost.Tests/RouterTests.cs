@@ -78,10 +78,17 @@ public sealed class RouterTests(PlatformFixture platform)
         await acme.GetJsonAsync("/v1/event-types");
         await initech.GetJsonAsync("/v1/event-types");
 
-        var stop = await commands.ExecuteCommandAsync(usApi, KnownResourceCommands.StopCommand, cts.Token);
-        Assert.True(stop.Success, stop.Message);
+        // the cell's API goes down hard: every replica's process tree is killed (a graceful stop can outlast the
+        // orchestrator's stop timeout on a loaded machine, and a crash is what a router has to survive anyway)
+        var pids = await ApiProcessIdsAsync("us-api", 2, cts.Token);
         try
         {
+            foreach (var pid in pids)
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+
             await platform.App.ResourceNotifications.WaitForResourceAsync("us-api", KnownResourceStates.TerminalStates, cts.Token);
             using var down = await Eventually.GetAsync(() => AnswerAsync(initech, HttpStatusCode.ServiceUnavailable, cts.Token), "503 for initech", TimeSpan.FromSeconds(30));
             Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
@@ -108,6 +115,27 @@ public sealed class RouterTests(PlatformFixture platform)
 
         await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("us-api", cts.Token);
         using var back = await Eventually.GetAsync(() => AnswerAsync(initech, HttpStatusCode.OK, cts.Token), "initech served again", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The process ids of the running replicas of a project resource, from their resource snapshots.</summary>
+    private async Task<IReadOnlyList<int>> ApiProcessIdsAsync(string resource, int count, CancellationToken ct)
+    {
+        var pids = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var e in platform.App.ResourceNotifications.WatchAsync(ct))
+        {
+            if (e.Resource.Name == resource && e.Snapshot.State?.Text == KnownResourceStates.Running
+                && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+                && int.TryParse(value.ToString(), out var pid))
+            {
+                pids[e.ResourceId] = pid;
+                if (pids.Count >= count)
+                {
+                    break;
+                }
+            }
+        }
+
+        return [.. pids.Values];
     }
 
     /// <summary>The answer to <c>GET /v1/event-types</c> when it has the status, else null (disposed).</summary>
