@@ -41,11 +41,11 @@ public static class RouteTable
                 continue;
             }
 
-            clusters.Add(Cluster($"{cell}-api", route.Api));
-            clusters.Add(Cluster($"{cell}-identity", route.Identity));
+            clusters.Add(Cluster($"{cell}-api", route.Api, options));
+            clusters.Add(Cluster($"{cell}-identity", route.Identity, options));
             if (route.Web is not null)
             {
-                clusters.Add(Cluster($"{cell}-web", route.Web));
+                clusters.Add(Cluster($"{cell}-web", route.Web, options));
             }
 
             foreach (var prefix in new[] { "v1", "openapi", "scalar" })
@@ -65,10 +65,26 @@ public static class RouteTable
         return (routes, clusters);
     }
 
-    private static ClusterConfig Cluster(string id, Uri address) => new()
+    // a cell that hangs (accepts and never answers) is found by probing its liveness (/alive: the process answers; not
+    // /health, which also fails while a reseller's Redis is down, which the cell survives): two failed probes and the
+    // router answers 503 at once instead of waiting; a request already sent gives up after the activity timeout
+    private static ClusterConfig Cluster(string id, Uri address, RouterOptions options) => new()
     {
         ClusterId = id,
         Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal) { ["primary"] = new() { Address = address.ToString() } },
+        HealthCheck = new HealthCheckConfig
+        {
+            AvailableDestinationsPolicy = "HealthyAndUnknown",
+            Active = new ActiveHealthCheckConfig
+            {
+                Enabled = true,
+                Interval = options.ProbeInterval,
+                Timeout = options.ProbeTimeout,
+                Policy = "ConsecutiveFailures",
+                Path = "/alive",
+            },
+        },
+        HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = options.ActivityTimeout },
     };
 
     private static RouteConfig Route(string id, string cell, string cluster, IReadOnlyList<string> hosts, string path, int order) => new()

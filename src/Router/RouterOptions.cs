@@ -15,4 +15,16 @@ public sealed class RouterOptions
 
     /// <summary>The <c>Retry-After</c> (seconds) of a <c>503 cell.unavailable</c> answer.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>How often each cell service's <c>/alive</c> is probed (<c>Router:ProbeInterval</c>).</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a probe may take before it counts as failed (<c>Router:ProbeTimeout</c>).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a forwarded request may see no activity before it fails with 503 (<c>Router:ActivityTimeout</c>); longer
+    /// than the 15 s heartbeat of the API's event streams.
+    /// </summary>
+    public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -90,7 +90,7 @@ public sealed class RouterTests(PlatformFixture platform)
             }
 
             await platform.App.ResourceNotifications.WaitForResourceAsync("us-api", KnownResourceStates.TerminalStates, cts.Token);
-            using var down = await Eventually.GetAsync(() => AnswerAsync(initech, HttpStatusCode.ServiceUnavailable, cts.Token), "503 for initech", TimeSpan.FromSeconds(30));
+            using var down = await Eventually.GetAsync(() => AnswerAsync(initech, HttpStatusCode.ServiceUnavailable, cts.Token), "503 for initech", TimeSpan.FromSeconds(90));
             Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
             Assert.Equal(TimeSpan.FromSeconds(5), down.Headers.RetryAfter?.Delta);
             var problem = JsonNode.Parse(await down.Content.ReadAsStringAsync(cts.Token))!;
