@@ -20,7 +20,7 @@ public sealed class RouterOptions
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a probe may take before it counts as failed (<c>Router:ProbeTimeout</c>).</summary>
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How long a forwarded request may see no activity before it fails with 503 (<c>Router:ActivityTimeout</c>); longer

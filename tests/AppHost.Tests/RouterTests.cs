@@ -75,8 +75,10 @@ public sealed class RouterTests(PlatformFixture platform)
         var usApi = platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "us-api");
         using var acme = RouterClient("acme.eu.localhost");
         using var initech = RouterClient("initech.us.localhost");
-        await acme.GetJsonAsync("/v1/event-types");
-        await initech.GetJsonAsync("/v1/event-types");
+        foreach (var client in new[] { acme, initech })
+        {
+            using var served = await Eventually.GetAsync(() => AnswerAsync(client, HttpStatusCode.OK, cts.Token), "both cells served", TimeSpan.FromSeconds(60));
+        }
 
         // the cell's API goes down hard: every replica's process tree is killed (a graceful stop can outlast the
         // orchestrator's stop timeout on a loaded machine, and a crash is what a router has to survive anyway)
