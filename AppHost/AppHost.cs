@@ -1,3 +1,4 @@
+using TicketAspire.AppHost.Deploy;
 using TicketAspire.AppHost.Extensions;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -30,9 +31,24 @@ foreach (var unknown in selected?.Except(cells.Select(c => c.Id)) ?? [])
 }
 
 var allowPrivateWebhookTargets = string.Equals(config["TicketAspire:AllowPrivateWebhookTargets"], "true", StringComparison.OrdinalIgnoreCase);
-foreach (var cell in cells.Where(c => selected is null || selected.Contains(c.Id)))
+// publish mode: one kustomize overlay per cell file (docs/deploy.md), with
+//   dotnet run --project AppHost -- --operation publish --step publish-kubernetes --output-path "$PWD/deploy"   (a relative path is taken from AppHost/)
+//   TicketAspire:Deploy:ImageRegistry, TicketAspire:Deploy:ImageTag  the images the overlays name (default ticketaspire/<service>:latest)
+if (builder.ExecutionContext.IsPublishMode)
+{
+    builder.AddKubernetesOverlays(cells, repoRoot, new OverlayOptions(
+        config["TicketAspire:Deploy:ImageRegistry"] ?? "ticketaspire", config["TicketAspire:Deploy:ImageTag"] ?? "latest"));
+}
+
+var started = cells.Where(c => selected is null || selected.Contains(c.Id)).ToList();
+foreach (var cell in started)
 {
     builder.AddJurisdictionCell(allowPrivateWebhookTargets ? cell with { Development = true } : cell, settings);
 }
 
+// the cell router: every reseller host of the started cells on one port (TicketAspire:RouterPort, default 5000)
+builder.AddCellRouter(started, settings.FixedPorts ? (int.TryParse(config["TicketAspire:RouterPort"], out var routerPort) ? routerPort : RouterExtensions.DefaultPort) : null);
+
+// every endpoint is http: no development certificate is looked for (no "No trusted development certificate" banner)
+builder.WithoutDevelopmentCertificates();
 builder.Build().Run();

@@ -7,6 +7,7 @@ namespace TicketAspire.AppHost.Extensions;
 /// <summary>One <c>regions/&lt;cell&gt;.json</c> file: a jurisdiction cell, its rules and its resellers.</summary>
 /// <param name="Development">A local development cell: webhook endpoints may be http and on loopback or private addresses.</param>
 /// <param name="ForwardedHeaders">The proxies in front of the cell's API and identity service whose X-Forwarded-For is believed.</param>
+/// <param name="Kubernetes">How the AppHost's publish mode renders the cell's Kubernetes overlay (optional).</param>
 public sealed record CellFile(
     string Id,
     string Jurisdiction,
@@ -19,7 +20,8 @@ public sealed record CellFile(
     IReadOnlyList<ResellerEntry> Resellers,
     FeeSchedule? Fees = null,
     bool Development = false,
-    ForwardedHeadersEntry? ForwardedHeaders = null)
+    ForwardedHeadersEntry? ForwardedHeaders = null,
+    KubernetesSettings? Kubernetes = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TicketAspire.AppHost.Extensions;
+using TicketAspire.Tenancy;
+
+namespace TicketAspire.AppHost.Deploy;
+
+/// <summary>
+/// Renders one cell's kustomize overlay (<c>overlays/&lt;cell&gt;/</c>) over the shared base (<c>deploy/base</c>): its
+/// namespace, the ConfigMaps <c>cell</c> and <c>cell-resellers</c> from the cell file, per-reseller Secret references
+/// (each reseller's Redis and integrator secret), the API's autoscaling bounds, the payment simulator for development
+/// cells, and the images. Pure: the same cell file and options give the same files, byte for byte.
+/// </summary>
+public static class CellOverlay
+{
+    /// <summary>The services whose images the overlay names (<c>&lt;registry&gt;/&lt;service&gt;:&lt;tag&gt;</c>).</summary>
+    public static readonly IReadOnlyList<string> Images = ["api", "identity", "worker", "migrator", "payments-simulator"];
+
+    /// <summary>The overlay's files by name, relative to <c>overlays/&lt;cell&gt;/</c>.</summary>
+    public static IReadOnlyDictionary<string, string> Render(CellFile cell, OverlayOptions options)
+    {
+        var k8s = cell.Kubernetes ?? new KubernetesSettings();
+        var ns = k8s.Namespace ?? $"ticketaspire-{cell.Id}";
+        if (!cell.Development && string.IsNullOrWhiteSpace(k8s.PaymentsUrl))
+        {
+            throw new CellFileException($"regions/{cell.Id}.json", "kubernetes.payments_url",
+                "required for a cell that is not a development cell (only development cells run the payment simulator)");
+        }
+
+        var (min, max) = (k8s.ApiMinReplicas ?? 2, k8s.ApiMaxReplicas ?? 10);
+        if (min < 1 || max < min)
+        {
+            throw new CellFileException($"regions/{cell.Id}.json", "kubernetes.api_max_replicas", "1 <= api_min_replicas <= api_max_replicas");
+        }
+
+        var header = $"Generated from regions/{cell.Id}.json by the AppHost's publish mode (docs/deploy.md); do not edit.";
+        var identityOrigin = k8s.IdentityOrigin ?? $"http://identity.{cell.Id}.localhost";
+        var shared = CellConfiguration.Shared(cell).Concat(
+        [
+            new("Identity__PublicOrigin", identityOrigin),
+            new("IssuerOptions__PublicOrigin", identityOrigin),
+            new("Payments__BaseUrl", k8s.PaymentsUrl ?? "http://payments"),
+            new("Payments__PublicOrigin", k8s.PaymentsOrigin ?? $"http://payments.{cell.Id}.localhost"),
+        ]);
+
+        var kustomization = new JsonObject
+        {
+            ["apiVersion"] = "kustomize.config.k8s.io/v1beta1",
+            ["kind"] = "Kustomization",
+            ["namespace"] = ns,
+            ["labels"] = new JsonArray(new JsonObject { ["pairs"] = new JsonObject { ["ticketaspire.dev/cell"] = cell.Id } }),
+            ["resources"] = new JsonArray("namespace.yaml", "../../base"),
+            ["components"] = cell.Development ? new JsonArray("../../components/payments-simulator") : new JsonArray(),
+            ["configMapGenerator"] = new JsonArray(
+                new JsonObject { ["name"] = "cell", ["envs"] = new JsonArray("cell.env") },
+                new JsonObject { ["name"] = "cell-resellers", ["envs"] = new JsonArray("resellers.env") }),
+            ["patches"] = new JsonArray(new JsonObject { ["path"] = "api-autoscaling.yaml" }, new JsonObject { ["path"] = "resellers.yaml" }),
+            ["images"] = new JsonArray([.. Images.Select(i => (JsonNode)new JsonObject
+            {
+                ["name"] = $"ticketaspire/{i}",
+                ["newName"] = $"{options.ImageRegistry}/{i}",
+                ["newTag"] = options.ImageTag,
+            })]),
+        };
+        if (!cell.Development)
+        {
+            kustomization.Remove("components");
+        }
+
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["kustomization.yaml"] = Yaml.Documents(header, kustomization),
+            ["namespace.yaml"] = Yaml.Documents(header, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Namespace",
+                ["metadata"] = new JsonObject { ["name"] = ns },
+            }),
+            ["cell.env"] = EnvFile(header, shared),
+            ["resellers.env"] = EnvFile(header, CellConfiguration.Resellers(cell)),
+            ["api-autoscaling.yaml"] = Yaml.Documents(header,
+                new JsonObject
+                {
+                    ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["metadata"] = new JsonObject { ["name"] = "api" },
+                    ["spec"] = new JsonObject { ["replicas"] = min },
+                },
+                new JsonObject
+                {
+                    ["apiVersion"] = "autoscaling/v2", ["kind"] = "HorizontalPodAutoscaler", ["metadata"] = new JsonObject { ["name"] = "api" },
+                    ["spec"] = new JsonObject { ["minReplicas"] = min, ["maxReplicas"] = max },
+                }),
+            ["resellers.yaml"] = Yaml.Documents(header,
+                ContainerEnvPatch("Deployment", "api", cell.Resellers.Select(RedisEnv)),
+                ContainerEnvPatch("Deployment", "worker", cell.Resellers.Select(RedisEnv)),
+                ContainerEnvPatch("Job", "migrator", cell.Resellers.SelectMany(r => new[]
+                {
+                    SecretEnv($"IntegratorSecrets__{r.Id}", $"reseller-{r.Id}", "client-secret"),
+                    SecretEnv($"IntegratorJwks__{r.Id}", $"reseller-{r.Id}", "client-jwks", optional: true),
+                }))),
+        };
+        return files;
+    }
+
+    /// <summary>Each reseller's Redis connection string, from the Secret <c>reseller-&lt;id&gt;</c> (key <c>redis</c>).</summary>
+    private static JsonObject RedisEnv(ResellerEntry reseller) =>
+        SecretEnv($"ConnectionStrings__{ResellerTenantInfo.RedisConnectionNameFor(reseller.Id)}", $"reseller-{reseller.Id}", "redis");
+
+    private static JsonObject SecretEnv(string name, string secret, string key, bool optional = false)
+    {
+        var reference = new JsonObject { ["name"] = secret, ["key"] = key };
+        if (optional)
+        {
+            reference["optional"] = true;
+        }
+
+        return new JsonObject { ["name"] = name, ["valueFrom"] = new JsonObject { ["secretKeyRef"] = reference } };
+    }
+
+    /// <summary>A strategic-merge patch adding env entries (merged by name) to the container named like the workload.</summary>
+    private static JsonObject ContainerEnvPatch(string kind, string name, IEnumerable<JsonObject> env) => new()
+    {
+        ["apiVersion"] = kind == "Job" ? "batch/v1" : "apps/v1",
+        ["kind"] = kind,
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject
+        {
+            ["template"] = new JsonObject
+            {
+                ["spec"] = new JsonObject
+                {
+                    ["containers"] = new JsonArray(new JsonObject { ["name"] = name, ["env"] = new JsonArray([.. env]) }),
+                },
+            },
+        },
+    };
+
+    private static string EnvFile(string header, IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        var sb = new StringBuilder("# ").Append(header).Append('\n');
+        foreach (var (key, value) in entries)
+        {
+            if (value.Contains('\n', StringComparison.Ordinal) || value != value.Trim())
+            {
+                throw new InvalidOperationException($"{key}: a ConfigMap value from an env file cannot have line breaks or surrounding spaces");
+            }
+
+            sb.Append(key).Append('=').Append(value).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+}
