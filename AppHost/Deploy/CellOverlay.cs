@@ -8,8 +8,8 @@ namespace TicketAspire.AppHost.Deploy;
 /// <summary>
 /// Renders one cell's kustomize overlay (<c>overlays/&lt;cell&gt;/</c>) over the shared base (<c>deploy/base</c>): its
 /// namespace, the ConfigMaps <c>cell</c> and <c>cell-resellers</c> from the cell file, per-reseller Secret references
-/// (each reseller's Redis and integrator secret), the API's autoscaling bounds, the payment simulator for development
-/// cells, and the images. Pure: the same cell file and options give the same files, byte for byte.
+/// (each reseller's Redis, database password and integrator secret), the API's autoscaling bounds, the payment simulator
+/// for a cell without a payment service of its own, and the images. Pure: the same cell file and options give the same files, byte for byte.
 /// </summary>
 public static class CellOverlay
 {
@@ -21,12 +21,8 @@ public static class CellOverlay
     {
         var k8s = cell.Kubernetes ?? new KubernetesSettings();
         var ns = k8s.Namespace ?? $"ticketaspire-{cell.Id}";
-        if (!cell.Development && string.IsNullOrWhiteSpace(k8s.PaymentsUrl))
-        {
-            throw new CellFileException($"regions/{cell.Id}.json", "kubernetes.payments_url",
-                "required for a cell that is not a development cell (only development cells run the payment simulator)");
-        }
-
+        // without a payment service of its own the cell runs the PSP simulator, as a local run does
+        var simulator = string.IsNullOrWhiteSpace(k8s.PaymentsUrl);
         var (min, max) = (k8s.ApiMinReplicas ?? 2, k8s.ApiMaxReplicas ?? 10);
         if (min < 1 || max < min)
         {
@@ -41,7 +37,7 @@ public static class CellOverlay
             new("IssuerOptions__PublicOrigin", identityOrigin),
             new("Payments__BaseUrl", k8s.PaymentsUrl ?? "http://payments"),
             new("Payments__PublicOrigin", k8s.PaymentsOrigin ?? $"http://payments.{cell.Id}.localhost"),
-        ]);
+        ]).Concat((cell.ForwardedHeaders?.Settings() ?? []).Select(s => new KeyValuePair<string, string>($"ForwardedHeaders__{s.Key}", s.Value)));
 
         var kustomization = new JsonObject
         {
@@ -50,7 +46,7 @@ public static class CellOverlay
             ["namespace"] = ns,
             ["labels"] = new JsonArray(new JsonObject { ["pairs"] = new JsonObject { ["ticketaspire.dev/cell"] = cell.Id } }),
             ["resources"] = new JsonArray("namespace.yaml", "../../base"),
-            ["components"] = cell.Development ? new JsonArray("../../components/payments-simulator") : new JsonArray(),
+            ["components"] = simulator ? new JsonArray("../../components/payments-simulator") : new JsonArray(),
             ["configMapGenerator"] = new JsonArray(
                 new JsonObject { ["name"] = "cell", ["envs"] = new JsonArray("cell.env") },
                 new JsonObject { ["name"] = "cell-resellers", ["envs"] = new JsonArray("resellers.env") }),
@@ -62,7 +58,7 @@ public static class CellOverlay
                 ["newTag"] = options.ImageTag,
             })]),
         };
-        if (!cell.Development)
+        if (!simulator)
         {
             kustomization.Remove("components");
         }
@@ -90,12 +86,14 @@ public static class CellOverlay
                     ["spec"] = new JsonObject { ["minReplicas"] = min, ["maxReplicas"] = max },
                 }),
             ["resellers.yaml"] = Yaml.Documents(header,
-                ContainerEnvPatch("Deployment", "api", cell.Resellers.Select(RedisEnv)),
-                ContainerEnvPatch("Deployment", "worker", cell.Resellers.Select(RedisEnv)),
+                ContainerEnvPatch("Deployment", "api", cell.Resellers.SelectMany(r => new[] { RedisEnv(r), DatabasePasswordEnv(r) })),
+                ContainerEnvPatch("Deployment", "identity", cell.Resellers.Select(DatabasePasswordEnv)),
+                ContainerEnvPatch("Deployment", "worker", cell.Resellers.SelectMany(r => new[] { RedisEnv(r), DatabasePasswordEnv(r) })),
                 ContainerEnvPatch("Job", "migrator", cell.Resellers.SelectMany(r => new[]
                 {
                     SecretEnv($"IntegratorSecrets__{r.Id}", $"reseller-{r.Id}", "client-secret"),
                     SecretEnv($"IntegratorJwks__{r.Id}", $"reseller-{r.Id}", "client-jwks", optional: true),
+                    SecretEnv($"DatabasePasswords__{ResellerTenantInfo.DatabaseNameFor(r.Id)}", $"reseller-{r.Id}", "db-password"),
                 }))),
         };
         return files;
@@ -104,6 +102,10 @@ public static class CellOverlay
     /// <summary>Each reseller's Redis connection string, from the Secret <c>reseller-&lt;id&gt;</c> (key <c>redis</c>).</summary>
     private static JsonObject RedisEnv(ResellerEntry reseller) =>
         SecretEnv($"ConnectionStrings__{ResellerTenantInfo.RedisConnectionNameFor(reseller.Id)}", $"reseller-{reseller.Id}", "redis");
+
+    /// <summary>The password of the reseller database's own login role, from the Secret <c>reseller-&lt;id&gt;</c> (key <c>db-password</c>).</summary>
+    private static JsonObject DatabasePasswordEnv(ResellerEntry reseller) =>
+        SecretEnv($"ResellerStorageOptions__Passwords__{reseller.Id}", $"reseller-{reseller.Id}", "db-password");
 
     private static JsonObject SecretEnv(string name, string secret, string key, bool optional = false)
     {

@@ -103,7 +103,7 @@ public sealed class KubernetesOverlayTests : IDisposable
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
     [Fact]
-    public void A_production_cell_names_its_payment_service_and_runs_no_simulator()
+    public void A_cell_with_its_own_payment_service_runs_no_simulator()
     {
         var path = Path.Combine(_dir, "de.json");
         File.WriteAllText(path, """
@@ -123,8 +123,13 @@ public sealed class KubernetesOverlayTests : IDisposable
         Assert.Contains("minReplicas: 3", overlay["api-autoscaling.yaml"], StringComparison.Ordinal);
         Assert.Contains("maxReplicas: 30", overlay["api-autoscaling.yaml"], StringComparison.Ordinal);
 
+        Assert.Contains("name: ResellerStorageOptions__Passwords__hansa", overlay["resellers.yaml"], StringComparison.Ordinal);
+        Assert.Contains("name: DatabasePasswords__reseller_hansa", overlay["resellers.yaml"], StringComparison.Ordinal);
+
+        // without a payment service of its own the cell runs the simulator, whatever its webhook rule
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"payments_url\":\"http://psp-adapter.payments\",", "", StringComparison.Ordinal));
-        var ex = Assert.Throws<CellFileException>(() => CellOverlay.Render(CellFile.Load(path), new OverlayOptions()));
-        Assert.Equal("kubernetes.payments_url", ex.Field);
+        var withSimulator = CellOverlay.Render(CellFile.Load(path), new OverlayOptions());
+        Assert.Contains("components/payments-simulator", withSimulator["kustomization.yaml"], StringComparison.Ordinal);
+        Assert.Contains("Payments__BaseUrl=http://payments\n", withSimulator["cell.env"], StringComparison.Ordinal);
     }
 }
