@@ -26,7 +26,7 @@ public static class CellExtensions
         var pgResource = new PostgresExeResource(N("postgres"), "/bin/bash", settings.RepoRoot, superuserPassword.Resource);
         var postgres = builder.AddResource(pgResource)
             .WithArgs(Path.Combine(settings.RepoRoot, "scripts", "run-postgres.sh"), Path.Combine(settings.DataRoot, N("postgres")))
-            .WithEndpoint(name: "tcp", scheme: "tcp", env: "PGPORT")
+            .WithEndpoint(name: "tcp", scheme: "tcp", env: "PGPORT", isProxied: false)
             .WithEnvironment("PG_DURABLE", settings.DurablePostgres ? "true" : "false")
             .WithEnvironment("PG_SUPERUSER_PASSWORD", superuserPassword)
             .WithHealthCheck(HealthChecks.AddPostgresCheck(builder, pgResource));

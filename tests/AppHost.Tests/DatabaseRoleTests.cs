@@ -1,3 +1,4 @@
+using Aspire.Hosting.ApplicationModel;
 using Npgsql;
 
 namespace TicketAspire.AppHost.Tests;
@@ -53,14 +54,34 @@ public sealed class DatabaseRoleTests(PlatformFixture platform)
 
         // the API, identity and worker log in to the catalog as its own role and to each reseller's database as that
         // reseller's role; the superuser's password is in none of their settings
-        foreach (var service in new[] { "eu-api", "eu-identity", "eu-worker" })
+        // a replicated project's instances have names of their own (eu-api-<suffix>): the snapshots are found by resource
+        foreach (var (service, snapshot) in await RunningSnapshotsAsync("eu-api", "eu-identity", "eu-worker"))
         {
-            Assert.True(platform.App.ResourceNotifications.TryGetCurrentState(service, out var state), $"{service} unknown");
-            var env = state.Snapshot.EnvironmentVariables.ToDictionary(v => v.Name, v => v.Value ?? "", StringComparer.Ordinal);
+            var env = snapshot.EnvironmentVariables.ToDictionary(v => v.Name, v => v.Value ?? "", StringComparer.Ordinal);
             Assert.Equal("catalog", new NpgsqlConnectionStringBuilder(env["ConnectionStrings__postgres"]).Username);
             Assert.True(env.ContainsKey("ResellerStorageOptions__Passwords__acme"), $"{service} has no password of acme's role");
             Assert.DoesNotContain(env, v => v.Value.Contains(superuser.Password!, StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>A running instance's snapshot of each project resource.</summary>
+    private async Task<Dictionary<string, CustomResourceSnapshot>> RunningSnapshotsAsync(params string[] resources)
+    {
+        var found = new Dictionary<string, CustomResourceSnapshot>(StringComparer.Ordinal);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var e in platform.App.ResourceNotifications.WatchAsync(cts.Token))
+        {
+            if (resources.Contains(e.Resource.Name) && e.Snapshot.State?.Text == KnownResourceStates.Running)
+            {
+                found[e.Resource.Name] = e.Snapshot;
+                if (found.Count == resources.Length)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
     }
 
     private static async Task<NpgsqlConnection> OpenAsync(string connectionString, string database)

@@ -70,13 +70,13 @@ public sealed class PspWebhookTrustTests(PlatformFixture platform)
         var buffer = new byte[4096];
         var answer = "";
         int read;
-        while (!answer.Contains("psp.body_too_large", StringComparison.Ordinal) && (read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+        while (!answer.Contains("request_too_large", StringComparison.Ordinal) && (read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
         {
             answer += Encoding.ASCII.GetString(buffer, 0, read);
         }
 
         Assert.StartsWith("HTTP/1.1 413", answer, StringComparison.Ordinal);
-        Assert.Contains("psp.body_too_large", answer, StringComparison.Ordinal);
+        Assert.Contains("request_too_large", answer, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,7 +30,9 @@ public static partial class PspWebhooksApi
             .AllowAnonymous()
             // its own budget per client address (RateLimiting:PspWebhook), spent before anything is read: a burst of the
             // PSP's events does not spend the anonymous callers' budgets, and a flood of forgeries costs no HMAC
-            .WithRateLimitPartition(PartitionKind.PspWebhook);
+            .WithRateLimitPartition(PartitionKind.PspWebhook)
+            // a Content-Length over the PSP's largest event is 413 request_too_large before anything is read
+            .WithMetadata(new RequestSizeLimitAttribute(app.ServiceProvider.GetRequiredService<IOptions<PaymentOptions>>().Value.WebhookMaxBodyBytes));
 
         return api;
     }
@@ -61,11 +63,11 @@ public static partial class PspWebhooksApi
         {
             return TypedResults.Problem(new ProblemDetails
             {
-                Type = Problems.TypeBase + "psp.body_too_large",
+                Type = Problems.TypeBase + "request_too_large",
                 Title = "Request too large",
                 Status = StatusCodes.Status413PayloadTooLarge,
                 Detail = $"A PSP event has at most {o.WebhookMaxBodyBytes} bytes.",
-                Extensions = { ["code"] = "psp.body_too_large" },
+                Extensions = { ["code"] = "request_too_large" },
             });
         }
 

@@ -63,7 +63,7 @@ public sealed class ResellerStorageMiddleware(RequestDelegate next)
         using (context.RequestServices.GetRequiredService<ILogger<ResellerStorageMiddleware>>()
             .BeginScope(new Dictionary<string, object> { ["reseller"] = storage.Tenant.Id, ["cell"] = storage.Tenant.Cell }))
         {
-            await next(context);
+            await DatabaseGate.RunAsync(context, next, dataSources.RetryAfter);
         }
     }
 }

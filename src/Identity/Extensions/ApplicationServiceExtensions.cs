@@ -53,9 +53,16 @@ public static class ApplicationServiceExtensions
         services.AddDbContext<IdentityDbContext>((sp, options) =>
         {
             var issuer = sp.GetRequiredService<Issuer>();
-            options.UseNpgsql(issuer.IsPlatform
-                ? sp.GetRequiredService<CatalogDataSource>().DataSource.ConnectionString
-                : sp.GetRequiredService<ResellerDataSources>().ConnectionStringFor(issuer.Reseller));
+            // the catalog's data source itself: its ConnectionString property leaves the login role's password out
+            if (issuer.IsPlatform)
+            {
+                options.UseNpgsql(sp.GetRequiredService<CatalogDataSource>().DataSource);
+            }
+            else
+            {
+                options.UseNpgsql(sp.GetRequiredService<ResellerDataSources>().ConnectionStringFor(issuer.Reseller));
+            }
+
             options.UseOpenIddict();
         });
 

@@ -61,10 +61,13 @@ public sealed class IssuerPathBaseMiddleware(
         {
             // a reseller issuer whose database is known to be out of reach answers 503 database_unavailable at once;
             // discovery and keys need no database and keep answering
-            if (reseller is null || request.Path.StartsWithSegments("/.well-known", StringComparison.OrdinalIgnoreCase)
-                || await DatabaseGate.TryEnterAsync(context, dataSources, reseller))
+            if (reseller is null || request.Path.StartsWithSegments("/.well-known", StringComparison.OrdinalIgnoreCase))
             {
                 await next(context);
+            }
+            else if (await DatabaseGate.TryEnterAsync(context, dataSources, reseller))
+            {
+                await DatabaseGate.RunAsync(context, next, dataSources.RetryAfter);
             }
         }
         finally

@@ -33,6 +33,41 @@ public static class DatabaseGate
         return false;
     }
 
+    /// <summary>
+    /// Runs <paramref name="next"/> for a request that entered (<see cref="TryEnterAsync"/>) with its
+    /// <see cref="HttpContext.RequestAborted"/> also cancelled when the reseller's circuit opens: a request waiting for a
+    /// pooled connection or a connect when the database goes away is answered <c>503 database_unavailable</c> as soon as
+    /// the outage is known, not after the connect timeout.
+    /// </summary>
+    public static async Task RunAsync(HttpContext context, RequestDelegate next, TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (context.Features.Get<ResellerDatabaseFeature>() is not { } feature)
+        {
+            await next(context);
+            return;
+        }
+
+        var aborted = context.RequestAborted;
+        var outage = feature.Circuit.OutageToken;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, outage);
+        context.RequestAborted = linked.Token;
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (outage.IsCancellationRequested && !aborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await WriteUnavailableAsync(context, retryAfter);
+        }
+        finally
+        {
+            context.RequestAborted = aborted;
+        }
+    }
+
     /// <summary>Trips the circuit of the request's reseller database, if the request entered one.</summary>
     public static void Trip(HttpContext context, Exception failure)
     {
@@ -70,5 +105,12 @@ public static class DatabaseGate
     };
 
     /// <summary>The circuit of the reseller database a request entered.</summary>
+    /// <summary>True when the request's reseller database is known to be out of reach now (its circuit is open).</summary>
+    public static bool IsOutage(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<ResellerDatabaseFeature>()?.Circuit.IsOpen == true;
+    }
+
     private sealed record ResellerDatabaseFeature(DatabaseCircuit Circuit);
 }

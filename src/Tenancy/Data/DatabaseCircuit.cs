@@ -9,6 +9,7 @@ namespace TicketAspire.Tenancy.Data;
 /// <see cref="ResellerStorageOptions.ProbeInterval"/>, the first at once; when it answers, the circuit closes. A single
 /// broken connection to a healthy server therefore costs one quick probe, not an outage.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The outage sources have no timer or wait handle to release; a replaced one stays cancelled for the requests still linked to it.")]
 public sealed partial class DatabaseCircuit
 {
     private readonly string _name;
@@ -19,6 +20,7 @@ public sealed partial class DatabaseCircuit
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
     private int _open;
+    private CancellationTokenSource _outage = new();
 
     /// <summary>A closed circuit for <paramref name="name"/>; <paramref name="probe"/> throws while the server is out of reach.</summary>
     public DatabaseCircuit(string name, Func<CancellationToken, Task> probe, Action closed, TimeSpan interval, TimeProvider time, ILogger logger,
@@ -36,6 +38,12 @@ public sealed partial class DatabaseCircuit
     /// <summary>True while the database is known to be out of reach.</summary>
     public bool IsOpen => Volatile.Read(ref _open) == 1;
 
+    /// <summary>
+    /// Cancelled when the circuit opens: a request that entered while the database answered waits on it (for a pooled
+    /// connection, a connect) no longer than until the outage is known (<c>DatabaseGate</c> links it to the request).
+    /// </summary>
+    public CancellationToken OutageToken => Volatile.Read(ref _outage).Token;
+
     /// <summary>Records that <paramref name="failure"/> found the server out of reach: opens the circuit and starts probing.</summary>
     public void Trip(Exception failure)
     {
@@ -45,6 +53,9 @@ public sealed partial class DatabaseCircuit
         }
 
         LogOpened(_logger, failure, _name);
+        var outage = Volatile.Read(ref _outage);
+        // the waiters' cancellation callbacks run on the pool, not on the request that tripped the circuit
+        _ = Task.Run(outage.Cancel, CancellationToken.None);
         _ = Task.Run(ProbeAsync, CancellationToken.None);
     }
 
@@ -57,6 +68,8 @@ public sealed partial class DatabaseCircuit
             {
                 await _probe(_stopping);
                 _closed();
+                // a fresh token for the next outage before requests are let in again (the old one stays cancelled)
+                Volatile.Write(ref _outage, new CancellationTokenSource());
                 Volatile.Write(ref _open, 0);
                 LogClosed(_logger, _name, attempt, (long)_time.GetElapsedTime(started).TotalMilliseconds);
                 return;

@@ -20,10 +20,11 @@ public sealed class ResellerStorageOptions
 
     /// <summary>
     /// Longest wait for a connection (a new one to the server, or a free one of the pool): Npgsql's <c>Timeout</c>, in
-    /// whole seconds (at least 1). Short, so a request never queues long behind a server that does not answer: past it the
-    /// request is answered <c>503 database_unavailable</c>.
+    /// whole seconds (at least 1). Past it the request is answered <c>503 database_unavailable</c>. It bounds the wait for a
+    /// free pooled connection too, so it must cover a burst queueing behind the pool (one customer's 50 parallel holds, an
+    /// on-sale's 1,000 buyers); a server that is refused or breaks is answered at once by the circuit, not after this wait.
     /// </summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Longest wait for one statement's answer (Npgsql's <c>Command Timeout</c>, whole seconds, at least 1).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(15);

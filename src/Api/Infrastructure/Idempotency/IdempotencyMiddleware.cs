@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.AspNetCore;
 using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Api.Infrastructure.Idempotency;
@@ -67,7 +68,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, IOptions
         catch (Exception failure)
         {
             context.Response.Body = original;
-            if (DatabaseFailures.IsUnavailable(failure))
+            if (DatabaseFailures.IsUnavailable(failure) || DatabaseGate.IsOutage(context))
             {
                 // the database went away under the request: releasing would only wait for it again. The key stays claimed
                 // (a retry gets 409 idempotency_key_in_use) until it expires: the request may have committed before the
@@ -89,6 +90,11 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, IOptions
         {
             await IdempotencyStore.CompleteAsync(db, actorKey, key, status, context.Response.ContentType,
                 context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null, bytes, time.GetUtcNow());
+        }
+        else if (DatabaseGate.IsOutage(context))
+        {
+            // answered 503 because the database is out of reach: releasing would only wait for it (see above)
+            LogNotReleased(logger, actorKey, key);
         }
         else
         {
