@@ -33,6 +33,28 @@ public sealed class DatabaseCircuitShould
         await stopping.CancelAsync();
     }
 
+    [Fact]
+    public async Task CancelTheWaitsOfAnOutageAndGiveTheNextRequestsAFreshToken()
+    {
+        var serverUp = false;
+        using var stopping = new CancellationTokenSource();
+        var circuit = new DatabaseCircuit("reseller_acme",
+            _ => Volatile.Read(ref serverUp) ? Task.CompletedTask : throw new NpgsqlException("Failed to connect"),
+            () => { }, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance, stopping.Token);
+        var before = circuit.OutageToken;
+
+        // a request waiting for a pooled connection when the server goes away stops waiting at the trip
+        var waiting = Task.Delay(Timeout.Infinite, before);
+        circuit.Trip(new NpgsqlException("Exception while reading from stream"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Volatile.Write(ref serverUp, true);
+        await WaitUntilAsync(() => !circuit.IsOpen);
+        Assert.True(before.IsCancellationRequested);
+        Assert.False(circuit.OutageToken.IsCancellationRequested);
+        await stopping.CancelAsync();
+    }
+
     [Theory]
     [InlineData("57P01", true)]   // the server is shutting down (or its postmaster died)
     [InlineData("57P03", true)]   // still starting
