@@ -29,7 +29,8 @@ public static class CellExtensions
             .WithEndpoint(name: "tcp", scheme: "tcp", env: "PGPORT", isProxied: false)
             .WithEnvironment("PG_DURABLE", settings.DurablePostgres ? "true" : "false")
             .WithEnvironment("PG_SUPERUSER_PASSWORD", superuserPassword)
-            .WithHealthCheck(HealthChecks.AddPostgresCheck(builder, pgResource));
+            .WithHealthCheck(HealthChecks.AddPostgresCheck(builder, pgResource))
+            .WithRestartOnExit();
 
         var redisServers = new List<(ResellerEntry Reseller, IResourceBuilder<IResource> Server, EndpointReference Endpoint)>();
         foreach (var reseller in cell.Resellers)
@@ -49,14 +50,14 @@ public static class CellExtensions
                     ctx.Args.Add("");
                     ctx.Args.Add("--appendonly");
                     ctx.Args.Add("no");
-                }).WithHealthCheck(HealthChecks.AddRedisCheck(builder, name, endpoint));
+                }).WithHealthCheck(HealthChecks.AddRedisCheck(builder, name, endpoint)).WithRestartOnExit();
                 redisServers.Add((reseller, redis, endpoint));
             }
             else
             {
                 var garnet = builder.AddProject<Projects.GarnetHost>(name).WithEndpoint(name: "tcp", scheme: "tcp", env: "GARNET_PORT");
                 var endpoint = garnet.GetEndpoint("tcp");
-                garnet.WithHealthCheck(HealthChecks.AddRedisCheck(builder, name, endpoint));
+                garnet.WithHealthCheck(HealthChecks.AddRedisCheck(builder, name, endpoint)).WithRestartOnExit();
                 redisServers.Add((reseller, garnet, endpoint));
             }
         }

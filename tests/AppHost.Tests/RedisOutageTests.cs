@@ -54,4 +54,23 @@ public sealed class RedisOutageTests(PlatformFixture platform)
 
         Assert.True(cached, "the availability cache should be rebuilt once Redis is back");
     }
+
+    [Fact]
+    public async Task A_resellers_redis_killed_is_started_again_by_itself()
+    {
+        // the dashboard's Stop is the operator's decision (the test above starts the server itself); a kill is not
+        const string redis = "eu-acme-redis";
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var running = await platform.App.ResourceNotifications.WaitForResourceAsync(redis,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Properties.Any(p => p.Name == "executable.pid"), cts.Token);
+        var pid = int.Parse(running.Snapshot.Properties.First(p => p.Name == "executable.pid").Value!.ToString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        await platform.App.ResourceNotifications.WaitForResourceAsync(redis, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
+        var again = await platform.App.ResourceNotifications.WaitForResourceAsync(redis,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString() is { } p && p != pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            cts.Token);
+        Assert.NotNull(again);
+        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(redis, cts.Token);
+    }
 }
