@@ -19,10 +19,8 @@ public static partial class SelfHealing
     public static IResourceBuilder<T> WithRestartOnExit<T>(this IResourceBuilder<T> resource) where T : IResource
     {
         ArgumentNullException.ThrowIfNull(resource);
-        if (!resource.ApplicationBuilder.Services.Any(s => s.ImplementationType == typeof(Healer)))
-        {
-            resource.ApplicationBuilder.Services.AddHostedService<Healer>();
-        }
+        // registered once however many resources ask (AddHostedService adds an implementation type only once)
+        resource.ApplicationBuilder.Services.AddHostedService<Healer>();
 
         return resource.WithAnnotation(new RestartOnExitAnnotation());
     }
