@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 using TicketAspire.Inventory.Payments;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
 

@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using TicketAspire.Inventory.Model;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 using TicketAspire.Inventory.Tests.Infrastructure;
 
 namespace TicketAspire.Inventory.Tests;

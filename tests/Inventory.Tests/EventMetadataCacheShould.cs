@@ -1,5 +1,8 @@
 using TicketAspire.Inventory.Model;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
 namespace TicketAspire.Inventory.Tests;
 

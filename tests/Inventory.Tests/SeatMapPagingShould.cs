@@ -1,3 +1,4 @@
+using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Queue;
 using TicketAspire.Inventory.Tests.Infrastructure;
@@ -46,7 +47,7 @@ public sealed class SeatMapPagingShould(PostgresServer postgres) : IAsyncLifetim
 
         var first = await _inventory.SeatMapAsync(created.Id);
 
-        Assert.Equal(Services.EventCatalog.SeatMapPageSize, first.Seats.Count);
+        Assert.Equal(EventCatalog.SeatMapPageSize, first.Seats.Count);
         Assert.NotNull(first.NextCursor);
         Assert.Equal(6_000, first.Available);
     }

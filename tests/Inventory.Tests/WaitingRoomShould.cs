@@ -1,6 +1,9 @@
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Queue;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 using TicketAspire.Inventory.Tests.Infrastructure;
 
 namespace TicketAspire.Inventory.Tests;

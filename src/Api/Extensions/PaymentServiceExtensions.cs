@@ -1,7 +1,10 @@
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Payments;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Options;
 

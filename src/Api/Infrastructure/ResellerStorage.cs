@@ -1,6 +1,9 @@
 using Npgsql;
 using StackExchange.Redis;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.AspNetCore;
 using TicketAspire.Tenancy.Data;

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Model;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
 namespace TicketAspire.Inventory.Payments;
 

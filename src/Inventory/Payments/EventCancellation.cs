@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Npgsql;
 using TicketAspire.Inventory.Model;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
 namespace TicketAspire.Inventory.Payments;
 

@@ -1,7 +1,10 @@
 using Npgsql;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Ledger;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
 namespace TicketAspire.Inventory.Payments;
 

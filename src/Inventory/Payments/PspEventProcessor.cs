@@ -2,7 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
 namespace TicketAspire.Inventory.Payments;
 

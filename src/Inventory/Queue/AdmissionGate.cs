@@ -28,7 +28,7 @@ public sealed class AdmissionGate(NpgsqlDataSource db, AdmissionTokens tokens, s
     /// <summary>
     /// Checks <paramref name="token"/> for <paramref name="customerRef"/> on <paramref name="eventId"/> (signature, expiry,
     /// event, customer): no token id when the event has no waiting room, a refusal when the token does not fit. The token
-    /// is spent by the claim statement itself (<see cref="Services.HoldService"/>), in the transaction that makes the hold.
+    /// is spent by the claim statement itself (<see cref="Holds.HoldService"/>), in the transaction that makes the hold.
     /// </summary>
     public async Task<AdmissionCheckResult> CheckAsync(Guid eventId, string customerRef, string? token, DateTimeOffset now, CancellationToken ct)
     {

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using StackExchange.Redis;
 using TicketAspire.Inventory.Model;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
 namespace TicketAspire.Inventory.Tests.Infrastructure;
 

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure.Audit;
 using TicketAspire.Api.Infrastructure.Security;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Api.Infrastructure.Abuse;

@@ -1,7 +1,10 @@
 using System.Threading.Channels;
 using StackExchange.Redis;
 using TicketAspire.Inventory.Live;
-using TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
 

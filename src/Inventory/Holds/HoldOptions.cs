@@ -1,4 +1,8 @@
-namespace TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
+
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>Bounds of holds.</summary>
 public sealed class HoldOptions

@@ -3,8 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Infrastructure;
 
 /// <summary>
 /// The reseller's Redis as a cache of availability counts and event lists. Never the truth: every read falls back to

@@ -1,8 +1,11 @@
 using Npgsql;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Orders;
 
 /// <summary>Reads orders and their tickets.</summary>
 public sealed class OrderQueries(NpgsqlDataSource db)

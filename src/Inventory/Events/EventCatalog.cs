@@ -2,8 +2,11 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Events;
 
 /// <summary>Creates, lists and shows events of one reseller database.</summary>
 public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, TimeProvider time)

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
 /// What a general-admission claim that came up short learned: how many tickets of a class were claimable at that moment.

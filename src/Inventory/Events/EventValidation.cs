@@ -1,7 +1,10 @@
 using System.Globalization;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Events;
 
 /// <summary>
 /// Validates a <see cref="CreateEventCommand"/> and expands it into the rows to insert. Every bound of

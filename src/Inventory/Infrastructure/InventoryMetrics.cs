@@ -1,6 +1,9 @@
 using System.Diagnostics.Metrics;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Infrastructure;
 
 /// <summary>Domain meters (exported through OpenTelemetry to the dashboard).</summary>
 public static class InventoryMetrics

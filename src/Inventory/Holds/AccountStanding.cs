@@ -1,4 +1,8 @@
-namespace TicketAspire.Inventory.Services;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
+
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
 /// Whether an account may hold: <see cref="BlockedUntil"/> is set while it is blocked; <see cref="BlockStarted"/> is true

@@ -1,6 +1,9 @@
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Events;
 
 /// <summary>The size of a reserved-seating command, counted before anything is built from it.</summary>
 internal static class SeatingShape

@@ -1,6 +1,9 @@
 using Npgsql;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
 /// Hold-without-confirm abuse, for one reseller database: an account that let too many holds lapse or cancelled them

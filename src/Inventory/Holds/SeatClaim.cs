@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
-/// One hold's claim as the statements <see cref="HoldSql"/> runs: the customer lock, then the all-or-nothing claim (with
+/// One hold's claim as the statements <see cref="ClaimSql"/> runs: the customer lock, then the all-or-nothing claim (with
 /// the admission token spent in it when the event has a waiting room).
 /// </summary>
 internal sealed record SeatClaim(
@@ -18,39 +22,36 @@ internal sealed record SeatClaim(
     /// <summary>The lock and the claim, appended to <paramref name="batch"/> (two result sets).</summary>
     public void AddTo(NpgsqlBatch batch)
     {
-        batch.BatchCommands.Add(EventCatalog.Command(HoldSql.CustomerLock, CustomerRef, EventId));
-        var sql = (Seating, AdmissionTokenId) switch
+        batch.BatchCommands.Add(ClaimSql.CustomerLock.Command([Named("customer_ref", CustomerRef), Named("event_id", EventId)]));
+        List<NpgsqlParameter> parameters =
+        [
+            Named("event_id", EventId),
+            Named("now", Now),
+            Named("hold_id", HoldId),
+            Named("expires_at", ExpiresAt),
+            Named("customer_ref", CustomerRef),
+            Named("customer_email", (object?)CustomerEmail ?? DBNull.Value, NpgsqlDbType.Text),
+            Named("currency", Currency),
+            Named("limit", Limit),
+            Named("outbox_payload", JsonSerializer.Serialize(new { hold_id = HoldId, event_id = EventId, customer_ref = CustomerRef, expires_at = ExpiresAt })),
+        ];
+        if (Seating == SeatingKind.Reserved)
         {
-            (SeatingKind.Reserved, null) => HoldSql.Reserved,
-            (SeatingKind.Reserved, _) => HoldSql.ReservedAdmitted,
-            (_, null) => HoldSql.GeneralAdmission,
-            _ => HoldSql.GeneralAdmissionAdmitted,
-        };
-        var claim = new NpgsqlBatchCommand(sql);
-        claim.Parameters.Add(new() { Value = EventId });
-        claim.Parameters.Add(new() { Value = Ids });
-        claim.Parameters.Add(new() { Value = Now });
-        claim.Parameters.Add(new() { Value = HoldId });
-        claim.Parameters.Add(new() { Value = ExpiresAt });
-        claim.Parameters.Add(new() { Value = CustomerRef });
-        claim.Parameters.Add(new() { Value = Currency });
-        claim.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { hold_id = HoldId, event_id = EventId, customer_ref = CustomerRef, expires_at = ExpiresAt }) });
-        claim.Parameters.Add(new() { Value = (object?)CustomerEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        // $10, the general-admission quantities, is typed (int[]) so the reserved statement may leave it unused
-        claim.Parameters.Add(new() { Value = Quantities });
-        claim.Parameters.Add(new() { Value = Limit });
-        if (AdmissionTokenId is not null || Seating == SeatingKind.GeneralAdmission)
+            parameters.Add(Named("seat_ids", Ids));
+        }
+        else
         {
-            // $12 typed even when unused, so the general-admission statement may use $13
-            claim.Parameters.Add(new() { Value = (object?)AdmissionTokenId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            parameters.Add(Named("class_ids", Ids));
+            parameters.Add(Named("quantities", Quantities));
+            parameters.Add(Named("starts", Starts));
         }
 
-        if (Seating == SeatingKind.GeneralAdmission)
+        if (AdmissionTokenId is { } token)
         {
-            claim.Parameters.Add(new() { Value = Starts });
+            parameters.Add(Named("admission_token_id", token));
         }
 
-        batch.BatchCommands.Add(claim);
+        batch.BatchCommands.Add(ClaimSql.For(Seating, AdmissionTokenId is not null).Command(parameters));
     }
 
     /// <summary>Reads this claim's two result sets; the reader is on the lock's and ends on the next one (if any).</summary>
@@ -66,8 +67,8 @@ internal sealed record SeatClaim(
             if (reader.IsDBNull(0))
             {
                 var n = reader.GetInt64(3);
-                admissionRefused |= n == HoldSql.AdmissionRefused;
-                already = n == HoldSql.AdmissionRefused ? already : (int)n;
+                admissionRefused |= n == ClaimSql.AdmissionRefused;
+                already = n == ClaimSql.AdmissionRefused ? already : (int)n;
             }
             else if (reader.GetBoolean(0))
             {
@@ -124,6 +125,17 @@ internal sealed record SeatClaim(
 
     /// <summary>$1 seat ids: row locks on all of them, taken in id order.</summary>
     private const string LockSeats = "SELECT count(*) FROM (SELECT 1 FROM seats WHERE id = ANY($1) ORDER BY id FOR UPDATE) locked";
+
+    private static NpgsqlParameter Named(string name, object value, NpgsqlDbType? type = null)
+    {
+        var p = new NpgsqlParameter { ParameterName = name, Value = value };
+        if (type is { } t)
+        {
+            p.NpgsqlDbType = t;
+        }
+
+        return p;
+    }
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 }

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
 /// In-process cache of what a hold needs to know about an event before claiming: its seating, currency and class ids.

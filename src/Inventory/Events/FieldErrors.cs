@@ -1,6 +1,9 @@
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Events;
 
 /// <summary>Field errors of one request, at most <see cref="EventLimits.MaxErrors"/> (a huge invalid body gets a short answer).</summary>
 internal sealed class FieldErrors

@@ -2,8 +2,11 @@ using Npgsql;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Queue;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
 /// Holds and their confirmation into orders, for one reseller database. With an <see cref="AdmissionGate"/>, a hold on an

@@ -1,6 +1,9 @@
 using Npgsql;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
 /// Marks expired holds as expired, frees their seats and records the release in the outbox. Expired seats are already

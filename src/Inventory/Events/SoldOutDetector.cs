@@ -1,6 +1,9 @@
 using Npgsql;
+using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Events;
 
 /// <summary>
 /// Marks events whose every seat is sold (or void) as sold out and tells listeners (<c>event.sold_out</c>). It runs after

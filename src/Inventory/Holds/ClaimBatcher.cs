@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
+using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Orders;
 
-namespace TicketAspire.Inventory.Services;
+namespace TicketAspire.Inventory.Holds;
 
 /// <summary>How concurrent seat claims are grouped (section <c>ClaimBatching</c>).</summary>
 public sealed class ClaimBatchingOptions

@@ -1,0 +1,183 @@
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Model;
+
+namespace TicketAspire.Inventory.Holds;
+
+/// <summary>
+/// The seat claim: one statement, all or nothing, composed from named fragments. <see cref="ReservedTarget"/> or
+/// <see cref="GeneralAdmissionTarget"/> locks every requested unit that is available now (available, or held with an
+/// expired hold); <see cref="Claim"/> takes them only if the target found all of them, so a partial claim never happens
+/// and nothing needs rolling back. Row locks are taken in a fixed order (reserved) or skipping rows another claim holds
+/// (general admission), so concurrent claims neither deadlock nor queue on one row.
+/// </summary>
+/// <remarks>
+/// Every rule that decides whether a claim may take its units is a fragment here, decided in the same statement:
+/// <list type="bullet">
+/// <item><see cref="PurchaseLimit"/>: the customer's live holds and valid tickets for the event plus the request stay
+/// within the limit. Claims of one customer for one event are serialized by <see cref="CustomerLock"/>, run first in the
+/// same transaction, so the count (a fresh READ COMMITTED snapshot taken after the lock) cannot miss a concurrent claim.</item>
+/// <item><see cref="Admission"/> (events with a waiting room): the admission token's queue entry is unused, unexpired and
+/// the customer's; it is row locked and spent with the hold (<see cref="SpendAdmission"/>).</item>
+/// </list>
+/// Status values come from <see cref="SeatStatus"/> and <see cref="HoldStatus"/>; parameters are named
+/// (<see cref="NamedSql"/>). Result rows: (true, seat…) claimed; (false, id) free units of a claim that could not be
+/// completed; (null, …, n) the purchase limit refused it with n already held or bought; (null, …, -1) the admission entry
+/// was not usable.
+/// </remarks>
+internal static class ClaimSql
+{
+    private static readonly string Available = ((int)SeatStatus.Available).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string Held = ((int)SeatStatus.Held).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string Sold = ((int)SeatStatus.Sold).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string ActiveHold = ((int)HoldStatus.Active).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The value in the <c>already</c> column of the row that says the admission entry was not usable.</summary>
+    public const long AdmissionRefused = -1;
+
+    /// <summary>A transaction-scoped lock on (customer, event), released at commit.</summary>
+    public static readonly NamedSql CustomerLock = NamedSql.Compile("SELECT pg_advisory_xact_lock(hashtextextended(@customer_ref || ':' || @event_id::text, 0))");
+
+    /// <summary>@seat_ids of the event, available or held past expiry, locked in id order; <c>wanted</c> their count.</summary>
+    public static readonly string ReservedTarget = $"""
+        target AS (
+            SELECT id FROM seats
+            WHERE event_id = @event_id AND id = ANY(@seat_ids) AND (status = {Available} OR (status = {Held} AND hold_expires_at <= @now))
+            ORDER BY id
+            FOR UPDATE),
+        wanted AS (SELECT cardinality(@seat_ids::uuid[]) AS n)
+        """;
+
+    /// <summary>
+    /// @class_ids with @quantities and @starts (parallel arrays). General-admission tickets are interchangeable, so each
+    /// claim starts at a random ordinal of its class (<c>upper</c>) and wraps around below it (<c>lower</c>, only for what
+    /// <c>upper</c> could not find): concurrent claims spread over the class instead of all fighting for its lowest free
+    /// rows, and a claim late in a sale walks past about 1 / (share still free) rows instead of every ticket sold before it.
+    /// </summary>
+    public static readonly string GeneralAdmissionTarget = $"""
+        want AS (SELECT * FROM unnest(@class_ids::uuid[], @quantities::int[], @starts::int[]) AS w (class_id, qty, start)),
+        upper AS (
+            SELECT w.class_id, t.id FROM want w CROSS JOIN LATERAL (
+                SELECT s.id FROM seats s
+                WHERE s.class_id = w.class_id AND s.event_id = @event_id AND s.status <> {Sold} AND s.ordinal >= w.start
+                  AND (s.status = {Available} OR s.hold_expires_at <= @now)
+                ORDER BY s.ordinal
+                LIMIT w.qty
+                FOR UPDATE SKIP LOCKED) t),
+        lower AS (
+            SELECT t.id FROM want w CROSS JOIN LATERAL (
+                SELECT s.id FROM seats s
+                WHERE s.class_id = w.class_id AND s.event_id = @event_id AND s.status <> {Sold} AND s.ordinal < w.start
+                  AND (s.status = {Available} OR s.hold_expires_at <= @now)
+                ORDER BY s.ordinal
+                LIMIT greatest(w.qty - (SELECT count(*) FROM upper u WHERE u.class_id = w.class_id), 0)
+                FOR UPDATE SKIP LOCKED) t),
+        target AS (SELECT id FROM upper UNION ALL SELECT id FROM lower),
+        wanted AS (SELECT sum(qty)::int AS n FROM want)
+        """;
+
+    /// <summary>The admission entry of @admission_token_id, usable by this customer now (row locked), or no row.</summary>
+    public static readonly string Admission = """
+        admission AS (
+            SELECT token_id FROM queue_entries
+            WHERE token_id = @admission_token_id AND event_id = @event_id AND customer_ref = @customer_ref
+              AND used_at IS NULL AND token_expires_at > @now
+            FOR UPDATE),
+        admitted AS (SELECT EXISTS (SELECT 1 FROM admission) AS ok)
+        """;
+
+    /// <summary>No waiting room: every claim is admitted.</summary>
+    public const string NoAdmission = "admitted AS (SELECT true AS ok)";
+
+    /// <summary>The customer's tickets for the event (live holds and valid tickets) and whether the request fits @limit.</summary>
+    public static readonly string PurchaseLimit = $"""
+        already AS (
+            SELECT (SELECT count(*) FROM holds h JOIN hold_items i ON i.hold_id = h.id
+                    WHERE h.customer_ref = @customer_ref AND h.event_id = @event_id AND h.status = {ActiveHold} AND h.expires_at > @now)
+                 + (SELECT count(*) FROM orders o JOIN tickets tk ON tk.order_id = o.id
+                    WHERE o.customer_ref = @customer_ref AND o.event_id = @event_id AND tk.status = 'valid') AS n),
+        within_limit AS (SELECT (SELECT n FROM already) + (SELECT n FROM wanted) <= @limit AS ok)
+        """;
+
+    /// <summary>Takes the target's units for hold @hold_id until @expires_at, if admitted, complete and within the limit.</summary>
+    public static readonly string Claim = $"""
+        ok AS (SELECT (SELECT ok FROM admitted) AND (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found,
+                      (SELECT ok FROM within_limit) AS within_limit),
+        claimed AS (
+            UPDATE seats s SET status = {Held}, hold_id = @hold_id, hold_expires_at = @expires_at, version = s.version + 1
+            FROM target t WHERE s.id = t.id AND (SELECT all_found AND within_limit FROM ok)
+            RETURNING s.id, s.class_id, s.price_minor, s.section, s.row_label, s.number)
+        """;
+
+    /// <summary>The hold, its items and its <c>hold.created</c> outbox row (@outbox_payload plus the seat ids).</summary>
+    public static readonly string Record = $"""
+        hold AS (
+            INSERT INTO holds (id, event_id, customer_ref, customer_email, status, expires_at, total_minor, currency, created_at)
+            SELECT @hold_id, @event_id, @customer_ref, @customer_email, {ActiveHold}, @expires_at, coalesce(sum(price_minor), 0), @currency, @now
+            FROM claimed
+            HAVING count(*) > 0),
+        items AS (
+            INSERT INTO hold_items (hold_id, seat_id, class_id, price_minor)
+            SELECT @hold_id, id, class_id, price_minor FROM claimed),
+        outbox AS (
+            INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
+            SELECT 'hold.created', @hold_id, @event_id, @outbox_payload::jsonb || jsonb_build_object('seat_ids', jsonb_agg(id)), @now
+            FROM claimed
+            HAVING count(*) > 0)
+        """;
+
+    /// <summary>Marks the admission entry used by the hold, when the claim took its units.</summary>
+    public const string SpendAdmission = """
+        spent AS (
+            UPDATE queue_entries SET used_at = @now, hold_id = @hold_id
+            WHERE token_id = (SELECT token_id FROM admission) AND EXISTS (SELECT 1 FROM claimed))
+        """;
+
+    /// <summary>The claim's answer rows.</summary>
+    public const string Answer = """
+        SELECT true, id, class_id, price_minor, section, row_label, number FROM claimed
+        UNION ALL
+        SELECT false, id, NULL, NULL, NULL, NULL, NULL FROM target WHERE NOT (SELECT all_found FROM ok)
+        UNION ALL
+        SELECT NULL, NULL, NULL, (SELECT n FROM already), NULL, NULL, NULL WHERE NOT (SELECT within_limit FROM ok)
+        """;
+
+    /// <summary>The extra answer row when the admission entry was not usable.</summary>
+    public const string AdmissionAnswer = """
+
+        UNION ALL
+        SELECT NULL, NULL, NULL, -1, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM admission)
+        """;
+
+    private static readonly NamedSql ReservedClaim = Compose(SeatingKind.Reserved, admitted: false);
+    private static readonly NamedSql ReservedAdmittedClaim = Compose(SeatingKind.Reserved, admitted: true);
+    private static readonly NamedSql GeneralAdmissionClaim = Compose(SeatingKind.GeneralAdmission, admitted: false);
+    private static readonly NamedSql GeneralAdmissionAdmittedClaim = Compose(SeatingKind.GeneralAdmission, admitted: true);
+
+    /// <summary>The claim statement of a seating kind, with or without an admission token to spend.</summary>
+    public static NamedSql For(SeatingKind seating, bool admitted) => (seating, admitted) switch
+    {
+        (SeatingKind.Reserved, false) => ReservedClaim,
+        (SeatingKind.Reserved, true) => ReservedAdmittedClaim,
+        (_, false) => GeneralAdmissionClaim,
+        _ => GeneralAdmissionAdmittedClaim,
+    };
+
+    /// <summary>The fragments of one claim statement, in order.</summary>
+    internal static NamedSql Compose(SeatingKind seating, bool admitted)
+    {
+        var ctes = new List<string>
+        {
+            seating == SeatingKind.Reserved ? ReservedTarget : GeneralAdmissionTarget,
+            admitted ? Admission : NoAdmission,
+            PurchaseLimit,
+            Claim,
+            Record,
+        };
+        if (admitted)
+        {
+            ctes.Add(SpendAdmission);
+        }
+
+        return NamedSql.Compile("WITH " + string.Join(",\n", ctes) + "\n" + Answer + (admitted ? AdmissionAnswer : ""));
+    }
+}
