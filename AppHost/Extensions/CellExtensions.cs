@@ -210,11 +210,18 @@ public static class CellExtensions
 
         foreach (var reseller in cell.Resellers.Where(r => r.Holds is not null))
         {
+            // the API and the worker (waitlist offers) hold under the same limits
             var prefix = $"Resellers__{reseller.Id}__HoldOptions__";
-            if (reseller.Holds!.DefaultExpireSeconds is { } d) { api.WithEnvironment(prefix + "DefaultExpireSeconds", d.ToString(CultureInfo.InvariantCulture)); }
-            if (reseller.Holds.MaxExpireSeconds is { } m) { api.WithEnvironment(prefix + "MaxExpireSeconds", m.ToString(CultureInfo.InvariantCulture)); }
-            if (reseller.Holds.MaxSeatsPerHold is { } s) { api.WithEnvironment(prefix + "MaxSeatsPerHold", s.ToString(CultureInfo.InvariantCulture)); }
-            if (reseller.Holds.MaxTicketsPerCustomerPerEvent is { } t) { api.WithEnvironment(prefix + "MaxTicketsPerCustomerPerEvent", t.ToString(CultureInfo.InvariantCulture)); }
+            var limits = new (string Key, int? Value)[]
+            {
+                ("DefaultExpireSeconds", reseller.Holds!.DefaultExpireSeconds), ("MaxExpireSeconds", reseller.Holds.MaxExpireSeconds),
+                ("MaxSeatsPerHold", reseller.Holds.MaxSeatsPerHold), ("MaxTicketsPerCustomerPerEvent", reseller.Holds.MaxTicketsPerCustomerPerEvent),
+            };
+            foreach (var (key, value) in limits.Where(l => l.Value is not null))
+            {
+                api.WithEnvironment(prefix + key, value!.Value.ToString(CultureInfo.InvariantCulture));
+                worker.WithEnvironment(prefix + key, value.Value.ToString(CultureInfo.InvariantCulture));
+            }
         }
 
         // fee plans: the cell's (Fees__*), then each reseller's own (Resellers__<id>__Fees__*)

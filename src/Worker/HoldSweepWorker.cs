@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Options;
-using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
-using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy;
-using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Worker;
 
@@ -15,12 +12,9 @@ namespace TicketAspire.Worker;
 /// </summary>
 public sealed partial class HoldSweepWorker(
     ResellerLoopContext loop,
-    ResellerDataSources dataSources,
-    ResellerRedisConnections redis,
+    ResellerScopes scopes,
     IOptions<SweepOptions> options,
-    TimeProvider time,
-    ILoggerFactory loggers,
-    ILogger<HoldSweepWorker> logger) : ResellerLoop(loop, logger)
+    ILogger<HoldSweepWorker> logger) : ResellerLoop(loop, scopes, logger)
 {
     /// <summary>Holds released since start.</summary>
     public long Released { get; private set; }
@@ -29,11 +23,10 @@ public sealed partial class HoldSweepWorker(
 
     protected override string Work => "Hold sweep";
 
-    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
+    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, IServiceProvider services, CancellationToken ct)
     {
-        var db = await dataSources.GetAsync(reseller);
-        var sweeper = new HoldSweeper(db, time);
-        var cache = new InventoryCache(await redis.GetAsync(reseller), loggers.CreateLogger<InventoryCache>());
+        var sweeper = services.GetRequiredService<HoldSweeper>();
+        var cache = services.GetRequiredService<InventoryCache>();
         await sweeper.PurgeIdempotencyKeysAsync(options.Value.BatchSize, ct);
         while (true)
         {

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Options;
-using TicketAspire.Inventory.Fees;
+using TicketAspire.Inventory;
 using TicketAspire.Inventory.Ledger;
 using TicketAspire.Tenancy;
-using TicketAspire.Tenancy.Data;
-using TicketAspire.Tenancy.Options;
 
 namespace TicketAspire.Worker;
 
@@ -13,20 +11,17 @@ namespace TicketAspire.Worker;
 /// </summary>
 public sealed partial class PayoutWorker(
     ResellerLoopContext loop,
-    ResellerDataSources dataSources,
-    IMultiTenantOptions<FeePlan> fees,
+    ResellerScopes scopes,
     IOptions<PayoutOptions> options,
-    TimeProvider time,
-    ILogger<PayoutWorker> logger) : ResellerLoop(loop, logger)
+    ILogger<PayoutWorker> logger) : ResellerLoop(loop, scopes, logger)
 {
     protected override TimeSpan Interval => options.Value.Interval;
 
     protected override string Work => "Payouts";
 
-    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
+    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, IServiceProvider services, CancellationToken ct)
     {
-        var scheduler = new PayoutScheduler(await dataSources.GetAsync(reseller), time);
-        var posted = await scheduler.RunDueAsync(fees.Value, ct);
+        var posted = await services.GetRequiredService<PayoutScheduler>().RunDueAsync(services.GetRequiredService<ResellerScope>().Fees, ct);
         if (posted > 0)
         {
             LogPosted(logger, posted, reseller.Id);

@@ -1,11 +1,7 @@
 using Microsoft.Extensions.Options;
 using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Events;
-using TicketAspire.Inventory.Holds;
-using TicketAspire.Inventory.Infrastructure;
-using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy;
-using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Worker;
 
@@ -16,13 +12,9 @@ namespace TicketAspire.Worker;
 /// </summary>
 public sealed partial class RefundWorker(
     ResellerLoopContext loop,
-    ResellerDataSources dataSources,
-    ResellerRedisConnections redis,
-    IPaymentGateway psp,
+    ResellerScopes scopes,
     IOptions<RefundWorkerOptions> options,
-    TimeProvider time,
-    ILoggerFactory loggers,
-    ILogger<RefundWorker> logger) : ResellerLoop(loop, logger)
+    ILogger<RefundWorker> logger) : ResellerLoop(loop, scopes, logger)
 {
     /// <summary>Refunds completed since start.</summary>
     public long Completed { get; private set; }
@@ -33,11 +25,9 @@ public sealed partial class RefundWorker(
 
     protected override bool IsTransient(Exception ex) => base.IsTransient(ex) || ex is PaymentGatewayException;
 
-    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
+    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, IServiceProvider services, CancellationToken ct)
     {
-        var db = await dataSources.GetAsync(reseller);
-        var cache = new InventoryCache(await redis.GetAsync(reseller), loggers.CreateLogger<InventoryCache>());
-        var refunds = new RefundService(db, cache, psp, time, loggers.CreateLogger<RefundService>());
+        var refunds = services.GetRequiredService<RefundService>();
         RefundBatch batch;
         do
         {
@@ -55,7 +45,7 @@ public sealed partial class RefundWorker(
         }
         while (batch.Due == options.Value.BatchSize && batch.Postponed == 0);   // a full batch may have more behind it; an outage waits
 
-        foreach (var eventId in await new SoldOutDetector(db, time).DetectAsync(ct))
+        foreach (var eventId in await services.GetRequiredService<SoldOutDetector>().DetectAsync(ct))
         {
             LogSoldOut(logger, eventId, reseller.Id);
         }

@@ -6,7 +6,6 @@ using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Orders;
 using TicketAspire.Inventory.Waitlist;
 using TicketAspire.Tenancy;
-using TicketAspire.Tenancy.Data;
 
 namespace TicketAspire.Worker;
 
@@ -16,34 +15,24 @@ namespace TicketAspire.Worker;
 /// </summary>
 public sealed partial class WaitingRoomWorker(
     ResellerLoopContext loop,
-    ResellerDataSources dataSources,
-    ResellerRedisConnections redis,
-    AdmissionTokens tokens,
-    WaitingRoomCache rooms,
+    ResellerScopes scopes,
     IOptions<WaitingRoomOptions> options,
-    TimeProvider time,
-    ILoggerFactory loggers,
-    ILogger<WaitingRoomWorker> logger) : ResellerLoop(loop, logger)
+    ILogger<WaitingRoomWorker> logger) : ResellerLoop(loop, scopes, logger)
 {
-    /// <summary>Offer holds never need admission: they are made without a gate; their length is validated against these.</summary>
-    private static readonly HoldOptions OfferHoldOptions = new() { MinExpireSeconds = 1, DefaultExpireSeconds = 300, MaxExpireSeconds = 86_400 };
-
     protected override TimeSpan Interval => options.Value.Interval;
 
     protected override string Work => "Waiting room and waitlist";
 
-    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, CancellationToken ct)
+    protected override async Task RunResellerAsync(ResellerTenantInfo reseller, IServiceProvider services, CancellationToken ct)
     {
-        var db = await dataSources.GetAsync(reseller);
-        var admitted = await new WaitingRoomService(db, tokens, reseller.Id, rooms, time).AdmitDueAsync(ct);
+        var admitted = await services.GetRequiredService<WaitingRoomService>().AdmitDueAsync(ct);
         if (admitted > 0)
         {
             LogAdmitted(logger, admitted, reseller.Id);
         }
 
-        var cache = new InventoryCache(await redis.GetAsync(reseller), loggers.CreateLogger<InventoryCache>());
-        var holds = new HoldService(db, cache, time, OfferHoldOptions);
-        foreach (var offer in await new WaitlistService(db, time).OfferAsync(holds, options.Value.OfferSeconds, ct))
+        var offers = await services.GetRequiredService<WaitlistService>().OfferAsync(services.GetRequiredService<HoldService>(), options.Value.OfferSeconds, ct);
+        foreach (var offer in offers)
         {
             LogOffered(logger, offer.EntryId, offer.HoldId, reseller.Id);
         }

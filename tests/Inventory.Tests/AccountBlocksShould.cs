@@ -94,7 +94,7 @@ public sealed class AccountBlocksShould(PostgresServer postgres) : IAsyncLifetim
         for (var i = 0; i < cancelled; i++)
         {
             var hold = (await _inventory.HoldTicketsAsync(eventId, classId, 1, customer)).ShouldSucceed();
-            (await _inventory.Holds.CancelAsync(hold.Id, CancellationToken.None)).ShouldSucceed();
+            (await _inventory.Holds.CancelAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed();
         }
 
         _inventory.Time.Advance(TimeSpan.FromSeconds(11));

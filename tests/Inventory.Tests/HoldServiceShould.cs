@@ -138,7 +138,7 @@ public sealed class HoldServiceShould(PostgresServer postgres) : IAsyncLifetime
         var second = (await _inventory.HoldSeatsAsync(eventId, [seats[0]], "bob")).ShouldSucceed();
 
         Assert.Equal([seats[0]], second.Seats.Select(s => s.SeatId));
-        Assert.Equal(HoldStatus.Expired, (await _inventory.Holds.GetAsync(first.Id, CancellationToken.None)).ShouldSucceed().Status);
+        Assert.Equal(HoldStatus.Expired, (await _inventory.Holds.GetAsync(first.Id, null, CancellationToken.None)).ShouldSucceed().Status);
         (await _inventory.ConfirmAsync(first.Id)).ShouldFailWith(ErrorCodes.HoldExpired);
         (await _inventory.ConfirmAsync(second.Id)).ShouldSucceed();
     }
@@ -149,17 +149,30 @@ public sealed class HoldServiceShould(PostgresServer postgres) : IAsyncLifetime
         var (eventId, seats) = await ReservedEventAsync(4);
         var hold = (await _inventory.HoldSeatsAsync(eventId, [seats[0], seats[1], seats[2]], "alice")).ShouldSucceed();
 
-        var order = (await _inventory.Holds.ConfirmAsync(hold.Id, new ConfirmHoldCommand(" psp-123 "), CancellationToken.None)).ShouldSucceed();
+        var order = (await _inventory.ConfirmAsync(hold.Id)).ShouldSucceed();
 
-        Assert.Equal((hold.Id, eventId, "alice", "confirmed", "psp-123"), (order.HoldId, order.EventId, order.CustomerRef, order.Status, order.PaymentReference));
+        Assert.Equal((hold.Id, eventId, "alice", "confirmed", InventoryHarness.IntentOf(hold.Id)), (order.HoldId, order.EventId, order.CustomerRef, order.Status, order.PaymentReference));
         Assert.Equal(new Money(15_000, "EUR"), order.Total);
         Assert.Equal(seats.Take(3).Order(), order.Tickets.Select(t => t.SeatId).Order());
         Assert.All(order.Tickets, t => Assert.Equal(("valid", 29, new Money(5000, "EUR")), (t.Status, t.Code.Length, t.Price)));
         Assert.All(order.Tickets, t => Assert.StartsWith("TA-", t.Code, StringComparison.Ordinal));
         Assert.Equal(3, order.Tickets.Select(t => t.Code).Distinct().Count());
-        var confirmed = (await _inventory.Holds.GetAsync(hold.Id, CancellationToken.None)).ShouldSucceed();
+        var confirmed = (await _inventory.Holds.GetAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed();
         Assert.Equal((HoldStatus.Confirmed, order.Id), (confirmed.Status, confirmed.OrderId));
         Assert.Equal((1, 0, 3), Counts(await _inventory.SeatMapAsync(eventId)));
+    }
+
+    [Fact]
+    public async Task SellAPricedHoldOnlyAgainstAPayment()
+    {
+        var (eventId, seats) = await ReservedEventAsync(1);
+        var hold = (await _inventory.HoldSeatsAsync(eventId, [seats[0]])).ShouldSucceed();
+
+        (await _inventory.Sales.SellFreeAsync(hold.Id, CancellationToken.None)).ShouldFailWith(ErrorCodes.PaymentRequired);
+
+        Assert.Equal(0, await _inventory.ScalarAsync<long>("SELECT count(*) FROM orders"));
+        Assert.Equal(HoldStatus.Active, (await _inventory.Holds.GetAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed().Status);
+        (await _inventory.ConfirmAsync(hold.Id)).ShouldSucceed();
     }
 
     [Fact]
@@ -196,7 +209,7 @@ public sealed class HoldServiceShould(PostgresServer postgres) : IAsyncLifetime
         var (eventId, seats) = await ReservedEventAsync(2);
         var hold = (await _inventory.HoldSeatsAsync(eventId, [seats[0], seats[1]], "alice")).ShouldSucceed();
 
-        var cancelled = (await _inventory.Holds.CancelAsync(hold.Id, CancellationToken.None)).ShouldSucceed();
+        var cancelled = (await _inventory.Holds.CancelAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed();
 
         Assert.Equal(HoldStatus.Cancelled, cancelled.Status);
         Assert.Equal((2, 0, 0), Counts(await _inventory.SeatMapAsync(eventId)));
@@ -208,7 +221,7 @@ public sealed class HoldServiceShould(PostgresServer postgres) : IAsyncLifetime
     {
         var (eventId, seats) = await ReservedEventAsync(1);
         var hold = (await _inventory.HoldSeatsAsync(eventId, [seats[0]])).ShouldSucceed();
-        (await _inventory.Holds.CancelAsync(hold.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed();
 
         (await _inventory.ConfirmAsync(hold.Id)).ShouldFailWith(ErrorCodes.HoldNotActive);
         Assert.Equal(0, await _inventory.ScalarAsync<long>("SELECT count(*) FROM orders"));

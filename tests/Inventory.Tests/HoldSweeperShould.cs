@@ -1,3 +1,4 @@
+using TicketAspire.Inventory.Sales;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -100,11 +101,11 @@ public sealed class HoldSweeperShould(PostgresServer postgres) : IAsyncLifetime
         }
 
         // The confirming clock still sees every hold live; the sweeping clock sees every hold expired.
-        var confirmer = new HoldService(_inventory.Db, _inventory.Cache, new FakeTimeProvider(_inventory.Time.GetUtcNow()), _inventory.Options);
+        var confirmer = new SaleService(_inventory.Db, _inventory.Cache, new FakeTimeProvider(_inventory.Time.GetUtcNow()));
         _inventory.Time.Advance(TimeSpan.FromSeconds(61));
 
         var confirms = Task.WhenAll(holds.Select(h => Task.Run(() =>
-            confirmer.ConfirmAsync(h.Id, new ConfirmHoldCommand("psp"), CancellationToken.None))));
+            _inventory.ConfirmAsync(h.Id, confirmer))));
         var sweeps = Task.Run(async () =>
         {
             var total = 0;

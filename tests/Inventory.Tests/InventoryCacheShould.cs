@@ -81,7 +81,7 @@ public sealed class InventoryCacheShould(PostgresServer postgres, GarnetServer g
         var hold = (await _inventory.HoldSeatsAsync(created.Id, [seats[0].Id])).ShouldSucceed();
         (await _inventory.Catalog.GetAsync(created.Id, CancellationToken.None)).ShouldSucceed();
 
-        (await _inventory.Holds.CancelAsync(hold.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed();
 
         Assert.False(await Redis.KeyExistsAsync(InventoryCache.AvailabilityKey(created.Id)));
         Assert.Equal(5, (await _inventory.Catalog.GetAsync(created.Id, CancellationToken.None)).ShouldSucceed().AvailableTicketCnt);
@@ -140,7 +140,7 @@ public sealed class InventoryCacheShould(PostgresServer postgres, GarnetServer g
         var sold = (await inventory.HoldSeatsAsync(created.Id, [seats[0].Id, seats[1].Id])).ShouldSucceed();
         (await inventory.ConfirmAsync(sold.Id)).ShouldSucceed();
         var cancelled = (await inventory.HoldSeatsAsync(created.Id, [seats[2].Id])).ShouldSucceed();
-        (await inventory.Holds.CancelAsync(cancelled.Id, CancellationToken.None)).ShouldSucceed();
+        (await inventory.Holds.CancelAsync(cancelled.Id, null, CancellationToken.None)).ShouldSucceed();
 
         var page = await inventory.Catalog.ListAsync(new EventQuery(null, "Berlin", null, null, "date", false, 1, 20), CancellationToken.None);
         var detail = (await inventory.Catalog.GetAsync(created.Id, CancellationToken.None)).ShouldSucceed();

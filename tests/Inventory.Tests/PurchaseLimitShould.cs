@@ -71,7 +71,7 @@ public abstract class PurchaseLimitShould(PostgresServer postgres, bool batching
         (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "carol")).ShouldFailWith(ErrorCodes.PurchaseLimitExceeded);
 
         _inventory.Time.Advance(TimeSpan.FromSeconds(31));
-        (await _inventory.Holds.CancelAsync(cancelled.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(cancelled.Id, null, CancellationToken.None)).ShouldSucceed();
 
         (await _inventory.HoldTicketsAsync(created.Id, classId, 6, "carol")).ShouldSucceed();
         Assert.NotEqual(lapsing.Id, cancelled.Id);

@@ -26,7 +26,7 @@ public sealed class SeatFeedShould(PostgresServer postgres) : IAsyncLifetime
         var head = await _feed.HeadAsync(eventId, CancellationToken.None);
         var first = (await _inventory.HoldSeatsAsync(eventId, [seats[0]])).ShouldSucceed();
         var second = (await _inventory.HoldSeatsAsync(eventId, [seats[1]])).ShouldSucceed();
-        (await _inventory.Holds.CancelAsync(first.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(first.Id, null, CancellationToken.None)).ShouldSucceed();
         (await _inventory.ConfirmAsync(second.Id)).ShouldSucceed();
 
         var rows = await _feed.ReadAsync(eventId, head, SeatFeed.PageSize, CancellationToken.None);

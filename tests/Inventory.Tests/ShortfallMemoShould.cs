@@ -60,7 +60,7 @@ public sealed class ShortfallMemoShould(PostgresServer postgres) : IAsyncLifetim
         (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "b")).ShouldSucceed();
         (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "c")).ShouldFailWith(ErrorCodes.SoldOut);
 
-        (await _inventory.Holds.CancelAsync(first.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(first.Id, null, CancellationToken.None)).ShouldSucceed();
         (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "c")).ShouldSucceed();
 
         (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "d")).ShouldFailWith(ErrorCodes.SoldOut);

@@ -44,14 +44,14 @@ public sealed class WaitlistShould(PostgresServer postgres) : IAsyncLifetime
         }
 
         Assert.Empty(await OfferAsync());
-        (await _inventory.Holds.CancelAsync(cancelled.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(cancelled.Id, null, CancellationToken.None)).ShouldSucceed();
         var first = await OfferAsync();
         _inventory.Time.Advance(TimeSpan.FromSeconds(61));   // the buyer's hold expires
         var second = await OfferAsync();
 
         Assert.Equal(["alice"], first.Select(o => o.CustomerRef));
         Assert.Equal(["bob"], second.Select(o => o.CustomerRef));
-        var aliceHold = (await _inventory.Holds.GetAsync(first[0].HoldId, CancellationToken.None)).ShouldSucceed();
+        var aliceHold = (await _inventory.Holds.GetAsync(first[0].HoldId, null, CancellationToken.None)).ShouldSucceed();
         Assert.Equal(("alice", 1), (aliceHold.CustomerRef, aliceHold.Seats.Count));
         Assert.Equal(2L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE topic = 'waitlist.offered' AND event_id = $1", eventId));
 
@@ -74,10 +74,10 @@ public sealed class WaitlistShould(PostgresServer postgres) : IAsyncLifetime
         var hold = (await _inventory.HoldSeatsAsync(ev.Id, [.. seats.Select(s => s.Id)], "buyer")).ShouldSucceed();
         (await JoinAsync(ev.Id, seats[0].ClassId, "alice", 2)).ShouldSucceed();
 
-        (await _inventory.Holds.CancelAsync(hold.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed();
         var offers = await OfferAsync();
 
-        var offered = (await _inventory.Holds.GetAsync(offers.Single().HoldId, CancellationToken.None)).ShouldSucceed();
+        var offered = (await _inventory.Holds.GetAsync(offers.Single().HoldId, null, CancellationToken.None)).ShouldSucceed();
         Assert.Equal(seats.Select(s => s.Id).Order(), offered.Seats.Select(s => s.SeatId).Order());
     }
 
@@ -93,7 +93,7 @@ public sealed class WaitlistShould(PostgresServer postgres) : IAsyncLifetime
             """, Guid.CreateVersion7(), eventId, classId, _inventory.Time.GetUtcNow());
         (await JoinAsync(eventId, classId, "bob", 1)).ShouldSucceed();
 
-        (await _inventory.Holds.CancelAsync(taken.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(taken.Id, null, CancellationToken.None)).ShouldSucceed();
         var offers = await OfferAsync();
 
         Assert.Equal(["bob"], offers.Select(o => o.CustomerRef));
@@ -116,7 +116,7 @@ public sealed class WaitlistShould(PostgresServer postgres) : IAsyncLifetime
         (await JoinAsync(eventId, classId, "alice", 1)).ShouldSucceed();     // sold out: she may join, but may not buy more
         (await JoinAsync(eventId, classId, "bob", 1)).ShouldSucceed();
 
-        (await _inventory.Holds.CancelAsync(taken.Id, CancellationToken.None)).ShouldSucceed();
+        (await _inventory.Holds.CancelAsync(taken.Id, null, CancellationToken.None)).ShouldSucceed();
         var offers = await OfferAsync();
 
         Assert.Equal(["bob"], offers.Select(o => o.CustomerRef));

@@ -11,6 +11,7 @@ using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
+using TicketAspire.Inventory;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Queue;
@@ -74,28 +75,18 @@ public static class ApplicationServiceExtensions
         services.AddScoped<HoldGuard>();
 
         services.AddScoped<ResellerStorage>();
-        services.AddScoped(sp => sp.GetRequiredService<ResellerStorage>().Cache);
-        services.AddScoped(sp => new EventCatalog(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<EventMetadataCache>();
+        // the inventory core, as the worker registers it; each request's ResellerScope is opened by ResellerStorage
+        services.AddInventory();
         // concurrent claims of one reseller database share round trips and transactions (ClaimBatching)
         services.AddOptions<ClaimBatchingOptions>().BindConfiguration(ClaimBatchingOptions.SectionName)
             .Validate(o => o.IsValid(), "ClaimBatching: MaxBatch 1..1000, LoopsPerEvent 1..16").ValidateOnStart();
-        services.AddSingleton(sp => new ShortfallMemo(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new ClaimBatchers(sp.GetRequiredService<IOptions<ClaimBatchingOptions>>().Value));
-        services.AddScoped(sp => new HoldService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<InventoryCache>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMultiTenantOptions<HoldOptions>>().Value,
-            sp.GetRequiredService<EventMetadataCache>(), sp.GetRequiredService<AdmissionGate>(),
-            sp.GetRequiredService<ClaimBatchers>().For(sp.GetRequiredService<ResellerStorage>().Db), sp.GetRequiredService<ShortfallMemo>()));
         services.AddWaitingRooms();
-        services.AddScoped(sp => new OrderQueries(sp.GetRequiredService<ResellerStorage>().Db));
-        // ledger reports; fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules
-        services.AddScoped(sp => new LedgerReports(sp.GetRequiredService<ResellerStorage>().Db));
+        // fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules
         services.AddOptions<FeePlan>().BindConfiguration("Fees")
             .Configure(o => o.TaxRatePercent = builder.Configuration.GetValue<decimal>("CellRules:TaxRatePercent"))
             .Validate(o => o.IsValid(), "Fees: amounts non-negative, bps at most 10000, tax 0..100 %").ValidateOnStart();
         services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) =>
             builder.Configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));
-        services.AddPayments(builder.Configuration);
         // live seat updates: one Redis subscription and one outbox reader per watched event on this replica
         services.AddOptions<LiveUpdateOptions>().BindConfiguration(LiveUpdateOptions.SectionName)
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.HeartbeatInterval > TimeSpan.Zero && o.WatcherBuffer >= 1,

@@ -16,12 +16,6 @@ public static class WaitingRoomServiceExtensions
             .ValidateOnStart();
         services.AddSingleton<QueueStreamHub>();
         services.AddSingleton(sp => new AdmissionTokens(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WaitingRoomOptions>>().Value.SigningKey!));
-        services.AddSingleton<WaitingRoomCache>();
-        services.AddScoped(sp => new AdmissionGate(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<AdmissionTokens>(),
-            sp.GetRequiredService<ResellerStorage>().Tenant.Id, sp.GetRequiredService<WaitingRoomCache>()));
-        services.AddScoped(sp => new WaitingRoomService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<AdmissionTokens>(),
-            sp.GetRequiredService<ResellerStorage>().Tenant.Id, sp.GetRequiredService<WaitingRoomCache>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddScoped(sp => new WaitlistService(sp.GetRequiredService<ResellerStorage>().Db, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -1,38 +1,40 @@
 using Npgsql;
 using StackExchange.Redis;
-using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory;
+using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
-using TicketAspire.Inventory.Orders;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.AspNetCore;
 using TicketAspire.Tenancy.Data;
+using TicketAspire.Tenancy.Options;
 
 namespace TicketAspire.Api.Infrastructure;
 
-/// <summary>The resolved reseller's database and Redis for the current request.</summary>
-public sealed class ResellerStorage(IMultiTenantContextAccessor<ResellerTenantInfo> accessor, ILoggerFactory loggers)
+/// <summary>
+/// The request's reseller and its storage: the tenant resolved by the tenancy middleware and the inventory core's
+/// <see cref="ResellerScope"/> (its database, its Redis as a cache, its hold limits and fees), opened before the endpoint.
+/// </summary>
+public sealed class ResellerStorage(
+    IMultiTenantContextAccessor<ResellerTenantInfo> accessor, ResellerScope scope, IMultiTenantOptions<HoldOptions> holds, IMultiTenantOptions<FeePlan> fees)
 {
-    private NpgsqlDataSource? _db;
-    private InventoryCache? _cache;
-
     /// <summary>The reseller of the request (the tenancy middleware guarantees one).</summary>
     public ResellerTenantInfo Tenant => accessor.MultiTenantContext.TenantInfo
         ?? throw new InvalidOperationException("No reseller was resolved for this request.");
 
     /// <summary>The reseller's database.</summary>
-    public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("Reseller storage was not opened.");
+    public NpgsqlDataSource Db => scope.Db;
 
     /// <summary>The reseller's Redis as a cache.</summary>
-    public InventoryCache Cache => _cache ?? throw new InvalidOperationException("Reseller storage was not opened.");
+    public InventoryCache Cache => scope.Cache;
 
     /// <summary>Opens the reseller's storage from the registries.</summary>
     public async Task OpenAsync(ResellerDataSources dataSources, ResellerRedisConnections redis)
     {
         var tenant = Tenant;
-        _db = await dataSources.GetAsync(tenant);
+        var db = await dataSources.GetAsync(tenant);
         IConnectionMultiplexer multiplexer = await redis.GetAsync(tenant);
-        _cache = new InventoryCache(multiplexer, loggers.CreateLogger<InventoryCache>());
+        scope.Open(tenant.Id, db, multiplexer, holds.Value, fees.Value);
     }
 }
 

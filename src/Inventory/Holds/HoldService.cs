@@ -18,11 +18,26 @@ public sealed class HoldService(
     NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null,
     AdmissionGate? admissions = null, ClaimBatcher? batcher = null, ShortfallMemo? shortfalls = null)
 {
-    /// <summary>Holds the requested seats or tickets for a customer, all or nothing.</summary>
-    public async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct)
+    /// <summary>Longest waitlist offer, in seconds (a day).</summary>
+    public const int MaxOfferSeconds = 86_400;
+
+    /// <summary>
+    /// Holds the requested seats or tickets for a customer, all or nothing, within the reseller's hold limits; on an event
+    /// with a waiting room only with the customer's admission token.
+    /// </summary>
+    public Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct) => CreateAsync(cmd, offer: false, ct);
+
+    /// <summary>
+    /// Holds units for a waitlist offer: as <see cref="CreateAsync(CreateHoldCommand, CancellationToken)"/>, except that the
+    /// offer is the customer's admission (no token is asked for) and the hold lasts as long as the offer (1 second to
+    /// <see cref="MaxOfferSeconds"/>), whatever the reseller's limits on the length of a buyer's hold.
+    /// </summary>
+    public Task<Result<HoldView>> OfferAsync(CreateHoldCommand cmd, CancellationToken ct) => CreateAsync(cmd, offer: true, ct);
+
+    private async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, bool offer, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(cmd);
-        var errors = Validate(cmd, out var expireSeconds);
+        var errors = Validate(cmd, offer, out var expireSeconds);
         if (errors.Count > 0)
         {
             return InventoryError.Validation(errors);
@@ -71,7 +86,7 @@ public sealed class HoldService(
                 $"Not enough tickets available: {left} of class '{known.ClassId}' left, {known.Quantity} requested.");
         }
 
-        var admission = admissions is null ? AdmissionCheckResult.NotRequired
+        var admission = admissions is null || offer ? AdmissionCheckResult.NotRequired
             : await admissions.CheckAsync(eventId, customerRef, cmd.AdmissionToken, now, ct);
         if (admission.Error is { } refused)
         {
@@ -133,12 +148,9 @@ public sealed class HoldService(
         return new HoldView(holdId, eventId, customerRef, HoldStatus.Active, now, expiresAt, expireSeconds, total, seats, null, customerEmail);
     }
 
-    /// <summary>A hold with its seats; an active hold past its expiry reads as expired.</summary>
-    public Task<Result<HoldView>> GetAsync(Guid holdId, CancellationToken ct) => GetAsync(holdId, null, ct);
-
     /// <summary>
     /// A hold with its seats, if it belongs to <paramref name="customerRef"/> (null: any customer of this reseller); another
-    /// customer's hold reads as not found.
+    /// customer's hold reads as not found. An active hold past its expiry reads as expired.
     /// </summary>
     public async Task<Result<HoldView>> GetAsync(Guid holdId, string? customerRef, CancellationToken ct)
     {
@@ -193,118 +205,16 @@ public sealed class HoldService(
     }
 
     /// <summary>
-    /// Turns a live hold into an order with one ticket per seat, in one transaction. Confirming a confirmed hold again
-    /// returns its order (safe retries).
+    /// Releases a live hold's seats, if the hold belongs to <paramref name="customerRef"/> (null: any customer of the
+    /// reseller; another customer's hold reads as not found). Cancelling a cancelled hold again succeeds.
     /// </summary>
-    public Task<Result<OrderView>> ConfirmAsync(Guid holdId, ConfirmHoldCommand cmd, CancellationToken ct) => ConfirmAsync(holdId, cmd, null, ct);
-
-    /// <summary>Confirms the hold if it belongs to <paramref name="customerRef"/> (null: any customer); else not found.</summary>
-    public async Task<Result<OrderView>> ConfirmAsync(Guid holdId, ConfirmHoldCommand cmd, string? customerRef, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(cmd);
-        if (string.IsNullOrWhiteSpace(cmd.PaymentReference) || cmd.PaymentReference.Length > 200)
-        {
-            return Invalid("payment_reference", "Required, at most 200 characters.");
-        }
-
-        var now = time.GetUtcNow();
-        Guid orderId;
-        Guid eventId;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-        {
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            var hold = await LockHoldAsync(conn, tx, holdId, ct);
-            if (hold is null || (customerRef is not null && !string.Equals(hold.CustomerRef, customerRef, StringComparison.Ordinal)))
-            {
-                return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
-            }
-
-            eventId = hold.EventId;
-            if (hold.Status == HoldStatus.Confirmed)
-            {
-                await tx.RollbackAsync(ct);
-                return await new OrderQueries(db).GetAsync(hold.OrderId!.Value, ct);
-            }
-
-            if (hold.Status == HoldStatus.Expired || (hold.Status == HoldStatus.Active && hold.ExpiresAt <= now))
-            {
-                return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' expired at {hold.ExpiresAt:O}; its seats were released.");
-            }
-
-            if (hold.Status != HoldStatus.Active)
-            {
-                return new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{holdId}' is {hold.Status.ToString().ToLowerInvariant()}.");
-            }
-
-            await using (var sell = new NpgsqlCommand("""
-                UPDATE seats SET status = 2, hold_expires_at = NULL, version = version + 1
-                WHERE hold_id = $1 AND status = 1 AND hold_expires_at > $2
-                """, conn, tx))
-            {
-                sell.Parameters.Add(new() { Value = holdId });
-                sell.Parameters.Add(new() { Value = now });
-                var sold = await sell.ExecuteNonQueryAsync(ct);
-                if (sold != hold.ItemCount)
-                {
-                    await tx.RollbackAsync(ct);
-                    return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' lost its seats to expiry.");
-                }
-            }
-
-            orderId = Guid.CreateVersion7();
-            var codes = Enumerable.Range(0, hold.ItemCount).Select(_ => TicketCode.New()).ToArray();
-            var paid = cmd.Payment;
-            await using var batch = new NpgsqlBatch(conn, tx)
-            {
-                BatchCommands =
-                {
-                    EventCatalog.Command("""
-                        INSERT INTO orders (id, hold_id, event_id, customer_ref, customer_email, total_minor, currency, payment_reference, created_at,
-                                            payment_id, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor)
-                        SELECT $1, id, event_id, customer_ref, customer_email, coalesce($6, total_minor), currency, $3, $4,
-                               $5, coalesce($7, total_minor), coalesce($8, 0), coalesce($9, 0), coalesce($10, 0)
-                        FROM holds WHERE id = $2
-                        """, orderId, holdId, cmd.PaymentReference.Trim(), now, (object?)paid?.PaymentId ?? DBNull.Value,
-                        (object?)paid?.Price.TotalMinor ?? DBNull.Value, (object?)paid?.Price.SubtotalMinor ?? DBNull.Value,
-                        (object?)paid?.Price.PlatformFeeMinor ?? DBNull.Value, (object?)paid?.Price.ProcessingFeeMinor ?? DBNull.Value,
-                        (object?)paid?.Price.TaxMinor ?? DBNull.Value),
-                    EventCatalog.Command("""
-                        INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at)
-                        SELECT gen_random_uuid(), $1, $3, i.seat_id, i.class_id, i.price_minor, $4, c.code, $5
-                        FROM (SELECT seat_id, class_id, price_minor, row_number() OVER (ORDER BY seat_id) AS n FROM hold_items WHERE hold_id = $2) i
-                        JOIN unnest($6::text[]) WITH ORDINALITY AS c (code, n) ON c.n = i.n
-                        """, orderId, holdId, hold.EventId, hold.Currency, now, codes),
-                    EventCatalog.Command("UPDATE holds SET status = 1, order_id = $2, closed_at = $3 WHERE id = $1", holdId, orderId, now),
-                    EventCatalog.Command("UPDATE payments SET status = 'succeeded', updated_at = $2 WHERE id = $1", (object?)paid?.PaymentId ?? Guid.Empty, now),
-                    EventCatalog.Command(OrderConfirmedOutbox, orderId, hold.EventId, holdId, now),
-                },
-            };
-            await batch.ExecuteNonQueryAsync(ct);
-            if (paid is { Price.TotalMinor: > 0 })
-            {
-                var classes = await OrderLedger.ClassAmountsAsync(conn, tx, orderId, ct);
-                await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now), ct);
-            }
-
-            await tx.CommitAsync(ct);
-            InventoryMetrics.TicketsSold.Add(hold.ItemCount);
-        }
-
-        await cache.InvalidateAvailabilityAsync(eventId);
-        return await new OrderQueries(db).GetAsync(orderId, ct);
-    }
-
-    /// <summary>Releases a live hold's seats. Cancelling a cancelled hold again succeeds.</summary>
-    public Task<Result<HoldView>> CancelAsync(Guid holdId, CancellationToken ct) => CancelAsync(holdId, null, ct);
-
-    /// <summary>Cancels the hold if it belongs to <paramref name="customerRef"/> (null: any customer); else not found.</summary>
     public async Task<Result<HoldView>> CancelAsync(Guid holdId, string? customerRef, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
-            var hold = await LockHoldAsync(conn, tx, holdId, ct);
+            var hold = await LockedHold.ReadAsync(conn, tx, holdId, ct);
             if (hold is null || (customerRef is not null && !string.Equals(hold.CustomerRef, customerRef, StringComparison.Ordinal)))
             {
                 return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
@@ -348,20 +258,6 @@ public sealed class HoldService(
 
         return await GetAsync(holdId, customerRef, ct);
     }
-
-    /// <summary>$1 order, $2 event, $3 hold, $4 now: what resellers and the buyer's confirmation e-mail need.</summary>
-    private const string OrderConfirmedOutbox = """
-        INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
-        SELECT 'order.confirmed', o.id, o.event_id, jsonb_build_object(
-                   'order_id', o.id, 'hold_id', o.hold_id, 'event_id', o.event_id, 'customer_ref', o.customer_ref,
-                   'customer_email', o.customer_email, 'payment_reference', o.payment_reference,
-                   'price', jsonb_build_object('subtotal', o.subtotal_minor, 'platform_fee', o.platform_fee_minor,
-                       'processing_fee', o.processing_fee_minor, 'tax', o.tax_minor, 'total', o.total_minor, 'currency', o.currency),
-                   'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $3),
-                   'tickets', (SELECT jsonb_agg(jsonb_build_object('ticket_id', t.id, 'seat_id', t.seat_id, 'class_id', t.class_id,
-                                   'code', t.code, 'price', t.price_minor)) FROM tickets t WHERE t.order_id = $1)), $4
-        FROM orders o WHERE o.id = $1 AND o.event_id = $2
-        """;
 
     /// <summary>
     /// The claim through the batcher when there is one, else as its own batch (the customer lock and the claim: one round
@@ -438,24 +334,6 @@ public sealed class HoldService(
     private static int RandomStart(IReadOnlyDictionary<Guid, (int First, int Last)>? ordinals, Guid classId) =>
         ordinals is not null && ordinals.TryGetValue(classId, out var range) ? Random.Shared.Next(range.First, range.Last + 1) : 0;
 
-    private static async Task<LockedHold?> LockHoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT h.event_id, h.status, h.expires_at, h.order_id, h.currency, h.customer_ref,
-                   (SELECT count(*) FROM hold_items i WHERE i.hold_id = h.id)
-            FROM holds h WHERE h.id = $1 FOR UPDATE
-            """, conn, tx);
-        cmd.Parameters.Add(new() { Value = holdId });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        return new LockedHold(reader.GetGuid(0), (HoldStatus)reader.GetInt16(1), reader.GetFieldValue<DateTimeOffset>(2),
-            reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4), reader.GetString(5), (int)reader.GetInt64(6));
-    }
-
     private async Task<InventoryError> SeatConflictAsync(Guid eventId, IReadOnlyList<Guid> requested, HashSet<Guid> free, CancellationToken ct)
     {
         await using var known = db.CreateCommand("SELECT id FROM seats WHERE event_id = $1 AND id = ANY($2)");
@@ -481,16 +359,17 @@ public sealed class HoldService(
             $"{unavailable.Count} of {requested.Count} requested seats are not available; nothing was held.", UnavailableSeatIds: unavailable);
     }
 
-    private Dictionary<string, string[]> Validate(CreateHoldCommand cmd, out int expireSeconds)
+    private Dictionary<string, string[]> Validate(CreateHoldCommand cmd, bool offer, out int expireSeconds)
     {
         var errors = new Dictionary<string, string[]>();
         expireSeconds = cmd.ExpireInSeconds ?? options.DefaultExpireSeconds;
+        var (minExpire, maxExpire) = offer ? (1, MaxOfferSeconds) : (options.MinExpireSeconds, options.MaxExpireSeconds);
         if (cmd.EventId is null || cmd.EventId == Guid.Empty) { errors["event_id"] = ["Required."]; }
         if (string.IsNullOrWhiteSpace(cmd.CustomerRef) || cmd.CustomerRef.Length > 200) { errors["customer_ref"] = ["Required, at most 200 characters."]; }
         if (cmd.CustomerEmail is { } email && !IsPlausibleEmail(email.Trim())) { errors["customer_email"] = ["An e-mail address, at most 254 characters."]; }
-        if (expireSeconds < options.MinExpireSeconds || expireSeconds > options.MaxExpireSeconds)
+        if (expireSeconds < minExpire || expireSeconds > maxExpire)
         {
-            errors["expire_in_seconds"] = [$"Between {options.MinExpireSeconds} and {options.MaxExpireSeconds}."];
+            errors["expire_in_seconds"] = [$"Between {minExpire} and {maxExpire}."];
         }
 
         if ((cmd.SeatIds is null) == (cmd.Tickets is null))
@@ -528,6 +407,4 @@ public sealed class HoldService(
         InventoryError.Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private sealed record LockedHold(Guid EventId, HoldStatus Status, DateTimeOffset ExpiresAt, Guid? OrderId, string Currency, string CustomerRef, int ItemCount);
 }

@@ -76,11 +76,5 @@ public sealed record RefundView(
     DateTimeOffset? NextAttemptAt = null,
     DateTimeOffset? FailedAt = null);
 
-/// <summary>
-/// Confirms a hold into an order. <paramref name="Payment"/> is the verified payment (the checkout passes it after the PSP
-/// said the money is captured); without it the payment reference is only recorded (imports, tests of the core).
-/// </summary>
-public sealed record ConfirmHoldCommand(string? PaymentReference, VerifiedPayment? Payment = null);
-
 /// <summary>A payment the PSP reported as captured, with the price the buyer paid.</summary>
 public sealed record VerifiedPayment(Guid PaymentId, string IntentId, Fees.PriceBreakdown Price);

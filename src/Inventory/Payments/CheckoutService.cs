@@ -9,6 +9,7 @@ using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Orders;
+using TicketAspire.Inventory.Sales;
 
 namespace TicketAspire.Inventory.Payments;
 
@@ -18,7 +19,7 @@ namespace TicketAspire.Inventory.Payments;
 /// only then sells the seats. A failed attempt extends the hold once; the last allowed one releases the seats.
 /// </summary>
 public sealed partial class CheckoutService(
-    NpgsqlDataSource db, HoldService holds, InventoryCache cache, IPaymentGateway psp, FeePlan fees, PaymentOptions options,
+    NpgsqlDataSource db, SaleService sales, InventoryCache cache, IPaymentGateway psp, FeePlan fees, PaymentOptions options,
     TimeProvider time, string reseller, ILogger<CheckoutService>? logger = null)
 {
     private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
@@ -163,7 +164,7 @@ public sealed partial class CheckoutService(
         if (free && payment is null && CheckPayable(new LockedHold(holdId, Guid.Empty, "", null, status, expiresAt, "", 0, false), time.GetUtcNow()) is null)
         {
             // free tickets: nothing to collect, no PSP involved, no journal entry
-            return await holds.ConfirmAsync(holdId, new ConfirmHoldCommand("free"), null, ct);
+            return await sales.SellFreeAsync(holdId, ct);
         }
 
         if (payment is { Status: "failed" })
@@ -262,7 +263,7 @@ public sealed partial class CheckoutService(
 
     private async Task<Result<OrderView>> FulfilAsync(PaymentRow payment, PaymentIntent intent, CancellationToken ct)
     {
-        var result = await holds.ConfirmAsync(payment.HoldId, new ConfirmHoldCommand(intent.Id, new VerifiedPayment(payment.Id, intent.Id, payment.Price)), null, ct);
+        var result = await sales.SellPaidAsync(payment.HoldId, new VerifiedPayment(payment.Id, intent.Id, payment.Price), ct);
         if (result.Value is { } order && order.PaymentReference == intent.Id)
         {
             LogFulfilled(_log, payment.HoldId, order.Id, intent.Id);

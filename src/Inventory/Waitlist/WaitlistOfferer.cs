@@ -129,7 +129,7 @@ internal sealed class WaitlistOfferer(NpgsqlDataSource db, TimeProvider time)
             seatIds = ids;
         }
 
-        var hold = await holds.CreateAsync(new CreateHoldCommand(eventId, customerRef, seatIds,
+        var hold = await holds.OfferAsync(new CreateHoldCommand(eventId, customerRef, seatIds,
             seatIds is null ? [new TicketRequest(classId, quantity)] : null, offerSeconds, email), ct);
         if (hold.Error is { } error)
         {

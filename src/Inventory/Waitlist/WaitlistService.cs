@@ -118,8 +118,8 @@ public sealed class WaitlistService(NpgsqlDataSource db, TimeProvider time)
 
     /// <summary>
     /// Closes lapsed and settled offers, then offers units that came back to the next entries of each class, in order, as
-    /// holds of <paramref name="offerSeconds"/> made with <paramref name="holds"/> (which must not need admission: an offer
-    /// is the customer's admission). A class whose next entry cannot be served yet waits: nobody behind is served first.
+    /// holds of <paramref name="offerSeconds"/> made with <see cref="HoldService.OfferAsync"/> (an offer is the customer's
+    /// admission). A class whose next entry cannot be served yet waits: nobody behind is served first.
     /// An entry no hold can ever be made for (its e-mail address refused, the customer at the purchase limit) is closed
     /// as <c>expired</c> with a <see cref="WaitlistClosedReasons">reason</see>, and the next one is offered.
     /// </summary>

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using StackExchange.Redis;
+using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Sales;
 using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
@@ -29,6 +31,7 @@ public sealed class InventoryHarness : IAsyncDisposable
         Holds = new HoldService(db, Cache, Time, Options, new EventMetadataCache(), batcher: Batcher, shortfalls: new ShortfallMemo(Time));
         Sweeper = new HoldSweeper(db, Time);
         Orders = new OrderQueries(db);
+        Sales = new SaleService(db, Cache, Time);
     }
 
     public NpgsqlDataSource Db { get; }
@@ -49,6 +52,8 @@ public sealed class InventoryHarness : IAsyncDisposable
     public HoldSweeper Sweeper { get; }
 
     public OrderQueries Orders { get; }
+
+    public SaleService Sales { get; }
 
     /// <summary>Creates a database named after <paramref name="name"/> and the services over it.</summary>
     public static async Task<InventoryHarness> CreateAsync(
@@ -74,9 +79,52 @@ public sealed class InventoryHarness : IAsyncDisposable
     public Task<Result<HoldView>> HoldTicketsAsync(Guid eventId, Guid classId, int quantity, string customer = "customer-1", int? expireInSeconds = null) =>
         Holds.CreateAsync(new CreateHoldCommand(eventId, customer, null, [new TicketRequest(classId, quantity)], expireInSeconds), CancellationToken.None);
 
-    /// <summary>Confirms a hold with a made-up payment reference.</summary>
-    public Task<Result<OrderView>> ConfirmAsync(Guid holdId) =>
-        Holds.ConfirmAsync(holdId, new ConfirmHoldCommand($"pay-{holdId:N}"), CancellationToken.None);
+    /// <summary>The PSP intent id <see cref="ConfirmAsync"/> pays a hold with.</summary>
+    public static string IntentOf(Guid holdId) => $"pi_test_{holdId:N}";
+
+    /// <summary>
+    /// Sells a hold as the checkout does once the PSP captured its payment: the payment row (status processing, the hold's
+    /// total, no fees) is recorded first, then the sale runs against it through <paramref name="sales"/> (default
+    /// <see cref="Sales"/>). A hold with a zero total, or none at all, is sold for free.
+    /// </summary>
+    public async Task<Result<OrderView>> ConfirmAsync(Guid holdId, SaleService? sales = null)
+    {
+        sales ??= Sales;
+        await using var cmd = Db.CreateCommand("""
+            WITH h AS (SELECT id, total_minor, currency FROM holds WHERE id = $1 AND total_minor > 0),
+            paid AS (
+                INSERT INTO payments (id, hold_id, attempt, status, psp_intent_id, subtotal_minor, platform_fee_minor, processing_fee_minor,
+                                      tax_minor, total_minor, currency, created_at, updated_at)
+                SELECT $2, id, 1, 'processing', $3, total_minor, 0, 0, 0, total_minor, currency, $4, $4 FROM h
+                ON CONFLICT (hold_id, attempt) DO NOTHING)
+            SELECT p.id, p.total_minor, p.currency FROM payments p WHERE p.hold_id = $1 AND p.attempt = 1
+            UNION ALL
+            SELECT $2, total_minor, currency FROM h WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.hold_id = $1 AND p.attempt = 1)
+            """);
+        cmd.Parameters.Add(new() { Value = holdId });
+        cmd.Parameters.Add(new() { Value = Guid.CreateVersion7() });
+        cmd.Parameters.Add(new() { Value = IntentOf(holdId) });
+        cmd.Parameters.Add(new() { Value = Time.GetUtcNow() });
+        (Guid Id, long Total, string Currency)? payment = null;
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            // read, then let the connection go before the sale takes one
+            if (await reader.ReadAsync())
+            {
+                payment = (reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2));
+            }
+        }
+
+        if (payment is not { } found)
+        {
+            return await sales.SellFreeAsync(holdId, CancellationToken.None);
+        }
+
+        var (paymentId, total, currency) = found;
+
+        return await sales.SellPaidAsync(holdId, new VerifiedPayment(paymentId, IntentOf(holdId), new PriceBreakdown(total, 0, 0, 0, total, currency)),
+            CancellationToken.None);
+    }
 
     /// <summary>Runs a scalar query with positional parameters.</summary>
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)

@@ -24,7 +24,7 @@ public sealed class PaymentHarness : IAsyncDisposable
         Platform = _psp.CreatePlatformClient();
         var options = new PaymentOptions { BaseUrl = Platform.BaseAddress, ApiKey = SimulatorFactory.ApiKey, WebhookSecret = SimulatorFactory.WebhookSecret };
         Gateway = new HttpPaymentGateway(_psp.CreateClient(), options);
-        Checkout = new CheckoutService(inventory.Db, inventory.Holds, inventory.Cache, Gateway, new FeePlan(), options, inventory.Time, "acme");
+        Checkout = new CheckoutService(inventory.Db, inventory.Sales, inventory.Cache, Gateway, new FeePlan(), options, inventory.Time, "acme");
         Refunds = new RefundService(inventory.Db, inventory.Cache, Gateway, inventory.Time);
     }
 
