@@ -22,8 +22,11 @@ namespace TicketAspire.AppHost.Extensions;
 /// (<c>DCP_DISABLE_MONITOR_PROCESS</c>): DCP still stops every process when the AppHost stops or dies (it watches the
 /// AppHost), only a DCP killed outright would leave its processes behind. <c>TicketAspire:ProcessMonitors=true</c> keeps
 /// them.</item>
+/// <item>DCP and every process it starts inherit <see cref="AmbientEnvironment"/> from the AppHost: DCP's Go heap grows
+/// by half before a collection, glibc keeps two malloc arenas per process.</item>
 /// </list>
-/// <c>TicketAspire:TrimIdleMemory=false</c> turns the GC settings off (each service's own defaults apply).
+/// <c>TicketAspire:TrimIdleMemory=false</c> turns the GC settings, the idle compaction and the ambient environment off
+/// (each process's own defaults apply).
 /// </remarks>
 public static class IdleMemory
 {
