@@ -26,6 +26,8 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        // a service that idles gives memory back (IdleTrim:Interval, set by the AppHost)
+        IdleMemoryTrimmer.AddTo(builder.Services, builder.Configuration);
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

@@ -10,7 +10,7 @@ namespace TicketAspire.AppHost.Deploy;
 /// </summary>
 public static class CellConfiguration
 {
-    /// <summary>Cell id, jurisdiction, currency and rules; fee plans; each reseller's hold limits and fees.</summary>
+    /// <summary>Cell id, jurisdiction, currency and rules; fee plans; each reseller's hold limits and fees; request budgets.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Shared(CellFile cell)
     {
         var env = new List<KeyValuePair<string, string>>();
@@ -47,6 +47,11 @@ public static class CellConfiguration
             if (holds.MaxExpireSeconds is { } m) { Add(prefix + "MaxExpireSeconds", I(m)); }
             if (holds.MaxSeatsPerHold is { } s) { Add(prefix + "MaxSeatsPerHold", I(s)); }
             if (holds.MaxTicketsPerCustomerPerEvent is { } t) { Add(prefix + "MaxTicketsPerCustomerPerEvent", I(t)); }
+        }
+
+        foreach (var (key, value) in CellTrustExtensions.RateLimitSettings(cell))
+        {
+            Add(key, value);
         }
 
         return env;

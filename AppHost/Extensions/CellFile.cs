@@ -8,6 +8,7 @@ namespace TicketAspire.AppHost.Extensions;
 /// <param name="Development">A local development cell: webhook endpoints may be http and on loopback or private addresses.</param>
 /// <param name="ForwardedHeaders">The proxies in front of the cell's API and identity service whose X-Forwarded-For is believed.</param>
 /// <param name="Kubernetes">How the AppHost's publish mode renders the cell's Kubernetes overlay (optional).</param>
+/// <param name="RateLimits">The cell's request budgets (each optional: the API's defaults apply otherwise).</param>
 public sealed record CellFile(
     string Id,
     string Jurisdiction,
@@ -21,7 +22,8 @@ public sealed record CellFile(
     FeeSchedule? Fees = null,
     bool Development = false,
     ForwardedHeadersEntry? ForwardedHeaders = null,
-    KubernetesSettings? Kubernetes = null)
+    KubernetesSettings? Kubernetes = null,
+    RateLimitBudgets? RateLimits = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -114,6 +116,7 @@ public sealed record CellFile(
         }
 
         Fees?.Validate("fees", Fail);
+        RateLimits?.Validate("rate_limits", Fail);
         ForwardedHeaders?.Validate("forwarded_headers", Fail);
         if (Resellers is null || Resellers.Count == 0) { Fail("resellers", "at least one reseller"); }
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -143,6 +146,7 @@ public sealed record CellFile(
             }
 
             r.Fees?.Validate($"resellers[{i}].fees", Fail);
+            r.RateLimits?.Validate($"resellers[{i}].rate_limits", Fail);
             if (r.Holds is { } holds)
             {
                 if (holds.MaxSeatsPerHold is < 1 or > 50) { Fail($"resellers[{i}].holds.max_seats_per_hold", "1..50"); }
@@ -175,9 +179,10 @@ public sealed record CellRules(
 /// <summary>A reseller of the cell.</summary>
 /// <param name="IntegratorClientId">Client id of the reseller's first integrator client (default <c>&lt;id&gt;-backend</c>).</param>
 /// <param name="Storefront">The storefront's OAuth redirect URIs (default <c>http://&lt;host&gt;/signin-oidc</c> per host).</param>
+/// <param name="RateLimits">The reseller's own request budgets (each optional: the cell's, then the API's defaults apply).</param>
 public sealed record ResellerEntry(
     string Id, string Name, IReadOnlyList<string> Hosts, HoldLimits? Holds = null, string? IntegratorClientId = null, StorefrontEntry? Storefront = null,
-    FeeSchedule? Fees = null)
+    FeeSchedule? Fees = null, RateLimitBudgets? RateLimits = null)
 {
     /// <summary>The integrator client id the migrator provisions.</summary>
     public string ClientId => IntegratorClientId ?? $"{Id}-backend";
@@ -221,6 +226,57 @@ public sealed record FeeSchedule(
         if (ChargebackFeeMinor is < 0) { fail($"{at}.chargeback_fee_minor", "not negative"); }
         if (PayoutDelayDays is < 0 or > 3650) { fail($"{at}.payout_delay_days", "0..3650"); }
     }
+}
+
+/// <summary>
+/// Request budgets per minute (<c>rate_limits</c>), at cell level or a reseller's own; each field optional (the level
+/// above, then the API's defaults apply: integrator 120,000, customer 120, customer writes 30, staff 1,200, anonymous
+/// 600, anonymous writes 60, see <c>RateLimitOptions</c>). Each budget is per caller: per integrator client, per end
+/// user, per staff member, per client address; 1 to 1,000,000 requests a minute.
+/// </summary>
+/// <param name="IntegratorPerMinute">Per integrator client (a reseller's back end).</param>
+/// <param name="CustomerPerMinute">Per end user, reads.</param>
+/// <param name="CustomerWritesPerMinute">Per end user, writes (POST, PUT, PATCH, DELETE).</param>
+/// <param name="StaffPerMinute">Per staff member.</param>
+/// <param name="AnonymousPerMinute">Per client address without a token, reads.</param>
+/// <param name="AnonymousWritesPerMinute">Per client address without a token, writes.</param>
+public sealed record RateLimitBudgets(
+    int? IntegratorPerMinute = null, int? CustomerPerMinute = null, int? CustomerWritesPerMinute = null, int? StaffPerMinute = null,
+    int? AnonymousPerMinute = null, int? AnonymousWritesPerMinute = null)
+{
+    /// <summary>The largest budget a cell file may give (the API's own bound of a rule).</summary>
+    public const int MaxPerMinute = 1_000_000;
+
+    /// <summary>
+    /// The budgets that are set as the API's configuration keys under <paramref name="prefix"/> (<c>RateLimiting__</c> or
+    /// <c>Resellers__&lt;id&gt;__RateLimiting__</c>): <c>&lt;Kind&gt;__PermitLimit</c> and <c>&lt;Kind&gt;__Window</c> (one minute).
+    /// </summary>
+    public IEnumerable<(string Key, string Value)> Settings(string prefix)
+    {
+        foreach (var (kind, _, value) in Fields())
+        {
+            if (value is { } v)
+            {
+                yield return ($"{prefix}{kind}__PermitLimit", v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                yield return ($"{prefix}{kind}__Window", "00:01:00");
+            }
+        }
+    }
+
+    internal void Validate(string at, Action<string, string> fail)
+    {
+        foreach (var (_, field, value) in Fields())
+        {
+            if (value is < 1 or > MaxPerMinute) { fail($"{at}.{field}", "1..1000000 requests a minute"); }
+        }
+    }
+
+    private (string Kind, string Field, int? Value)[] Fields() =>
+    [
+        ("Integrator", "integrator_per_minute", IntegratorPerMinute), ("Customer", "customer_per_minute", CustomerPerMinute),
+        ("CustomerWrite", "customer_writes_per_minute", CustomerWritesPerMinute), ("Staff", "staff_per_minute", StaffPerMinute),
+        ("Anonymous", "anonymous_per_minute", AnonymousPerMinute), ("AnonymousWrite", "anonymous_writes_per_minute", AnonymousWritesPerMinute),
+    ];
 }
 
 /// <summary>A cell file is invalid; the message names the file and the field.</summary>

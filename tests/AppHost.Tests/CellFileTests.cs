@@ -40,6 +40,36 @@ public sealed class CellFileTests : IDisposable
             CellFile.Load(path).ForwardedHeaders!.Settings());
     }
 
+    [Fact]
+    public void The_shipped_cells_give_their_request_budgets_and_a_reseller_its_own()
+    {
+        var regions = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "regions"));
+        var eu = CellFile.Load(Path.Combine(regions, "eu.json"));
+
+        var settings = CellTrustExtensions.RateLimitSettings(eu).ToList();
+
+        Assert.Contains(("RateLimiting__Integrator__PermitLimit", "120000"), settings);
+        Assert.Contains(("RateLimiting__Integrator__Window", "00:01:00"), settings);
+        Assert.Contains(("RateLimiting__AnonymousWrite__PermitLimit", "60"), settings);
+        Assert.Contains(("Resellers__globex__RateLimiting__Integrator__PermitLimit", "300000"), settings);
+        Assert.DoesNotContain(settings, s => s.Name.StartsWith("Resellers__acme__", StringComparison.Ordinal));
+        // the Kubernetes overlay carries the same budgets
+        Assert.All(settings, s => Assert.Contains(new KeyValuePair<string, string>(s.Name, s.Value), TicketAspire.AppHost.Deploy.CellConfiguration.Shared(eu)));
+    }
+
+    [Fact]
+    public void Rate_limits_of_a_reseller_become_settings_of_its_own()
+    {
+        var path = Path.Combine(_dir, "rl.json");
+        File.WriteAllText(path, """{"id":"rl","jurisdiction":"J","currency":"EUR","api_port":5101,"rate_limits":{"customer_writes_per_minute":10},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"],"rate_limits":{"integrator_per_minute":250000,"anonymous_per_minute":900}}]}""");
+
+        Assert.Equal(
+            [("RateLimiting__CustomerWrite__PermitLimit", "10"), ("RateLimiting__CustomerWrite__Window", "00:01:00"),
+             ("Resellers__a1__RateLimiting__Integrator__PermitLimit", "250000"), ("Resellers__a1__RateLimiting__Integrator__Window", "00:01:00"),
+             ("Resellers__a1__RateLimiting__Anonymous__PermitLimit", "900"), ("Resellers__a1__RateLimiting__Anonymous__Window", "00:01:00")],
+            CellTrustExtensions.RateLimitSettings(CellFile.Load(path)));
+    }
+
     [Theory]
     [InlineData("""{"id":"xx","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "id")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"euro","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "currency")]
@@ -57,6 +87,9 @@ public sealed class CellFileTests : IDisposable
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"forwarded_headers":{"known_proxies":["lb.internal"]},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "forwarded_headers.known_proxies[0]")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"forwarded_headers":{"known_networks":["10.0.0.0/33"]},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "forwarded_headers.known_networks[0]")]
     [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"forwarded_headers":{"forward_limit":0},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "forwarded_headers.forward_limit")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"rate_limits":{"integrator_per_minute":0},"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"]}]}""", "rate_limits.integrator_per_minute")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"],"rate_limits":{"staff_per_minute":1000001}}]}""", "resellers[0].rate_limits.staff_per_minute")]
+    [InlineData("""{"id":"bad","jurisdiction":"J","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["a.localhost"],"rate_limits":{"integrator_per_second":10}}]}""", "$")]
     public void A_bad_cell_file_names_the_file_and_the_field(string json, string field)
     {
         var path = Path.Combine(_dir, "bad.json");

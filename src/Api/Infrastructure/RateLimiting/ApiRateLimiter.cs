@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
+using TicketAspire.Tenancy.Options;
 
 namespace TicketAspire.Api.Infrastructure.RateLimiting;
 
@@ -9,12 +11,16 @@ namespace TicketAspire.Api.Infrastructure.RateLimiting;
 /// The API's global limiter: one sliding window budget per partition (<see cref="ApiPartitioner"/>), kept in the resolved
 /// reseller's Redis so every API replica spends the same budget. Redis is never needed for correctness: without a
 /// reseller, while its Redis is down, disconnected or slower than <see cref="RateLimitOptions.RedisTimeout"/>, the
-/// same rules are applied by <see cref="InProcessSlidingWindow"/> (per replica) and the request goes on.
+/// same rules are applied by <see cref="InProcessSlidingWindow"/> (per replica) and the request goes on. The rules are
+/// the resolved reseller's (its own budgets from <c>Resellers:&lt;id&gt;:RateLimiting</c> over the cell's), or the cell's
+/// for requests without a reseller.
 /// </summary>
 internal sealed class ApiRateLimiter : PartitionedRateLimiter<HttpContext>
 {
     private readonly RateLimitOptions _options;
     private readonly WindowPolicy[] _policies;
+    private readonly MultiTenantOptionsCache<RateLimitOptions, ResellerTenantInfo> _resellerOptions;
+    private readonly ConcurrentDictionary<string, WindowPolicy[]> _resellerPolicies = new(StringComparer.Ordinal);
     private readonly ResellerRedisConnections _connections;
     private readonly InProcessSlidingWindow _local;
     private readonly RedisFallbackGate _gate;
@@ -22,13 +28,15 @@ internal sealed class ApiRateLimiter : PartitionedRateLimiter<HttpContext>
 
     public ApiRateLimiter(
         IOptions<RateLimitOptions> options,
+        MultiTenantOptionsCache<RateLimitOptions, ResellerTenantInfo> resellerOptions,
         ResellerRedisConnections connections,
         InProcessSlidingWindow local,
         TimeProvider time,
         ILogger<ApiRateLimiter> logger)
     {
         _options = options.Value;
-        _policies = [.. Enum.GetValues<PartitionKind>().Order().Select(kind => new WindowPolicy(kind, _options.RuleFor(kind)))];
+        _policies = Policies(_options);
+        _resellerOptions = resellerOptions;
         _connections = connections;
         _local = local;
         _time = time;
@@ -54,12 +62,13 @@ internal sealed class ApiRateLimiter : PartitionedRateLimiter<HttpContext>
         }
 
         var partition = ApiPartitioner.Resolve(resource);
-        var policy = _policies[(int)partition.Kind];
         var tenant = resource.RequestServices.GetRequiredService<IMultiTenantContextAccessor<ResellerTenantInfo>>().MultiTenantContext;
         if (tenant.TenantInfo is not { } reseller)
         {
-            return ValueTask.FromResult<RateLimitLease>(Local(resource, "", partition, policy, permitCount));
+            return ValueTask.FromResult<RateLimitLease>(Local(resource, "", partition, _policies[(int)partition.Kind], permitCount));
         }
+
+        var policy = PoliciesOf(reseller)[(int)partition.Kind];
 
         if (!_gate.ShouldTry(reseller.Id))
         {
@@ -68,6 +77,13 @@ internal sealed class ApiRateLimiter : PartitionedRateLimiter<HttpContext>
 
         return FromRedisAsync(resource, reseller, partition, policy, permitCount);
     }
+
+    /// <summary>The rules of <paramref name="reseller"/>'s requests, built once per reseller.</summary>
+    private WindowPolicy[] PoliciesOf(ResellerTenantInfo reseller) =>
+        _resellerPolicies.GetOrAdd(reseller.Id, static (_, state) => Policies(state.Cache.Get(state.Reseller)), (Cache: _resellerOptions, Reseller: reseller));
+
+    private static WindowPolicy[] Policies(RateLimitOptions options) =>
+        [.. Enum.GetValues<PartitionKind>().Order().Select(kind => new WindowPolicy(kind, options.RuleFor(kind)))];
 
     private bool IsUnlimited(HttpContext resource, int permitCount) =>
         !_options.Enabled || permitCount == 0 || ApiPartitioner.IsExempt(resource);

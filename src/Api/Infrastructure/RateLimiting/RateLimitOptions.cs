@@ -7,10 +7,21 @@ namespace TicketAspire.Api.Infrastructure.RateLimiting;
 /// its default). Budgets are per reseller: each reseller's counters live in its own Redis.
 /// </summary>
 /// <remarks>
-/// Defaults: integrator 6000/min, customer 120/min (writes 30/min), staff 1200/min, anonymous 600/min per IP
-/// (writes 60/min). Writes of customers and anonymous callers spend only their write budget, not the general one.
-/// Hold attempts also spend the abuse guard's budgets: 20 per account and 30 per device per 10 minutes. The PSP's
-/// webhook endpoint has its own budget, 1200 per minute per address; device ids are issued 20 per hour per address.
+/// <para>
+/// Defaults, sized for an on-sale: integrator 120,000/min (2,000 requests a second per integrator client, more than the
+/// holds a cell's API replicas answer, which bench/RESULTS.md measures in the hundreds a second and aims at about 1,000:
+/// a reseller's back end selling an on-sale through the API is held back by the API's throughput, not its budget), customer 120/min (writes 30/min), staff
+/// 1200/min, anonymous 600/min per IP (writes 60/min). A person's budgets are a person's: an on-sale brings more
+/// people, not more requests per person. Writes of customers and anonymous callers spend only their write budget, not
+/// the general one. Hold attempts also spend the abuse guard's budgets: 20 per account and 30 per device per 10
+/// minutes. The PSP's webhook endpoint has its own budget, 1200 per minute per address; device ids are issued 20 per
+/// hour per address.
+/// </para>
+/// <para>
+/// Per reseller: <c>Resellers:&lt;id&gt;:RateLimiting:&lt;Kind&gt;</c> overrides the request budgets
+/// (<see cref="ResellerKinds"/>) for the requests of that reseller, on top of this section (the AppHost passes them from
+/// the <c>rate_limits</c> of the cell file, docs/deploy.md); every other setting is cell-wide.
+/// </para>
 /// </remarks>
 public sealed class RateLimitOptions
 {
@@ -22,8 +33,18 @@ public sealed class RateLimitOptions
     /// <summary><c>false</c> turns rate limiting off entirely (the middleware is not added).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Per integrator client (<c>kind=integrator</c>, keyed by <c>client_id</c>).</summary>
-    public RateLimitRule Integrator { get; set; } = new(6000, OneMinute);
+    /// <summary>The request budgets a reseller may set for its own requests (<c>Resellers:&lt;id&gt;:RateLimiting:&lt;Kind&gt;</c>).</summary>
+    public static IReadOnlyList<PartitionKind> ResellerKinds { get; } =
+    [
+        PartitionKind.Integrator, PartitionKind.Customer, PartitionKind.CustomerWrite, PartitionKind.Staff,
+        PartitionKind.Anonymous, PartitionKind.AnonymousWrite,
+    ];
+
+    /// <summary>
+    /// Per integrator client (<c>kind=integrator</c>, keyed by <c>client_id</c>); default 120,000 a minute (2,000 a
+    /// second), so the API's own hold throughput is the limit of an integrator's on-sale, not its budget.
+    /// </summary>
+    public RateLimitRule Integrator { get; set; } = new(120_000, OneMinute);
 
     /// <summary>Per end user (<c>kind=customer</c>, keyed by <c>sub</c>), reads.</summary>
     public RateLimitRule Customer { get; set; } = new(120, OneMinute);

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Options;
 
 namespace TicketAspire.Api.Infrastructure.RateLimiting;
 
@@ -11,7 +13,8 @@ namespace TicketAspire.Api.Infrastructure.RateLimiting;
 public static class RateLimitingExtensions
 {
     /// <summary>
-    /// Binds <see cref="RateLimitOptions"/> from <c>RateLimiting</c> (validated on start) and registers the limiter.
+    /// Binds <see cref="RateLimitOptions"/> from <c>RateLimiting</c>, each reseller's own budgets from
+    /// <c>Resellers:&lt;id&gt;:RateLimiting</c> (all validated on start), and registers the limiter.
     /// Needs the tenancy services (<c>AddMultiTenant</c>) and the reseller registries (<c>AddResellerStorage</c>).
     /// </summary>
     public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
@@ -20,7 +23,10 @@ public static class RateLimitingExtensions
         services.AddOptions<RateLimitOptions>()
             .Bind(configuration.GetSection(RateLimitOptions.SectionName))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>>(new RateLimitOptionsValidator(configuration)));
+        // a reseller's own request budgets (Resellers:<id>:RateLimiting, from the cell file) on top of the section
+        services.ConfigurePerTenant<RateLimitOptions, ResellerTenantInfo>((options, reseller) =>
+            configuration.GetSection(RateLimitOptionsValidator.ResellerSection(reseller.Id)).Bind(options));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InProcessSlidingWindow>();
         services.TryAddSingleton<ApiRateLimiter>();
