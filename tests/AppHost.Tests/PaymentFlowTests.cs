@@ -87,6 +87,22 @@ public sealed class PaymentFlowTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_confirm_racing_the_psps_failure_webhook_answers_the_counted_attempts()
+    {
+        // the PSP's payment_failed webhook and the buyer's confirm call report the same decline at about the same time;
+        // whichever records it, the confirm's answer pairs the failed payment with the failure count that includes it
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        for (var i = 0; i < 12; i++)
+        {
+            var (hold, _) = await HoldAsync(http, 1);
+            var declined = await http.PayAndConfirmAsync(hold, Cards.Declined, HttpStatusCode.PaymentRequired);
+            Assert.Equal(2, (int)declined["attempts_left"]!);
+            var second = await http.PayAndConfirmAsync(hold, Cards.Declined, HttpStatusCode.PaymentRequired);
+            Assert.Equal(1, (int)second["attempts_left"]!);
+        }
+    }
+
+    [Fact]
     public async Task A_decline_the_psp_reported_first_by_webhook_gets_the_same_answer_on_confirm()
     {
         using var http = await platform.IntegratorClientAsync("eu", "acme");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace TicketAspire.AppHost.Tests;
 
@@ -9,7 +10,7 @@ namespace TicketAspire.AppHost.Tests;
 /// identity and API, an unknown host gets 404, and with one cell's API stopped only that cell's resellers get 503.
 /// </summary>
 [Collection(PlatformCollection.Name)]
-public sealed class RouterTests(PlatformFixture platform)
+public sealed class RouterTests(PlatformFixture platform, ITestOutputHelper output)
 {
     private HttpClient RouterClient(string host, string? token = null)
     {
@@ -111,12 +112,62 @@ public sealed class RouterTests(PlatformFixture platform)
         }
         finally
         {
-            var start = await commands.ExecuteCommandAsync(usApi, KnownResourceCommands.StartCommand, CancellationToken.None);
-            Assert.True(start.Success, start.Message);
+            await RestartAsync(commands, usApi, cts.Token);
         }
 
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("us-api", cts.Token);
         using var back = await Eventually.GetAsync(() => AnswerAsync(initech, HttpStatusCode.OK, cts.Token), "initech served again", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Starts a killed resource again and waits until it is healthy. A start the orchestrator reports as failed is tried
+    /// once more (as an operator would), after recording why in the test output: the failed replicas' last log lines.
+    /// </summary>
+    private async Task RestartAsync(ResourceCommandService commands, IResource resource, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var start = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
+            Assert.True(start.Success, start.Message);
+            try
+            {
+                await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(resource.Name, ct);
+                return;
+            }
+            catch (Aspire.Hosting.DistributedApplicationException ex) when (attempt == 1)
+            {
+                output.WriteLine($"start {attempt} of {resource.Name}: {ex.Message}");
+                var loggers = platform.App.Services.GetRequiredService<ResourceLoggerService>();
+                var replicas = new HashSet<string>(StringComparer.Ordinal);
+                using (var watch = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    watch.CancelAfter(TimeSpan.FromSeconds(2));
+                    try
+                    {
+                        await foreach (var e in platform.App.ResourceNotifications.WatchAsync(watch.Token))
+                        {
+                            if (e.Resource.Name == resource.Name && replicas.Add(e.ResourceId))
+                            {
+                                output.WriteLine($"{e.ResourceId}: {e.Snapshot.State?.Text} exit code {e.Snapshot.ExitCode}");
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                    }
+                }
+
+                foreach (var replica in replicas)
+                {
+                    await foreach (var batch in loggers.GetAllAsync(replica).WithCancellation(ct))
+                    {
+                        foreach (var line in batch.TakeLast(40))
+                        {
+                            output.WriteLine($"{replica}: {line.Content}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>The process ids of the running replicas of a project resource, from their resource snapshots.</summary>

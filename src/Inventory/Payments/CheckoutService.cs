@@ -138,7 +138,10 @@ public sealed partial class CheckoutService(
         bool free;
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
-            await using var read = new NpgsqlCommand("SELECT customer_ref, status, order_id, expires_at, payment_failures, total_minor FROM holds WHERE id = $1", conn);
+            // one snapshot for the hold and its latest payment: the PSP's failure webhook updates both in one transaction,
+            // and reading them apart could pair a payment it marked failed with the failure count from before it
+            await using var snapshot = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            await using var read = new NpgsqlCommand("SELECT customer_ref, status, order_id, expires_at, payment_failures, total_minor FROM holds WHERE id = $1", conn, snapshot);
             read.Parameters.Add(new() { Value = holdId });
             await using (var reader = await read.ExecuteReaderAsync(ct))
             {
@@ -158,7 +161,8 @@ public sealed partial class CheckoutService(
                 free = reader.GetInt64(5) == 0;
             }
 
-            payment = await LatestPaymentAsync(conn, null, holdId, ct);
+            payment = await LatestPaymentAsync(conn, snapshot, holdId, ct);
+            await snapshot.CommitAsync(ct);
         }
 
         if (free && payment is null && CheckPayable(new LockedHold(holdId, Guid.Empty, "", null, status, expiresAt, "", 0, false), time.GetUtcNow()) is null)
