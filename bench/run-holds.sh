@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Hold throughput benchmark: builds HoldBench in Release (which builds the AppHost and every service in Release) and runs
-# it. Options pass through; `bench/run-holds.sh --help` lists them. Defaults: 100,000 seats (the fastest pgbench clients claim past 50,000 in 10 s), 64 workers, 10 s per phase.
-#   bench/run-holds.sh                 # defaults, about 2 minutes on 2 cores
-#   bench/run-holds.sh -c 16           # 16 HTTP workers / pgbench clients
-#   bench/run-holds.sh --no-breakdown  # only the main pgbench run
-# HOLDBENCH_NO_BUILD=1 skips the build. The report is printed and written to bench/out/holds-<timestamp>.md.
+# Hold benchmark: builds HoldBench in Release (which builds the AppHost and every service in Release) and runs it.
+# Phases: closed loop (the maximum holds/s), open loop at half of it (p99 from due time), contention (2,000 holds on 50
+# seats), and the raw baseline (pgbench, one conditional UPDATE on a 2,000,000-row table). Options pass through;
+# `bench/run-holds.sh --help` lists them.
+#   bench/run-holds.sh                 # defaults: 200 workers, 10 s per phase, about 3 minutes on 2 cores
+#   bench/run-holds.sh -c 64           # 64 closed-loop and contention workers
+# HOLDBENCH_NO_BUILD=1 skips the build. The report is printed and written to bench/out/holds-<timestamp>.md; its first
+# line is the headline of bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

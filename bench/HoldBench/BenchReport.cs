@@ -30,19 +30,28 @@ public sealed class BenchReport
 
     public CpuSplit? HttpCpu { get; set; }
 
+    public HttpLoadResult? OpenLoop { get; set; }
+
+    public CpuSplit? OpenLoopCpu { get; set; }
+
+    public double OpenLoopRate { get; set; }
+
+    public HttpLoadResult? Contention { get; set; }
+
     public double? TransactionsPerHold { get; set; }
 
-    public long ApiConnections { get; set; }
-
-    public (long HeldSeats, long Holds, long HoldItems) HttpHeld { get; set; }
-
-    public List<RawRun> Raw { get; } = [];
+    public RawRun? Raw { get; set; }
 
     public List<string> ApiProcesses { get; } = [];
 
     public List<(string Check, bool Ok, string Detail)> Checks { get; } = [];
 
     public List<string> Notes { get; } = [];
+
+    /// <summary>The first line of the report (and of bench/RESULTS.md).</summary>
+    public string Headline => Http is { } h && Raw is { } r
+        ? $"headline: holds_per_s={h.HoldsPerSecond:F0} raw_claims_per_s={r.Result.Tps:F0} ratio={h.HoldsPerSecond / r.Result.Tps:F2}"
+        : "headline: incomplete run";
 
     private static string N(double v, int decimals = 0) => v.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
@@ -52,11 +61,14 @@ public sealed class BenchReport
         var o = Options;
         var sb = new StringBuilder();
         void L(string s = "") => sb.Append(s).Append('\n');
-        L($"# Holds: HTTP vs raw claim — {Machine.Date.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}");
+        L(Headline);
         L();
-        L($"`{Command}` — cell eu, reseller acme (Host: acme.eu.localhost), {N(o.Seats)} seats per event, C = {o.Concurrency}, D = {o.DurationSeconds} s, " +
-          $"warm-up {o.WarmupSeconds} s, Durable = {(o.Durable ? "true (fsync on)" : "false (fsync off)")}, 1 API replica; " +
-          $"AppHost healthy after {Startup.TotalSeconds:F1} s, events created and seat maps read in {EventSetup.TotalSeconds:F1} s.");
+        L($"# Holds: HTTP against the raw claim — {Machine.Date.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}");
+        L();
+        L($"`{Command}` — cell eu, reseller acme (Host: acme.eu.localhost), Release, {ApiProcesses.Count} API replica(s), " +
+          $"Durable = {(o.Durable ? "true (fsync on)" : "false (fsync off)")}, {N(o.Seats)} seats per event, C = {o.Concurrency}, D = {o.DurationSeconds} s, " +
+          $"warm-up {o.WarmupSeconds} s; AppHost healthy after {Startup.TotalSeconds:F1} s, events and the raw table ready in {EventSetup.TotalSeconds:F1} s. " +
+          "Every hold carries an integrator token and passes token validation, tenancy, the rate limiter, idempotency, audit and the purchase limit.");
         L();
         if (o.ApiEnvironment.Count > 0 || o.ApiNpgsql is not null)
         {
@@ -65,52 +77,63 @@ public sealed class BenchReport
             L();
         }
 
-        var main = Raw.FirstOrDefault();
+        L("| | measured | target |");
+        L("|---|---|---|");
         if (Http is { } h)
         {
-            L("| | value |");
-            L("|---|---|");
-            L($"| **HTTP holds/s** (POST /v1/holds, 1 seat each, {o.Concurrency} workers) | **{N(h.HoldsPerSecond)}** |");
-            L($"| HTTP latency p50 / p95 / p99 / max | {h.Ms(50):F1} / {h.Ms(95):F1} / {h.Ms(99):F1} / {h.MaxMs:F1} ms |");
-            L($"| HTTP statuses ({N(h.Requests)} requests in {h.Elapsed.TotalSeconds:F2} s) | {string.Join(", ", h.Statuses.Select(kv => $"{kv.Key} × {N(kv.Value)}"))} |");
-            if (main is not null)
+            L($"| **closed loop: holds/s** (POST /v1/holds, 1 seat each, {o.Concurrency} workers) | **{N(h.HoldsPerSecond)}** | |");
+            L($"| closed loop: latency p50 / p95 / p99 / max | {h.Ms(50):F1} / {h.Ms(95):F1} / {h.Ms(99):F1} / {h.MaxMs:F1} ms | |");
+            if (HttpCpu is { } cpu && h.Created > 0)
             {
-                L($"| **raw claims/s** (pgbench, same statement, -M {main.Result.Run.Mode}, {main.Target}) | **{N(main.Result.Tps)}** |");
-                L($"| raw latency average | {main.Result.LatencyAverageMs:F2} ms |");
-                L($"| **ratio = HTTP holds/s ÷ raw claims/s** | **{h.HoldsPerSecond / main.Result.Tps:F2}** |");
+                L($"| closed loop: CPU ms per hold, eu-api / postgres / whole machine | {Ms(cpu, "eu-api", h.Created):F2} / {Ms(cpu, "postgres", h.Created):F2} / {cpu.MachineBusy / cpu.MachineTotal * Machine.Cores * h.Elapsed.TotalSeconds * 1000 / h.Created:F2} | |");
             }
-
-            if (TransactionsPerHold is { } x)
-            {
-                L($"| Postgres transactions per HTTP hold (pg_stat_database delta ÷ 201s, warm-up included) | {x:F2} |");
-            }
-
-            L($"| API connections to reseller_acme after the phase | {ApiConnections} |");
-            L();
         }
 
-        if (Raw.Count > 0)
+        if (Raw is { } r)
         {
-            L($"Raw variants — pgbench -c {o.Concurrency} -j {Math.Min(o.PgBenchThreads, o.Concurrency)} -T {o.DurationSeconds} -n, each on its own event of {N(o.Seats)} seats, each client claiming distinct seats by ordinal:");
-            L();
-            L("| variant | target | -M | statements per hold | claims/s (tps) | latency avg | transactions | held seats verified | ÷ HTTP |");
-            L("|---|---|---|---|---|---|---|---|---|");
-            foreach (var r in Raw)
+            L($"| **raw claims/s** (pgbench -c {r.Result.Run.Clients} -M prepared, raw-claim.pgbench on {N(RawClaim.Rows)} rows, via DCP's proxy like the API) | **{N(r.Result.Tps)}** (latency avg {r.Result.LatencyAverageMs:F2} ms) | |");
+            if (Http is { } hh)
             {
-                L($"| {r.Label} | {r.Target} | {r.Result.Run.Mode} | {r.Statements} | {N(r.Result.Tps)} | {r.Result.LatencyAverageMs:F2} ms | {N(r.Result.Transactions)} | {N(r.VerifiedClaims)} | " +
-                  $"{(Http is null ? "" : (r.Result.Tps / Http.HoldsPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "×")} |");
+                var ratio = hh.HoldsPerSecond / r.Result.Tps;
+                L($"| **ratio = holds/s ÷ raw claims/s** | **{ratio:F2}** | ≥ 1.0 {(ratio >= 1.0 ? "met" : "**not met**")} |");
             }
-
-            L();
         }
 
+        if (OpenLoop is { } ol)
+        {
+            var p99 = ol.Ms(99);
+            L($"| open loop at {N(OpenLoopRate)} holds/s ({o.OpenLoopShare:P0} of the maximum): p50 / p99 / max from due time | {ol.Ms(50):F1} / {p99:F1} / {ol.MaxMs:F1} ms | p99 < 50 ms {(p99 < 50 ? "met" : "**not met**")} |");
+        }
+
+        if (Contention is { } c)
+        {
+            var p99 = c.Ms(99);
+            L($"| contention: {N(o.ContentionRequests)} holds, {o.Concurrency} workers, {o.ContentionSeats} seats: answers | {string.Join(", ", c.Statuses.Select(kv => $"{kv.Key} × {N(kv.Value)}"))} | exactly {o.ContentionSeats} × 201, the rest 409 |");
+            L($"| contention: p50 / p99 / max | {c.Ms(50):F1} / {p99:F1} / {c.MaxMs:F1} ms | p99 < 100 ms {(p99 < 100 ? "met" : "**not met**")} |");
+        }
+
+        if (TransactionsPerHold is { } x)
+        {
+            L($"| Postgres transactions per hold (pg_stat_database delta ÷ 201s, warm-up included) | {x:F2} | |");
+        }
+
+        L();
         var phases = new List<(string Name, CpuSplit Cpu, double Wall, long Holds)>();
         if (HttpCpu is not null && Http is not null)
         {
-            phases.Add(("HTTP", HttpCpu, Http.Elapsed.TotalSeconds, Http.Created));
+            phases.Add(("closed loop", HttpCpu, Http.Elapsed.TotalSeconds, Http.Created));
         }
 
-        phases.AddRange(Raw.Select(r => (r.Label, r.Cpu, r.Wall.TotalSeconds, r.VerifiedClaims)));
+        if (OpenLoopCpu is not null && OpenLoop is not null)
+        {
+            phases.Add(("open loop", OpenLoopCpu, OpenLoop.Elapsed.TotalSeconds, OpenLoop.Created));
+        }
+
+        if (Raw is not null)
+        {
+            phases.Add(("raw baseline", Raw.Cpu, Raw.Wall.TotalSeconds, Raw.Result.Transactions));
+        }
+
         if (phases.Count > 0)
         {
             L($"CPU per process group over each phase: % of one core ({Machine.Cores} cores = {Machine.Cores * 100} %) · CPU ms per hold/claim " +
@@ -141,7 +164,9 @@ public sealed class BenchReport
           $" Postgres: DCP proxy port {ProxyPort}, real port {PostgresPort}. API: {string.Join("; ", ApiProcesses)}.");
         return sb.ToString();
     }
+
+    private static double Ms(CpuSplit cpu, string group, long holds) => cpu.Seconds.TryGetValue(group, out var s) ? s * 1000 / holds : 0;
 }
 
-/// <summary>One pgbench variant and what was verified about it.</summary>
-public sealed record RawRun(string Label, string Target, int Statements, PgBenchResult Result, long VerifiedClaims, CpuSplit Cpu, TimeSpan Wall);
+/// <summary>The raw baseline's pgbench run, the seats it claimed, and its CPU.</summary>
+public sealed record RawRun(PgBenchResult Result, long ClaimedSeats, CpuSplit Cpu, TimeSpan Wall);

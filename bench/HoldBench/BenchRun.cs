@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace TicketAspire.Bench.HoldBench;
 
-/// <summary>One benchmark run: boot the AppHost, create events, HTTP phase, pgbench phases, verify, report.</summary>
+/// <summary>One benchmark run: boot the AppHost, create events, closed-loop, open-loop and contention phases, the raw baseline, verify, report.</summary>
 public sealed class BenchRun(BenchOptions options, string pgbench, string repoRoot)
 {
     private const string ResellerDatabase = BenchApp.ResellerDatabase;
@@ -31,14 +31,6 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
     /// <summary>Runs everything; returns the process exit code.</summary>
     public async Task<int> RunAsync(string command, CancellationToken ct)
     {
-        var claimScript = Path.Combine(AppContext.BaseDirectory, "claim-reserved.pgbench");
-        var metaScript = Path.Combine(AppContext.BaseDirectory, "claim-with-metadata.pgbench");
-        var drift = SqlMirror.Check(repoRoot, claimScript, withMetadataQuery: false).Concat(SqlMirror.Check(repoRoot, metaScript, withMetadataQuery: true)).ToList();
-        foreach (var d in drift)
-        {
-            Progress($"WARNING pgbench script drifted from the API's SQL: {d}");
-        }
-
         var report = new BenchReport
         {
             Options = options,
@@ -46,7 +38,6 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
             Command = command,
             BusyBeforeStart = await MachineInfo.BusyShareAsync(TimeSpan.FromSeconds(1), ct),
         };
-        report.Checks.Add(("pgbench scripts mirror HoldSql.Reserved and the metadata query (source comparison)", drift.Count == 0, string.Join("; ", drift)));
         Progress($"machine: {report.Machine.Cores} cores, {report.Machine.Memory}, .NET SDK {report.Machine.DotnetVersion}; CPU busy before start {report.BusyBeforeStart * 100 * report.Machine.Cores:F0} % of {report.Machine.Cores * 100} %");
         if (report.BusyBeforeStart > 0.25)
         {
@@ -57,7 +48,9 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         var dataDir = Path.Combine("/tmp", "ta-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            await RunWithAppAsync(report, dataDir, claimScript, metaScript, ct);
+            await using var app = await BenchApp.StartAsync(dataDir, options.Durable, options.ApiEnvironment, options.ApiNpgsql, ct);
+            report.Startup = Clock.Elapsed;
+            await MeasureAsync(app, report, ct);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -79,14 +72,7 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         return report.Checks.All(c => c.Ok) ? 0 : 1;
     }
 
-    private async Task RunWithAppAsync(BenchReport report, string dataDir, string claimScript, string metaScript, CancellationToken ct)
-    {
-        await using var app = await BenchApp.StartAsync(dataDir, options.Durable, options.ApiEnvironment, options.ApiNpgsql, ct);
-        report.Startup = Clock.Elapsed;
-        await MeasureAsync(app, report, claimScript, metaScript, ct);
-    }
-
-    private async Task MeasureAsync(BenchApp app, BenchReport report, string claimScript, string metaScript, CancellationToken ct)
+    private async Task MeasureAsync(BenchApp app, BenchReport report, CancellationToken ct)
     {
         var server = await app.PostgresAsync(ct);
         await using var db = new BenchDatabase(server, ResellerDatabase);
@@ -97,34 +83,29 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
         using var http = await app.IntegratorClientAsync(options.Concurrency, ct);
         Progress("integrator token from eu-identity (client credentials); every hold is authenticated");
 
-        // ---- events: one for HTTP, one per raw variant ----
-        var variants = RawVariants(proxyHost, report.ProxyPort, report.PostgresPort, claimScript, metaScript, new NpgsqlConnectionStringBuilder(server).Password);
+        // ---- events: closed loop, open loop, contention; the raw baseline's own database ----
         var setup = Stopwatch.StartNew();
-        var httpEvent = await BenchEvents.CreateAsync(http, "HoldBench HTTP", options.Seats, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
-        Progress($"created HTTP event {httpEvent} ({options.Seats:N0} seats) in {setup.Elapsed.TotalSeconds:F1} s");
-        var rawEvents = new List<Guid>();
-        foreach (var variant in variants)
-        {
-            rawEvents.Add(await BenchEvents.CreateAsync(http, $"HoldBench raw {variant.Label}", options.Seats, ct).WaitAsync(TimeSpan.FromMinutes(2), ct));
-        }
-
-        Progress($"created {rawEvents.Count} raw event(s) after {setup.Elapsed.TotalSeconds:F1} s");
-        var seatIds = await BenchEvents.SeatIdsAsync(http, httpEvent, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
-        var rawSeats = await BenchEvents.SeatIdsAsync(http, rawEvents[0], ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
-        report.Checks.Add(("seat maps list every seat", seatIds.Length == options.Seats && rawSeats.Length == options.Seats,
-            $"HTTP event {seatIds.Length:N0}, raw event {rawSeats.Length:N0} of {options.Seats:N0}"));
+        var closedEvent = await BenchEvents.CreateAsync(http, "HoldBench closed loop", options.Seats, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+        var openEvent = await BenchEvents.CreateAsync(http, "HoldBench open loop", options.Seats, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+        var contentionEvent = await BenchEvents.CreateAsync(http, "HoldBench contention", options.ContentionSeats, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+        var closedSeats = await BenchEvents.SeatIdsAsync(http, closedEvent, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+        var openSeats = await BenchEvents.SeatIdsAsync(http, openEvent, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+        var contentionSeats = await BenchEvents.SeatIdsAsync(http, contentionEvent, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+        report.Checks.Add(("seat maps list every seat",
+            closedSeats.Length == options.Seats && openSeats.Length == options.Seats && contentionSeats.Length == options.ContentionSeats,
+            $"{closedSeats.Length:N0} + {openSeats.Length:N0} of {options.Seats:N0} each, {contentionSeats.Length} of {options.ContentionSeats}"));
+        Progress($"created 3 events and read their seat maps in {setup.Elapsed.TotalSeconds:F1} s");
+        await RawClaim.PrepareAsync(server, ct);
         // statistics as a long-running database would have them, so autovacuum's analyze does not land inside a phase
         await db.ExecuteAsync("ANALYZE seats; ANALYZE holds; ANALYZE hold_items; ANALYZE events; ANALYZE ticket_classes", ct);
         await db.ExecuteAsync("CHECKPOINT", ct);
         report.EventSetup = setup.Elapsed;
-        Progress($"seat maps read, tables analyzed, checkpoint done ({setup.Elapsed.TotalSeconds:F1} s)");
 
-        // ---- HTTP phase ----
-        // Postgres transactions per hold: pg_stat_database before the warm-up, and again >= 10 s after the HTTP phase (an
-        // idle backend flushes its last second of counters only after PGSTAT_IDLE_INTERVAL, 10 s), minus pgbench's own
-        // transactions if its first run overlaps that wait. Event creation before x0 adds a few dozen at most.
+        // ---- 1. closed loop: the maximum rate ----
+        // Postgres transactions per hold: pg_stat_database before the warm-up, and again >= 10 s after the phase (an idle
+        // backend flushes its last second of counters only after PGSTAT_IDLE_INTERVAL, 10 s)
         var xactsBefore = await db.CommittedTransactionsAsync(ct);
-        var load = new HttpLoad(http, httpEvent, seatIds);
+        var load = new HttpLoad(http, closedEvent, closedSeats);
         if (options.WarmupSeconds > 0)
         {
             Progress($"HTTP warm-up: {options.Concurrency} workers for {options.WarmupSeconds} s (not counted)");
@@ -133,97 +114,80 @@ public sealed class BenchRun(BenchOptions options, string pgbench, string repoRo
             Progress($"warm-up: {report.Warmup.Created:N0} holds, statuses {Statuses(report.Warmup)}");
         }
 
-        Progress($"HTTP phase: {options.Concurrency} workers for {options.DurationSeconds} s");
+        Progress($"closed loop: {options.Concurrency} workers for {options.DurationSeconds} s");
         var cpuStart = CpuSampler.Take();
         report.Http = await load.RunAsync(options.Concurrency, TimeSpan.FromSeconds(options.DurationSeconds), ct)
             .WaitAsync(TimeSpan.FromSeconds(options.DurationSeconds + 120), ct);
         var cpuEnd = CpuSampler.Take();
-        var httpEnded = Stopwatch.StartNew();
         report.HttpCpu = _cpu.Diff(cpuStart, cpuEnd);
         foreach (var (pid, cmd) in _cpu.ProcessesOf(cpuEnd, "eu-api"))
         {
             report.ApiProcesses.Add($"pid {pid}: {cmd}");
-            Progress($"eu-api process {pid}: {cmd}");
         }
 
-        report.ApiConnections = await db.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ticketaspire-%'", ct);
         var h = report.Http;
-        Progress($"HTTP: {h.HoldsPerSecond:N0} holds/s, p50 {h.Ms(50):F1} ms, p99 {h.Ms(99):F1} ms, statuses {Statuses(h)}");
+        Progress($"closed loop: {h.HoldsPerSecond:N0} holds/s, p50 {h.Ms(50):F1} ms, p99 {h.Ms(99):F1} ms, statuses {Statuses(h)}");
         if (h.SeatsExhausted)
         {
-            report.Notes.Add($"the HTTP phase ran out of seats ({options.Seats:N0}); raise --seats");
+            report.Notes.Add($"the closed-loop phase ran out of seats ({options.Seats:N0}); raise --seats");
         }
 
-        // ---- raw phases ----
-        for (var i = 0; i < variants.Count; i++)
-        {
-            var variant = variants[i];
-            var run = variant.OnEvent(rawEvents[i]);
-            Progress($"pgbench {variant.Label}: -c {run.Clients} -j {Math.Min(run.Threads, run.Clients)} -T {run.DurationSeconds} -M {run.Mode} -> {run.Host}:{run.Port}");
-            var start = CpuSampler.Take();
-            var wall = Stopwatch.StartNew();
-            var result = await PgBench.RunAsync(pgbench, run, ct);
-            wall.Stop();
-            var cpu = _cpu.Diff(start, CpuSampler.Take());
-            var held = await db.HeldAsync(rawEvents[i], ct);
-            if (i == 0)
-            {
-                var wait = TimeSpan.FromSeconds(10.5) - httpEnded.Elapsed;
-                if (wait > TimeSpan.Zero)
-                {
-                    Progress($"waiting {wait.TotalSeconds:F1} s for Postgres to flush its transaction counters");
-                    await Task.Delay(wait, ct);
-                }
+        await Task.Delay(TimeSpan.FromSeconds(10.5), ct);
+        report.TransactionsPerHold = load.CreatedSoFar == 0 ? null : (double)(await db.CommittedTransactionsAsync(ct) - xactsBefore - 1) / load.CreatedSoFar;
 
-                var xactsAfter = await db.CommittedTransactionsAsync(ct);
-                var holds = load.CreatedSoFar;
-                report.TransactionsPerHold = holds == 0 ? null : (double)(xactsAfter - xactsBefore - result.Transactions - 1) / holds;
-            }
+        // ---- 2. open loop at a share of the maximum ----
+        var rate = Math.Max(1, h.HoldsPerSecond * options.OpenLoopShare);
+        Progress($"open loop: {rate:N0} holds/s on a fixed schedule for {options.DurationSeconds} s");
+        var openCpuStart = CpuSampler.Take();
+        report.OpenLoop = await new OpenLoopLoad(http, openEvent, openSeats).RunAsync(rate, TimeSpan.FromSeconds(options.DurationSeconds), 4 * options.Concurrency, ct)
+            .WaitAsync(TimeSpan.FromSeconds(options.DurationSeconds + 120), ct);
+        report.OpenLoopCpu = _cpu.Diff(openCpuStart, CpuSampler.Take());
+        report.OpenLoopRate = rate;
+        Progress($"open loop: p50 {report.OpenLoop.Ms(50):F1} ms, p99 {report.OpenLoop.Ms(99):F1} ms, statuses {Statuses(report.OpenLoop)}");
 
-            report.Raw.Add(new RawRun(variant.Label, variant.Port == report.ProxyPort ? "DCP proxy" : "postgres directly",
-                variant.Script == metaScript ? 3 : 2, result, held.HeldSeats, cpu, wall.Elapsed));
-            Progress($"pgbench {variant.Label}: {result.Tps:N0} tps, latency avg {result.LatencyAverageMs:F2} ms, {result.Transactions:N0} transactions, {held.HeldSeats:N0} seats held");
-            var lost = result.Transactions - held.HeldSeats;
-            report.Checks.Add(($"pgbench {variant.Label}: every transaction claimed a new seat (variables persist per client)",
-                lost <= 0 && held.HeldSeats == held.Holds && held.HoldItems == held.Holds,
-                $"{result.Transactions:N0} transactions, {held.HeldSeats:N0} seats held, {held.Holds:N0} holds, {held.HoldItems:N0} hold items" +
-                (result.Failed > 0 ? $", {result.Failed} failed" : "")));
-            if (held.HeldSeats >= options.Seats)
-            {
-                report.Notes.Add($"pgbench {variant.Label} used every seat of its event; raise --seats");
-            }
-        }
+        // ---- 3. contention ----
+        Progress($"contention: {options.ContentionRequests:N0} holds from {options.Concurrency} workers on {options.ContentionSeats} seats");
+        report.Contention = await new ContentionLoad(http, contentionEvent, contentionSeats).RunAsync(options.ContentionRequests, options.Concurrency, ct)
+            .WaitAsync(TimeSpan.FromMinutes(5), ct);
+        var c = report.Contention;
+        Progress($"contention: {Statuses(c)} in {c.Elapsed.TotalSeconds:F1} s, p99 {c.Ms(99):F1} ms");
+
+        // ---- 4. the raw baseline ----
+        var raw = RawClaim.Run(proxyHost, proxyPort, new NpgsqlConnectionStringBuilder(server).Password, options.RawClients, options.PgBenchThreads, options.DurationSeconds);
+        Progress($"raw baseline: pgbench -c {raw.Clients} -j {Math.Min(raw.Threads, raw.Clients)} -T {raw.DurationSeconds} -M {raw.Mode} -> {raw.Host}:{raw.Port}/{raw.Database}");
+        var rawStart = CpuSampler.Take();
+        var wall = Stopwatch.StartNew();
+        var result = await PgBench.RunAsync(pgbench, raw, ct);
+        wall.Stop();
+        var claimed = await RawClaim.ClaimedAsync(server, ct);
+        report.Raw = new RawRun(result, claimed, _cpu.Diff(rawStart, CpuSampler.Take()), wall.Elapsed);
+        Progress($"raw baseline: {result.Tps:N0} claims/s, latency avg {result.LatencyAverageMs:F2} ms, {result.Transactions:N0} transactions, {claimed:N0} seats claimed");
+        report.Checks.Add(("raw baseline: no failed transaction, no seat claimed twice (claimed seats ≤ transactions)",
+            result.Failed == 0 && claimed <= result.Transactions && claimed > 0, $"{result.Transactions:N0} transactions, {claimed:N0} seats claimed, {result.Failed} failed"));
 
         // ---- verification ----
         Progress("verifying in Postgres");
-        report.HttpHeld = await db.HeldAsync(httpEvent, ct);
         var created = h.Created + (report.Warmup?.Created ?? 0);
-        report.Checks.Add(("HTTP event: held seats = 201 answers (warm-up + measured)",
-            report.HttpHeld.HeldSeats == created && report.HttpHeld.Holds == created && report.HttpHeld.HoldItems == created,
-            $"{report.HttpHeld.HeldSeats:N0} seats held, {report.HttpHeld.Holds:N0} holds, {report.HttpHeld.HoldItems:N0} hold items, {created:N0} × 201"));
+        var closedHeld = await db.HeldAsync(closedEvent, ct);
+        report.Checks.Add(("closed loop: held seats = 201 answers (warm-up + measured)",
+            closedHeld.HeldSeats == created && closedHeld.Holds == created && closedHeld.HoldItems == created,
+            $"{closedHeld.HeldSeats:N0} seats held, {closedHeld.Holds:N0} holds, {closedHeld.HoldItems:N0} hold items, {created:N0} × 201"));
+        report.Checks.Add(("closed loop: every answer 201", h.Requests == h.Created, Statuses(h)));
+        var openHeld = await db.HeldAsync(openEvent, ct);
+        var openCreated = report.OpenLoop.Created;
+        report.Checks.Add(("open loop: held seats = 201 answers, every request sent and answered 201",
+            openHeld.HeldSeats == openCreated && openHeld.Holds == openCreated && report.OpenLoop.Requests == openCreated,
+            $"{openHeld.HeldSeats:N0} seats held, {openHeld.Holds:N0} holds; {Statuses(report.OpenLoop)}"));
+        var contentionHeld = await db.HeldAsync(contentionEvent, ct);
+        var losers = c.Statuses.TryGetValue("409", out var conflicts) ? conflicts : 0;
+        report.Checks.Add(($"contention: exactly {options.ContentionSeats} holds won, every other answer 409, one live hold per seat",
+            c.Created == options.ContentionSeats && losers == options.ContentionRequests - options.ContentionSeats
+                && contentionHeld.HeldSeats == options.ContentionSeats && contentionHeld.Holds == options.ContentionSeats,
+            $"{Statuses(c)}; {contentionHeld.HeldSeats} seats held by {contentionHeld.Holds} holds"));
         foreach (var (check, violations) in await db.InvariantsAsync(ct))
         {
             report.Checks.Add(($"no {check}", violations == 0, violations == 0 ? "" : $"{violations:N0} found"));
         }
-
-        report.Checks.Add(("HTTP answers other than 201", h.Requests == h.Created, h.Requests == h.Created ? "none" : Statuses(h)));
-    }
-
-    private List<PgBenchRun> RawVariants(string proxyHost, int proxyPort, int pgPort, string claimScript, string metaScript, string? password)
-    {
-        var mode = options.PgBenchMode;
-        PgBenchRun Run(string label, string host, int port, string script, string m) => PgBenchRun.Claim(label, host, port, ResellerDatabase, script,
-            options.Concurrency, options.PgBenchThreads, options.DurationSeconds, m, password);
-        var runs = new List<PgBenchRun> { Run("claim", proxyHost, proxyPort, claimScript, mode) };
-        if (options.Breakdown)
-        {
-            runs.Add(Run("claim, no proxy", "127.0.0.1", pgPort, claimScript, mode));
-            runs.Add(Run($"claim, -M {(mode == "prepared" ? "extended" : "prepared")}", proxyHost, proxyPort, claimScript, mode == "prepared" ? "extended" : "prepared"));
-            runs.Add(Run("metadata + claim, -M extended", proxyHost, proxyPort, metaScript, "extended"));
-        }
-
-        return runs;
     }
 
     private static string FirstLines(string text, int n) => string.Join(" / ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(n));

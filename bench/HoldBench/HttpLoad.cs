@@ -46,28 +46,11 @@ public sealed class HttpLoad(HttpClient client, Guid eventId, IReadOnlyList<Guid
 
                 // one customer per hold, as in an on-sale: one customer per worker would meet the purchase limit and
                 // the per-account hold velocity after a few holds
-                var body = Encoding.UTF8.GetBytes(
-                    $$"""{"event_id":"{{eventId}}","customer_ref":"bench-{{w}}-{{index}}","seat_ids":["{{seatIds[index]}}"]}""");
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/holds") { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = Json;
                 var started = Stopwatch.GetTimestamp();
-                string outcome;
-                try
+                var outcome = await HoldAsync(client, eventId, seatIds[index], $"bench-{w}-{index}", ct);
+                if (outcome == "201")
                 {
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-                    outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    if (response.StatusCode == System.Net.HttpStatusCode.Created)
-                    {
-                        Interlocked.Increment(ref _created);
-                    }
-                }
-                catch (HttpRequestException ex)
-                {
-                    outcome = "error: " + ex.HttpRequestError;
-                }
-                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    outcome = "error: client timeout";
+                    Interlocked.Increment(ref _created);
                 }
 
                 var micros = Math.Min((Stopwatch.GetTimestamp() - started) * 1_000_000 / Stopwatch.Frequency, 60_000_000);
@@ -79,6 +62,39 @@ public sealed class HttpLoad(HttpClient client, Guid eventId, IReadOnlyList<Guid
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w), ct)).ToArray();
         await Task.WhenAll(workers);
         var elapsed = sw.Elapsed;
+        return new HttpLoadResult(elapsed, Merge(histograms), new SortedDictionary<string, long>(statuses, StringComparer.Ordinal),
+            firstSeat, SeatsUsed, exhausted == 1);
+    }
+
+    /// <summary>
+    /// One <c>POST /v1/holds</c> of one seat for <paramref name="customer"/>: the status code as text, or <c>error: …</c>
+    /// when no answer came.
+    /// </summary>
+    public static async Task<string> HoldAsync(HttpClient client, Guid eventId, Guid seatId, string customer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var body = Encoding.UTF8.GetBytes($$"""{"event_id":"{{eventId}}","customer_ref":"{{customer}}","seat_ids":["{{seatId}}"]}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/holds") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (HttpRequestException ex)
+        {
+            return "error: " + ex.HttpRequestError;
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return "error: client timeout";
+        }
+    }
+
+    /// <summary>Merges per-worker histograms.</summary>
+    public static LongHistogram Merge(IEnumerable<LongHistogram?> histograms)
+    {
+        ArgumentNullException.ThrowIfNull(histograms);
         var all = new LongHistogram(60_000_000, 3);
         foreach (var h in histograms)
         {
@@ -88,8 +104,7 @@ public sealed class HttpLoad(HttpClient client, Guid eventId, IReadOnlyList<Guid
             }
         }
 
-        return new HttpLoadResult(elapsed, all, new SortedDictionary<string, long>(statuses, StringComparer.Ordinal),
-            firstSeat, SeatsUsed, exhausted == 1);
+        return all;
     }
 }
 

@@ -23,7 +23,8 @@ public sealed record OnSaleOptions
 
     public int RawSeconds { get; init; } = 10;
 
-    public int RawSeats { get; init; } = 60_000;
+    /// <summary>pgbench clients of the raw baseline.</summary>
+    public int RawClients { get; init; } = 32;
 
     public int PgBenchThreads { get; init; } = 2;
 
@@ -42,7 +43,8 @@ public sealed record OnSaleOptions
              1 ticket with the Admission-Token header; on 201 starts the payment, confirms it at the payment simulator
              with the test card and confirms the hold. 409 sold_out (or any other refusal) is that buyer's final answer.
         Afterwards, straight in Postgres: valid tickets = sold seats = 200 confirms, no seat twice, every buyer answered.
-        Raw baseline: pgbench with claim-reserved.pgbench (HoldSql.Reserved), same C, --raw-seconds, on a fresh event.
+        Raw baseline: pgbench -c --raw-clients -M prepared with raw-claim.pgbench (one conditional UPDATE of a random seat of
+        2,000,000, in a database of its own on the same server), --raw-seconds.
         Writes bench/out/onsale-<timestamp>.md and the plots bench/onsale-throughput.png, bench/onsale-latency.png.
 
         Usage: bench/run-onsale.sh [options]
@@ -56,7 +58,7 @@ public sealed record OnSaleOptions
               --poll-ms P           pause between polls of a waiting buyer (default 100)
               --durable B           true: fsync on (default); false: fsync off
               --raw-seconds D       pgbench duration (default 10)
-              --raw-seats S         seats of the pgbench event (default 60000)
+              --raw-clients K       pgbench clients of the raw baseline (default 32)
               --pgbench-threads J   pgbench -j (default 2)
               --out DIR             where the markdown report goes (default bench/out)
               --plots DIR           where the PNG plots go (default bench)
@@ -77,7 +79,7 @@ public sealed record OnSaleOptions
                 case "--admit-per-minute": return o with { AdmitPerMinute = reader.Number(1, 100_000) };
                 case "--poll-ms": return o with { PollMilliseconds = reader.Number(1, 10_000) };
                 case "--raw-seconds": return o with { RawSeconds = reader.Number(1, 600) };
-                case "--raw-seats": return o with { RawSeats = reader.Number(1000, 200_000) };
+                case "--raw-clients": return o with { RawClients = reader.Number(1, 200) };
                 case "--pgbench-threads": return o with { PgBenchThreads = reader.Number(1, 64) };
                 case "--durable": return o with { Durable = reader.Boolean() };
                 case "--out": return o with { OutputDirectory = reader.Value() };

@@ -73,7 +73,7 @@ public sealed class OnSaleReport
             L($"| polls that found the buyer still waiting | {N(l.WaitingPolls)} |");
             if (Raw is { } raw)
             {
-                L($"| **raw claims/s** (pgbench claim-reserved.pgbench, -c {raw.Run.Clients} -T {raw.Run.DurationSeconds} -M {raw.Run.Mode}, via the proxy) | **{N(raw.Tps)}** (latency avg {raw.LatencyAverageMs:F2} ms) |");
+                L($"| **raw claims/s** (pgbench raw-claim.pgbench, -c {raw.Run.Clients} -T {raw.Run.DurationSeconds} -M {raw.Run.Mode}, via the proxy) | **{N(raw.Tps)}** (latency avg {raw.LatencyAverageMs:F2} ms) |");
                 L($"| **ratio = end-to-end holds/s ÷ raw claims/s** | **{l.Holds.Rate / raw.Tps:F3}** |");
                 L($"| ratio of hold answers/s (201 + 409) ÷ raw claims/s | {l.Hold.Count / Math.Max(open, 1e-9) / raw.Tps:F3} |");
             }

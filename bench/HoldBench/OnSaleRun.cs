@@ -13,8 +13,6 @@ public sealed class OnSaleRun(OnSaleOptions options, string pgbench, string repo
     /// <summary>Runs everything; returns the process exit code.</summary>
     public async Task<int> RunAsync(string command, CancellationToken ct)
     {
-        var claimScript = Path.Combine(AppContext.BaseDirectory, "claim-reserved.pgbench");
-        var drift = SqlMirror.Check(repoRoot, claimScript, withMetadataQuery: false);
         var report = new OnSaleReport
         {
             Options = options,
@@ -22,13 +20,12 @@ public sealed class OnSaleRun(OnSaleOptions options, string pgbench, string repo
             Command = command,
             BusyBeforeStart = await MachineInfo.BusyShareAsync(TimeSpan.FromSeconds(1), ct),
         };
-        report.Checks.Add(("pgbench script mirrors HoldSql.Reserved (source comparison)", drift.Count == 0, string.Join("; ", drift)));
         BenchRun.Progress($"machine: {report.Machine.Cores} cores, {report.Machine.Memory}; CPU busy before start {report.BusyBeforeStart * 100 * report.Machine.Cores:F0} % of {report.Machine.Cores * 100} %");
         var dataDir = Path.Combine("/tmp", "ta-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             await using var app = await BenchApp.StartAsync(dataDir, options.Durable, [], null, ct);
-            await MeasureAsync(app, report, claimScript, ct);
+            await MeasureAsync(app, report, ct);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -56,7 +53,7 @@ public sealed class OnSaleRun(OnSaleOptions options, string pgbench, string repo
         return report.Checks.All(c => c.Ok) ? 0 : 1;
     }
 
-    private async Task MeasureAsync(BenchApp app, OnSaleReport report, string claimScript, CancellationToken ct)
+    private async Task MeasureAsync(BenchApp app, OnSaleReport report, CancellationToken ct)
     {
         var server = await app.PostgresAsync(ct);
         await using var db = new BenchDatabase(server, BenchApp.ResellerDatabase);
@@ -76,11 +73,11 @@ public sealed class OnSaleRun(OnSaleOptions options, string pgbench, string repo
         var (eventId, classId) = await BenchEvents.CreateGeneralAdmissionAsync(http, "HoldBench hot on-sale", options.Seats, ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
         report.EventId = eventId;
         await ConfigureRoomAsync(http, eventId, DateTimeOffset.UtcNow.AddHours(1), ct);
-        var rawEvent = await BenchEvents.CreateAsync(http, "HoldBench on-sale raw claim", options.RawSeats, ct).WaitAsync(TimeSpan.FromMinutes(3), ct);
+        await RawClaim.PrepareAsync(server, ct);
         await db.ExecuteAsync("ANALYZE seats; ANALYZE holds; ANALYZE hold_items; ANALYZE events; ANALYZE ticket_classes; ANALYZE queue_entries", ct);
         await db.ExecuteAsync("CHECKPOINT", ct);
         report.Setup = setup.Elapsed;
-        BenchRun.Progress($"GA event {eventId} ({options.Seats:N0} tickets, waiting room on, sale in 1 h) and raw event ({options.RawSeats:N0} seats) in {setup.Elapsed.TotalSeconds:F1} s");
+        BenchRun.Progress($"GA event {eventId} ({options.Seats:N0} tickets, waiting room on, sale in 1 h) and the raw baseline's table in {setup.Elapsed.TotalSeconds:F1} s");
 
         var load = new OnSaleLoad(http, psp, eventId, classId, options.Buyers, options.DurationLimitSeconds + 60);
         report.Load = load;
@@ -142,18 +139,17 @@ public sealed class OnSaleRun(OnSaleOptions options, string pgbench, string repo
         }
 
         // ---- raw baseline ----
-        var run = PgBenchRun.Claim("claim", proxyHost, proxyPort, BenchApp.ResellerDatabase, claimScript,
-            options.Concurrency, options.PgBenchThreads, options.RawSeconds, "prepared", new NpgsqlConnectionStringBuilder(server).Password).OnEvent(rawEvent);
-        BenchRun.Progress($"pgbench claim: -c {run.Clients} -j {Math.Min(run.Threads, run.Clients)} -T {run.DurationSeconds} -M prepared -> {proxyHost}:{proxyPort} (postgres {postgresPort})");
+        var run = RawClaim.Run(proxyHost, proxyPort, new NpgsqlConnectionStringBuilder(server).Password, options.RawClients, options.PgBenchThreads, options.RawSeconds);
+        BenchRun.Progress($"raw baseline: pgbench -c {run.Clients} -j {Math.Min(run.Threads, run.Clients)} -T {run.DurationSeconds} -M prepared -> {proxyHost}:{proxyPort} (postgres {postgresPort})");
         var start = CpuSampler.Take();
         var result = await PgBench.RunAsync(pgbench, run, ct);
         report.RawCpu = _cpu.Diff(start, CpuSampler.Take());
-        var held = await db.HeldAsync(rawEvent, ct);
+        var claimed = await RawClaim.ClaimedAsync(server, ct);
         report.Raw = result;
-        report.RawHeld = held.HeldSeats;
-        BenchRun.Progress($"pgbench claim: {result.Tps:N0} tps, latency avg {result.LatencyAverageMs:F2} ms, {held.HeldSeats:N0} seats held");
-        report.Checks.Add(("pgbench: every transaction claimed a new seat", result.Transactions <= held.HeldSeats && held.HeldSeats == held.Holds && held.HeldSeats < options.RawSeats,
-            $"{result.Transactions:N0} transactions, {held.HeldSeats:N0} seats held, {held.Holds:N0} holds of {options.RawSeats:N0} seats"));
+        report.RawHeld = claimed;
+        BenchRun.Progress($"raw baseline: {result.Tps:N0} claims/s, latency avg {result.LatencyAverageMs:F2} ms, {claimed:N0} seats claimed");
+        report.Checks.Add(("raw baseline: no failed transaction, no seat claimed twice (claimed seats ≤ transactions)",
+            result.Failed == 0 && claimed <= result.Transactions && claimed > 0, $"{result.Transactions:N0} transactions, {claimed:N0} seats claimed"));
     }
 
     private async Task ConfigureRoomAsync(HttpClient http, Guid eventId, DateTimeOffset onSaleAt, CancellationToken ct)

@@ -103,21 +103,7 @@ public sealed record PgBenchRun(
     int DurationSeconds,
     string Mode,
     IReadOnlyList<(string Name, string Value)> Variables,
-    string? Password)
-{
-    /// <summary>A run of one of the claim scripts: each client claims distinct seats by ordinal (variables i, base, nclients).</summary>
-    public static PgBenchRun Claim(string label, string host, int port, string database, string script, int clients, int threads, int seconds, string mode,
-        string? password) =>
-        new(label, host, port, database, script, clients, threads, seconds, mode,
-            [("i", "0"), ("base", "0"), ("nclients", clients.ToString(CultureInfo.InvariantCulture))], password);
-
-    /// <summary>This run on the seats of <paramref name="eventId"/>, with hold ids of its own and the outbox payload the API writes.</summary>
-    public PgBenchRun OnEvent(Guid eventId) => this with
-    {
-        Variables = [.. Variables, ("event", eventId.ToString()), ("hold_prefix", eventId.ToString("N")[..16]),
-            ("payload", $$"""{"hold_id":"00000000-0000-0000-0000-000000000000","event_id":"{{eventId}}","customer_ref":"pgbench","expires_at":"2030-01-01T00:10:00+00:00"}""")],
-    };
-}
+    string? Password);
 
 /// <summary>pgbench's summary of a run.</summary>
 public sealed record PgBenchResult(PgBenchRun Run, double Tps, double LatencyAverageMs, long Transactions, long Failed, string Output);
