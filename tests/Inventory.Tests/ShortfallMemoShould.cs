@@ -10,8 +10,9 @@ using TicketAspire.Inventory.Tests.Infrastructure;
 namespace TicketAspire.Inventory.Tests;
 
 /// <summary>
-/// After a general-admission class came up short, the next second's holds asking for more are refused from memory,
-/// without Postgres; a hold cancelled in the process, or the second passing, makes the class claimable again.
+/// After a general-admission class came up short, or reserved seats were found taken, the next second's holds asking for
+/// more or for those seats are refused from memory, without Postgres; a hold cancelled in the process, or the second
+/// passing, makes them claimable again.
 /// </summary>
 [Collection(PostgresCollectionDefinition.Name)]
 public sealed class ShortfallMemoShould(PostgresServer postgres) : IAsyncLifetime
@@ -74,5 +75,58 @@ public sealed class ShortfallMemoShould(PostgresServer postgres) : IAsyncLifetim
         (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "d")).ShouldFailWith(ErrorCodes.SoldOut);
         _inventory.Time.Advance(ShortfallMemo.Lifetime + TimeSpan.FromMilliseconds(1));
         (await _inventory.HoldTicketsAsync(created.Id, classId, 1, "d")).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task RefuseARacedReservedSeatWithoutTouchingTheSeats()
+    {
+        var created = await _inventory.CreateEventAsync(TestEvents.Reserved(4));
+        var seats = (await _inventory.SeatMapAsync(created.Id)).Seats.Select(s => s.Id).ToArray();
+        (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "winner")).ShouldSucceed();
+        var lost = (await _inventory.HoldSeatsAsync(created.Id, [seats[0], seats[1]], "loser")).ShouldFailWith(ErrorCodes.SeatUnavailable);
+        Assert.Equal([seats[0]], lost.UnavailableSeatIds!);
+
+        await using var locker = await _inventory.Db.OpenConnectionAsync();
+        await using var tx = await locker.BeginTransactionAsync();
+        await using (var lockSeats = new NpgsqlCommand("LOCK TABLE seats IN ACCESS EXCLUSIVE MODE", locker, tx))
+        {
+            await lockSeats.ExecuteNonQueryAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++)
+        {
+            var refused = (await _inventory.HoldSeatsAsync(created.Id, [seats[2], seats[0]], $"late-{i}")).ShouldFailWith(ErrorCodes.SeatUnavailable);
+            Assert.Equal([seats[0]], refused.UnavailableSeatIds!);
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"20 refusals took {watch.Elapsed.TotalSeconds:F1} s");
+        await tx.RollbackAsync();
+
+        // seats not known taken still go to Postgres
+        (await _inventory.HoldSeatsAsync(created.Id, [seats[1]], "other")).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task ForgetATakenSeatWhenItsHoldIsCancelledHereOrASecondPasses()
+    {
+        var created = await _inventory.CreateEventAsync(TestEvents.Reserved(2));
+        var seats = (await _inventory.SeatMapAsync(created.Id)).Seats.Select(s => s.Id).ToArray();
+        var first = (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "a")).ShouldSucceed();
+        (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "b")).ShouldFailWith(ErrorCodes.SeatUnavailable);
+        (await _inventory.Holds.CancelAsync(first.Id, null, CancellationToken.None)).ShouldSucceed();
+        var second = (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "b")).ShouldSucceed();
+
+        (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "c")).ShouldFailWith(ErrorCodes.SeatUnavailable);
+        // a release the memo cannot see (another process cancels): believed for at most a second
+        await using (var release = _inventory.Db.CreateCommand("UPDATE seats SET status = 0, hold_id = NULL, hold_expires_at = NULL WHERE hold_id = $1"))
+        {
+            release.Parameters.Add(new() { Value = second.Id });
+            Assert.Equal(1, await release.ExecuteNonQueryAsync());
+        }
+
+        (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "c")).ShouldFailWith(ErrorCodes.SeatUnavailable);
+        _inventory.Time.Advance(ShortfallMemo.Lifetime + TimeSpan.FromMilliseconds(1));
+        (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "c")).ShouldSucceed();
     }
 }

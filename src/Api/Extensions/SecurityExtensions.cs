@@ -28,8 +28,11 @@ public static class SecurityExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<IdentityServiceOptions>, IHttpClientFactory, TokenRules>((o, identity, http, rules) =>
+            .Configure<IOptions<IdentityServiceOptions>, IHttpClientFactory, TokenRules, TimeProvider>((o, identity, http, rules, time) =>
             {
+                // a token is validated once and believed for at most a minute (CachingTokenHandler)
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(new CachingTokenHandler(time, TimeSpan.FromMinutes(1), capacity: 20_000));
                 // any issuer's discovery document of the cell publishes the cell's keys; the platform one always exists
                 o.MetadataAddress = $"{identity.Value.MetadataService.TrimEnd('/')}/{TokenRules.PlatformIssuer}/.well-known/openid-configuration";
                 o.Backchannel = http.CreateClient("identity-metadata");

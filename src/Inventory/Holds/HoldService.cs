@@ -9,10 +9,11 @@ using TicketAspire.Inventory.Orders;
 namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
-/// Holds and their confirmation into orders, for one reseller database. With an <see cref="AdmissionGate"/>, a hold on an
+/// Holds (claims, offers, cancels and reads; their sale is <see cref="Sales.SaleService"/>'s), for one reseller database. With an <see cref="AdmissionGate"/>, a hold on an
 /// event with a waiting room needs an admission token, spent by the hold's own claim statement. With a
 /// <see cref="ClaimBatcher"/>, concurrent claims share round trips and transactions; each stays all-or-nothing. With a
-/// <see cref="ShortfallMemo"/>, a general-admission class found short is answered from memory for a second.
+/// <see cref="ShortfallMemo"/>, a general-admission class found short or a reserved seat found taken is answered from
+/// memory for a second.
 /// </summary>
 public sealed class HoldService(
     NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null,
@@ -84,6 +85,13 @@ public sealed class HoldService(
             InventoryMetrics.HoldsConflicted.Add(1);
             return new InventoryError(ErrorCodes.SoldOut,
                 $"Not enough tickets available: {left} of class '{known.ClassId}' left, {known.Quantity} requested.");
+        }
+
+        if (seating == SeatingKind.Reserved && shortfalls?.Taken(db.ConnectionString, eventId, cmd.SeatIds!) is { Count: > 0 } taken)
+        {
+            InventoryMetrics.HoldsConflicted.Add(1);
+            return new InventoryError(ErrorCodes.SeatUnavailable,
+                $"{taken.Count} of {requested} requested seats are not available; nothing was held.", UnavailableSeatIds: taken);
         }
 
         var admission = admissions is null || offer ? AdmissionCheckResult.NotRequired
@@ -355,6 +363,7 @@ public sealed class HoldService(
         }
 
         var unavailable = requested.Where(id => !free.Contains(id)).ToList();
+        shortfalls?.RememberTaken(db.ConnectionString, eventId, unavailable);
         return new InventoryError(ErrorCodes.SeatUnavailable,
             $"{unavailable.Count} of {requested.Count} requested seats are not available; nothing was held.", UnavailableSeatIds: unavailable);
     }
