@@ -1,7 +1,11 @@
 """Reads `perf script` output (call stacks) on stdin; prints the CPU share per area and the hottest leaf functions.
 
-An area is matched on the frames' names (managed frames are named through the runtime's perf map). Inclusive: a sample
-counts once for every area that appears anywhere on its stack, so the column does not add up to 100 %.
+An area is matched on the frames' names (managed frames are named through the runtime's perf map). Own: each sample
+belongs to the innermost frame that matches an area (walking from the leaf towards the root), so the column adds up to
+100 %: the share of CPU spent in that area's code and in what it calls that matches no other area. Inclusive: a sample
+counts once for every area anywhere on its stack (middleware frames sit under everything they await synchronously, so
+this column overstates them and does not add up). The JIT's callers: the first managed frame above the JIT in each
+sample that compiles code, i.e. what keeps the JIT busy.
 """
 import collections
 import re
@@ -33,6 +37,8 @@ AREAS = [
 COMPILED = [(name, re.compile(rx)) for name, rx in AREAS]
 
 samples = 0
+own = collections.Counter()
+jit_callers = collections.Counter()
 inclusive = collections.Counter()
 leaf = collections.Counter()
 stack = []
@@ -48,6 +54,16 @@ def flush():
         if rx.search(text):
             inclusive[name] += 1
     leaf[stack[0]] += 1
+    owner = "other"
+    for frame in stack:
+        hit = next((name for name, rx in COMPILED if rx.search(frame)), None)
+        if hit:
+            owner = hit
+            break
+    own[owner] += 1
+    if any("libclrjit" in f for f in stack):
+        caller = next((f for f in stack if not re.search(r"libclrjit|libcoreclr|\[unknown\]|stub |kallsyms|libc\.so", f)), "(none)")
+        jit_callers[caller] += 1
 
 
 for line in sys.stdin:
@@ -70,10 +86,15 @@ if samples == 0:
     sys.exit(1)
 print(f"{samples} samples of eu-api (perf record -F 499 -g)")
 print()
-print("| area | CPU share (inclusive) |")
+print("| area | own CPU share | inclusive |")
+print("|---|---|---|")
+for name, _ in AREAS + [("other", None)]:
+    print(f"| {name} | {own[name] * 100 / samples:.1f} % | {inclusive[name] * 100 / samples:.1f} % |")
+print()
+print("| what keeps the JIT busy (first managed frame above it) | share of all samples |")
 print("|---|---|")
-for name, _ in AREAS:
-    print(f"| {name} | {inclusive[name] * 100 / samples:.1f} % |")
+for frame, n in jit_callers.most_common(15):
+    print(f"| `{frame[:110]}` | {n * 100 / samples:.1f} % |")
 print()
 print("| hottest leaf functions | share |")
 print("|---|---|")

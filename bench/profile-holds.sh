@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Where the API's CPU goes during the hold benchmark's closed loop: runs bench/run-holds.sh with a longer phase and the
-# runtime's perf map on (DOTNET_PerfMapEnabled=1, so JIT-compiled frames have names), samples every eu-api replica with
+# runtime's perf map on and W^X off (DOTNET_PerfMapEnabled=1, DOTNET_EnableWriteXorExecute=0: JIT-compiled frames get
+# their names; with W^X they run from a double-mapped region perf cannot name), samples every eu-api replica with
 # `perf record -g` for 15 s in the middle of the closed loop, and prints the CPU share of each area (inclusive: a sample
 # counts for every area on its stack) and the hottest leaf functions. Needs perf (Debian: linux-perf) and root or
 # kernel.perf_event_paranoid <= 1 for other processes' samples.
@@ -12,7 +13,7 @@ out=bench/out; mkdir -p "$out"
 stamp=$(date +%Y%m%d-%H%M%S)
 log="$out/profile-$stamp.bench.log"
 data="/tmp/holds-$stamp.perf"
-HOLDBENCH_NO_BUILD=${HOLDBENCH_NO_BUILD:-0} bash bench/run-holds.sh -d 30 --api-env DOTNET_PerfMapEnabled=1 "$@" >"$log" 2>&1 &
+HOLDBENCH_NO_BUILD=${HOLDBENCH_NO_BUILD:-0} bash bench/run-holds.sh -d 30 --api-env DOTNET_PerfMapEnabled=1 --api-env DOTNET_EnableWriteXorExecute=0 "$@" >"$log" 2>&1 &
 bench=$!
 echo "bench running (log $log); waiting for the closed loop ..."
 for _ in $(seq 1 600); do
@@ -28,6 +29,6 @@ perf record -F 499 -g -p "$pids" -o "$data" -- sleep 15 2>&1 | tail -1
 wait "$bench" || true
 report="$out/profile-$stamp.txt"
 perf script -i "$data" 2>/dev/null | python3 bench/perf-areas.py >"$report"
-rm -f "$data"
+[ "${KEEP_PERF:-0}" = 1 ] && echo "perf data kept: $data" || rm -f "$data"
 cat "$report"
 echo "profile written to $report; the bench's report: $(grep -o 'bench/out/holds-[0-9-]*.md' "$log" | tail -1)"
