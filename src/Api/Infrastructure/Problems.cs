@@ -42,6 +42,8 @@ public static class Problems
             ErrorCodes.WaitlistEntryNotFound => (StatusCodes.Status404NotFound, "Not on the waitlist"),
             ErrorCodes.WaitlistNotSoldOut => (StatusCodes.Status409Conflict, "Tickets are available"),
             ErrorCodes.PurchaseLimitExceeded => (StatusCodes.Status409Conflict, "Purchase limit reached"),
+            ErrorCodes.AccountBlocked => (StatusCodes.Status429TooManyRequests, "Account blocked from holds"),
+            ErrorCodes.HoldRefused => (StatusCodes.Status429TooManyRequests, "Hold attempt refused"),
             ErrorCodes.PaymentAmountTooLarge => (StatusCodes.Status422UnprocessableEntity, "The total is more than one payment may be"),
             ErrorCodes.StreamLimitExceeded => (StatusCodes.Status429TooManyRequests, "Too many streams open"),
             ErrorCodes.StreamCapacityReached => (StatusCodes.Status503ServiceUnavailable, "No room for another stream"),
