@@ -85,7 +85,10 @@ public static class HoldsApi
             return await guard.RefuseAsync(context, customerRef!, device, refusal);
         }
 
-        return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/v1/holds/{result.Value!.Id}", result.Value);
+        return result.Error is { } error
+            ? Problems.From(error.WithHint(ErrorCodes.AdmissionRequired,
+                $"Join the queue with POST /v1/queue/events/{command.EventId}/join, then send the token in the Admission-Token header (or as admission_token)."))
+            : TypedResults.Created($"/v1/holds/{result.Value!.Id}", result.Value);
     }
 
     public static async Task<Results<Ok<HoldView>, ProblemHttpResult>> GetHold(Guid id, HttpContext context, HoldService holds, CancellationToken ct)
@@ -111,7 +114,9 @@ public static class HoldsApi
             return TypedResults.Accepted($"/v1/holds/{id}", new PaymentPending(id, (Guid)pending.Extensions!["payment_id"]!, "payment_pending", pending.Detail));
         }
 
-        return result.Error is { } error ? Problems.From(error, context) : TypedResults.Ok(result.Value!);
+        return result.Error is { } error
+            ? Problems.From(error.WithHint(ErrorCodes.PaymentRequired, $"A payment starts with POST /v1/holds/{id}/payment."), context)
+            : TypedResults.Ok(result.Value!);
     }
 
     private static async Task<bool> AllowedAsync(Task<VelocityRefusal?> velocity) => await velocity is null;

@@ -88,6 +88,16 @@ public static class Problems
         return From(error);
     }
 
+    /// <summary>
+    /// <paramref name="error"/> with <paramref name="hint"/> after its detail when its code is <paramref name="code"/>. The
+    /// core says what is wrong in domain terms; the endpoint adds what helps an HTTP client (a route, a header).
+    /// </summary>
+    public static InventoryError WithHint(this InventoryError error, string code, string hint)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Code == code ? error with { Detail = $"{error.Detail} {hint}" } : error;
+    }
+
     /// <summary>Writes a problem with a stable <paramref name="code"/> outside an endpoint (middleware, authorization).</summary>
     public static async Task WriteAsync(HttpContext context, int status, string code, string title, string detail)
     {
