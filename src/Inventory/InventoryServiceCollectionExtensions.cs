@@ -22,13 +22,15 @@ public static class InventoryServiceCollectionExtensions
     /// sale, orders, checkout, refunds, waiting rooms, waitlists, ledger), the per-process state they share (the claim
     /// batchers, event metadata and shortfall memories, the waiting-room cache) and the payment gateway. The host adds
     /// <see cref="TimeProvider"/> and <see cref="AdmissionTokens"/> (the cell's signing key), and may bind
-    /// <see cref="ClaimBatchingOptions"/> from configuration (defaults otherwise).
+    /// <see cref="ClaimBatchingOptions"/> and <see cref="AccountBlockOptions"/> (the API binds the <c>Abuse</c> section;
+    /// the worker only makes waitlist offers, which blocks do not apply to) from configuration (defaults otherwise).
     /// </summary>
     public static IServiceCollection AddInventory(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddPaymentGateway();
         services.AddOptions<ClaimBatchingOptions>();
+        services.AddOptions<AccountBlockOptions>();
 
         // shared by every request and pass of this process
         services.TryAddSingleton<EventMetadataCache>();
@@ -45,8 +47,9 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new WaitingRoomService(Scope(sp).Db, sp.GetRequiredService<AdmissionTokens>(), Scope(sp).ResellerId,
             sp.GetRequiredService<WaitingRoomCache>(), Time(sp)));
         services.AddScoped(sp => new HoldService(Scope(sp).Db, Scope(sp).Cache, Time(sp), Scope(sp).Holds, sp.GetRequiredService<EventMetadataCache>(),
-            sp.GetRequiredService<AdmissionGate>(), sp.GetRequiredService<ClaimBatchers>().For(Scope(sp).Db), sp.GetRequiredService<ShortfallMemo>()));
-        services.AddScoped(sp => new AccountBlocks(Scope(sp).Db, Time(sp)));
+            sp.GetRequiredService<AdmissionGate>(), sp.GetRequiredService<ClaimBatchers>().For(Scope(sp).Db), sp.GetRequiredService<ShortfallMemo>(),
+            sp.GetRequiredService<AccountBlocks>()));
+        services.AddScoped(sp => new AccountBlocks(Scope(sp).Db, Time(sp), sp.GetRequiredService<IOptions<AccountBlockOptions>>().Value));
         services.AddScoped(sp => new HoldSweeper(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new WaitlistService(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new SaleService(Scope(sp).Db, Scope(sp).Cache, Time(sp)));

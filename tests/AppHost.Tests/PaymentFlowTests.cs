@@ -16,6 +16,11 @@ public sealed class PaymentFlowTests(PlatformFixture platform)
     {
         using var http = await platform.IntegratorClientAsync("eu", "acme");
         var (hold, _) = await HoldAsync(http, 3);
+        // confirming before any payment: the core's words, then the API's route
+        var unpaid = await http.PostJsonAsync($"/v1/holds/{hold}/confirm", new { }, HttpStatusCode.Conflict);
+        Assert.Equal("payment_required", (string)unpaid["code"]!);
+        Assert.Equal($"Hold '{hold}' has no open payment: start one and confirm it at the PSP. A payment starts with POST /v1/holds/{hold}/payment.",
+            (string)unpaid["detail"]!);
 
         var payment = await http.PostJsonAsync($"/v1/holds/{hold}/payment", new { }, HttpStatusCode.OK);
         var price = payment["price"]!;

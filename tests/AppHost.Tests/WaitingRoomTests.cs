@@ -23,8 +23,13 @@ public sealed class WaitingRoomTests(PlatformFixture platform)
         }
 
         var customer = $"queue-{Guid.NewGuid():N}";
-        var refused = await HoldAsync(http, created.Id(), customer, seats[0], null);
-        Assert.Equal((HttpStatusCode.Forbidden, "admission_required"), refused);
+        var refused = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customer, seat_ids = new[] { seats[0] } },
+            HttpStatusCode.Forbidden);
+        Assert.Equal("admission_required", (string)refused["code"]!);
+        // the core's words, then the API's route and header
+        Assert.Equal("This event has a waiting room: join its queue and present the admission token you get when admitted. "
+            + $"Join the queue with POST /v1/queue/events/{created.Id()}/join, then send the token in the Admission-Token header (or as admission_token).",
+            (string)refused["detail"]!);
 
         var token = await AdmittedAsync(http, created.Id(), customer);
         var otherToken = await AdmittedAsync(http, other.Id(), customer);

@@ -111,6 +111,8 @@ public sealed class WaitingRoomShould(PostgresServer postgres) : IAsyncLifetime
         var reused = await _holds.CreateAsync(Hold(eventId, "alice", seats[1], token), CancellationToken.None);
 
         Assert.Equal(ErrorCodes.AdmissionRequired, none.Error?.Code);
+        // the core speaks of the queue and the token; the API adds its route and header
+        Assert.Equal("This event has a waiting room: join its queue and present the admission token you get when admitted.", none.Error?.Detail);
         held.ShouldSucceed();
         Assert.Equal(ErrorCodes.AdmissionTokenUsed, reused.Error?.Code);
         Assert.Equal(QueueStatus.Used, (await _rooms.GetEntryAsync(eventId, "alice", CancellationToken.None)).ShouldSucceed().Status);

@@ -19,6 +19,8 @@ namespace TicketAspire.Api.Apis;
 /// </summary>
 public static class HoldsApi
 {
+    private static readonly Task<VelocityRefusal?> NoRefusal = Task.FromResult<VelocityRefusal?>(null);
+
     public static RouteGroupBuilder MapHoldsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/holds").WithTags("Holds");
@@ -59,14 +61,34 @@ public static class HoldsApi
             command = command with { CustomerRef = actor.CustomerRef, CustomerEmail = command.CustomerEmail ?? actor.Email };
         }
 
-        // bots, first layer: velocity per account and device, hold-without-confirm blocks (each refusal audited)
-        if (command.CustomerRef is { Length: > 0 and <= 200 } customerRef && await guard.CheckAsync(context, customerRef.Trim(), ct) is { } refused)
+        // bots, first layer. At the edge: the device id, and velocity per account and device (each refusal audited),
+        // spent while the core looks the attempt over; no seat is claimed unless it allows the attempt. In the core:
+        // hold-without-confirm blocks, which come first and are audited here.
+        var customerRef = command.CustomerRef is { Length: > 0 and <= 200 } given ? given.Trim() : null;
+        string? device = null;
+        if (customerRef is not null && guard.CheckDevice(context, out device) is { } invalid)
         {
-            return refused;
+            return invalid;
         }
 
-        var result = await holds.CreateAsync(command, ct);
-        return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/v1/holds/{result.Value!.Id}", result.Value);
+        var velocity = customerRef is null ? NoRefusal : guard.SpendAsync(customerRef, device);
+        var result = await holds.CreateAsync(command, AllowedAsync(velocity), ct);
+        if (result.Error is { Code: ErrorCodes.AccountBlocked, Block: { } standing } blocked)
+        {
+            await velocity;
+            await guard.RecordBlockAsync(context, customerRef!, standing);
+            return Problems.From(blocked, context);
+        }
+
+        if (await velocity is { } refusal)
+        {
+            return await guard.RefuseAsync(context, customerRef!, device, refusal);
+        }
+
+        return result.Error is { } error
+            ? Problems.From(error.WithHint(ErrorCodes.AdmissionRequired,
+                $"Join the queue with POST /v1/queue/events/{command.EventId}/join, then send the token in the Admission-Token header (or as admission_token)."))
+            : TypedResults.Created($"/v1/holds/{result.Value!.Id}", result.Value);
     }
 
     public static async Task<Results<Ok<HoldView>, ProblemHttpResult>> GetHold(Guid id, HttpContext context, HoldService holds, CancellationToken ct)
@@ -92,8 +114,12 @@ public static class HoldsApi
             return TypedResults.Accepted($"/v1/holds/{id}", new PaymentPending(id, (Guid)pending.Extensions!["payment_id"]!, "payment_pending", pending.Detail));
         }
 
-        return result.Error is { } error ? Problems.From(error, context) : TypedResults.Ok(result.Value!);
+        return result.Error is { } error
+            ? Problems.From(error.WithHint(ErrorCodes.PaymentRequired, $"A payment starts with POST /v1/holds/{id}/payment."), context)
+            : TypedResults.Ok(result.Value!);
     }
+
+    private static async Task<bool> AllowedAsync(Task<VelocityRefusal?> velocity) => await velocity is null;
 
     public static async Task<Results<NoContent, ProblemHttpResult>> CancelHold(Guid id, HttpContext context, HoldService holds, CancellationToken ct)
     {

@@ -68,8 +68,7 @@ public static class ApplicationServiceExtensions
         services.AddApiRateLimiting(builder.Configuration);
         services.AddIdempotency();
         services.AddLoadShedding();
-        services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName)
-            .Validate(o => o.IsValid(), "Abuse: UnconfirmedWindow > 0, MaxUnconfirmedHolds >= 1, BlockFor > 0").ValidateOnStart();
+        services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName);
         services.AddSingleton<HoldVelocity>();
         services.AddSingleton<DeviceIds>();
         services.AddScoped<HoldGuard>();
@@ -80,6 +79,9 @@ public static class ApplicationServiceExtensions
         // concurrent claims of one reseller database share round trips and transactions (ClaimBatching)
         services.AddOptions<ClaimBatchingOptions>().BindConfiguration(ClaimBatchingOptions.SectionName)
             .Validate(o => o.IsValid(), "ClaimBatching: MaxBatch 1..1000, LoopsPerEvent 1..16").ValidateOnStart();
+        // hold-without-confirm blocks, the core's rule (HoldService), from the Abuse section as the guard's own settings
+        services.AddOptions<AccountBlockOptions>().BindConfiguration(AccountBlockOptions.SectionName)
+            .Validate(o => o.IsValid(), "Abuse: UnconfirmedWindow > 0, MaxUnconfirmedHolds >= 1, BlockFor > 0").ValidateOnStart();
         services.AddWaitingRooms();
         // fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules
         services.AddOptions<FeePlan>().BindConfiguration("Fees")

@@ -42,6 +42,8 @@ public static class Problems
             ErrorCodes.WaitlistEntryNotFound => (StatusCodes.Status404NotFound, "Not on the waitlist"),
             ErrorCodes.WaitlistNotSoldOut => (StatusCodes.Status409Conflict, "Tickets are available"),
             ErrorCodes.PurchaseLimitExceeded => (StatusCodes.Status409Conflict, "Purchase limit reached"),
+            ErrorCodes.AccountBlocked => (StatusCodes.Status429TooManyRequests, "Account blocked from holds"),
+            ErrorCodes.HoldRefused => (StatusCodes.Status429TooManyRequests, "Hold attempt refused"),
             ErrorCodes.PaymentAmountTooLarge => (StatusCodes.Status422UnprocessableEntity, "The total is more than one payment may be"),
             ErrorCodes.StreamLimitExceeded => (StatusCodes.Status429TooManyRequests, "Too many streams open"),
             ErrorCodes.StreamCapacityReached => (StatusCodes.Status503ServiceUnavailable, "No room for another stream"),
@@ -84,6 +86,16 @@ public static class Problems
         }
 
         return From(error);
+    }
+
+    /// <summary>
+    /// <paramref name="error"/> with <paramref name="hint"/> after its detail when its code is <paramref name="code"/>. The
+    /// core says what is wrong in domain terms; the endpoint adds what helps an HTTP client (a route, a header).
+    /// </summary>
+    public static InventoryError WithHint(this InventoryError error, string code, string hint)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Code == code ? error with { Detail = $"{error.Detail} {hint}" } : error;
     }
 
     /// <summary>Writes a problem with a stable <paramref name="code"/> outside an endpoint (middleware, authorization).</summary>

@@ -9,10 +9,14 @@ namespace TicketAspire.Inventory.Holds;
 /// Hold-without-confirm abuse, for one reseller database: an account that let too many holds lapse or cancelled them
 /// within a window is blocked from new holds for a while. <c>account_blocks</c> is the source of truth. One statement
 /// per check: the live block if any, else the count of unconfirmed holds since the window began (or since the last
-/// block ended: a block clears the slate), and a new block when the count reached the threshold.
+/// block ended: a block clears the slate), and a new block when the count reached the threshold. The window, the
+/// threshold and the length of a block are <see cref="AccountBlockOptions"/> (defaults without any).
 /// </summary>
-public sealed class AccountBlocks(NpgsqlDataSource db, TimeProvider time)
+public sealed class AccountBlocks(NpgsqlDataSource db, TimeProvider time, AccountBlockOptions? options = null)
 {
+    /// <summary>The rule this instance checks.</summary>
+    public AccountBlockOptions Options { get; } = options ?? new();
+
     /// <summary>The reason recorded for a hold-without-confirm block.</summary>
     public const string HoldWithoutConfirm = "hold_without_confirm";
 
@@ -34,6 +38,10 @@ public sealed class AccountBlocks(NpgsqlDataSource db, TimeProvider time)
             RETURNING blocked_until)
         SELECT (SELECT blocked_until FROM active), (SELECT blocked_until FROM started), (SELECT n FROM lapsed)
         """;
+
+    /// <summary>Checks <paramref name="customerRef"/> against <see cref="Options"/>.</summary>
+    public Task<AccountStanding> CheckAsync(string customerRef, CancellationToken ct) =>
+        CheckAsync(customerRef, Options.UnconfirmedWindow, Options.MaxUnconfirmedHolds, Options.BlockFor, ct);
 
     /// <summary>
     /// Checks <paramref name="customerRef"/>: blocked already, or now (at least <paramref name="threshold"/> holds created

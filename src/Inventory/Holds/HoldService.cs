@@ -13,29 +13,49 @@ namespace TicketAspire.Inventory.Holds;
 /// event with a waiting room needs an admission token, spent by the hold's own claim statement. With a
 /// <see cref="ClaimBatcher"/>, concurrent claims share round trips and transactions; each stays all-or-nothing. With a
 /// <see cref="ShortfallMemo"/>, a general-admission class found short or a reserved seat found taken is answered from
-/// memory for a second.
+/// memory for a second. With <see cref="AccountBlocks"/> (enabled in its <see cref="AccountBlockOptions"/>), an account
+/// that let too many holds lapse or cancelled them is refused new holds for a while (<see cref="ErrorCodes.AccountBlocked"/>).
 /// </summary>
 public sealed class HoldService(
     NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null,
-    AdmissionGate? admissions = null, ClaimBatcher? batcher = null, ShortfallMemo? shortfalls = null)
+    AdmissionGate? admissions = null, ClaimBatcher? batcher = null, ShortfallMemo? shortfalls = null, AccountBlocks? blocks = null)
 {
     /// <summary>Longest waitlist offer, in seconds (a day).</summary>
     public const int MaxOfferSeconds = 86_400;
 
+    private static readonly Task<AccountStanding?> NotChecked = Task.FromResult<AccountStanding?>(null);
+
     /// <summary>
     /// Holds the requested seats or tickets for a customer, all or nothing, within the reseller's hold limits; on an event
-    /// with a waiting room only with the customer's admission token.
+    /// with a waiting room only with the customer's admission token; never for an account blocked for holding without
+    /// buying (<see cref="ErrorCodes.AccountBlocked"/>: <see cref="InventoryError.Block"/> says whether this very attempt
+    /// started the block, <see cref="InventoryError.RetryAfterSeconds"/> when it ends). The block check runs alongside
+    /// the event and admission lookups, and a block is answered before any other refusal but the request's own fields.
     /// </summary>
-    public Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct) => CreateAsync(cmd, offer: false, ct);
+    public Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, CancellationToken ct) => CreateAsync(cmd, offer: false, edge: null, ct);
+
+    /// <summary>
+    /// As <see cref="CreateAsync(CreateHoldCommand, CancellationToken)"/>, with the host's own checks of the attempt (rate
+    /// limits at its edge) running meanwhile: <paramref name="edge"/> is awaited before any seat is claimed, and false
+    /// claims nothing (<see cref="ErrorCodes.HoldRefused"/>; the host answers with its own refusal). A block still comes
+    /// first.
+    /// </summary>
+    public Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, Task<bool> edge, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(edge);
+        return CreateAsync(cmd, offer: false, edge, ct);
+    }
 
     /// <summary>
     /// Holds units for a waitlist offer: as <see cref="CreateAsync(CreateHoldCommand, CancellationToken)"/>, except that the
-    /// offer is the customer's admission (no token is asked for) and the hold lasts as long as the offer (1 second to
-    /// <see cref="MaxOfferSeconds"/>), whatever the reseller's limits on the length of a buyer's hold.
+    /// offer is the customer's admission (no token is asked for), the hold lasts as long as the offer (1 second to
+    /// <see cref="MaxOfferSeconds"/>) whatever the reseller's limits on the length of a buyer's hold, and an account block
+    /// does not apply: the platform makes the offer, the customer did not ask for this hold (a lapsed offer still counts
+    /// towards the customer's unconfirmed holds, as any lapsed hold does).
     /// </summary>
-    public Task<Result<HoldView>> OfferAsync(CreateHoldCommand cmd, CancellationToken ct) => CreateAsync(cmd, offer: true, ct);
+    public Task<Result<HoldView>> OfferAsync(CreateHoldCommand cmd, CancellationToken ct) => CreateAsync(cmd, offer: true, edge: null, ct);
 
-    private async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, bool offer, CancellationToken ct)
+    private async Task<Result<HoldView>> CreateAsync(CreateHoldCommand cmd, bool offer, Task<bool>? edge, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         var errors = Validate(cmd, offer, out var expireSeconds);
@@ -45,7 +65,31 @@ public sealed class HoldService(
         }
 
         var eventId = cmd.EventId!.Value;
-        if (await GetMetadataAsync(eventId, ct) is not { } eventMetadata)
+        var customerRef = cmd.CustomerRef!.Trim();
+        var now = time.GetUtcNow();
+
+        // the block check (its own statement) runs while the event and the admission are looked up
+        var standingTask = offer || blocks is not { Options.Enabled: true } ? NotChecked : CheckStandingAsync(blocks, customerRef, ct);
+        EventMetadata? eventMetadata;
+        AdmissionCheckResult admission;
+        try
+        {
+            eventMetadata = await GetMetadataAsync(eventId, ct);
+            admission = eventMetadata is null || admissions is null || offer ? AdmissionCheckResult.NotRequired
+                : await admissions.CheckAsync(eventId, customerRef, cmd.AdmissionToken, now, ct);
+        }
+        catch
+        {
+            await ((Task)standingTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        if (await standingTask is { IsBlocked: true } standing)
+        {
+            return AccountBlocked(standing);
+        }
+
+        if (eventMetadata is null)
         {
             return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
         }
@@ -67,10 +111,8 @@ public sealed class HoldService(
             return Invalid("tickets", $"Class '{foreign.ClassId}' is not a class of this event.");
         }
 
-        var now = time.GetUtcNow();
         var holdId = Guid.CreateVersion7();
         var expiresAt = now.AddSeconds(expireSeconds);
-        var customerRef = cmd.CustomerRef!.Trim();
         var customerEmail = string.IsNullOrWhiteSpace(cmd.CustomerEmail) ? null : cmd.CustomerEmail.Trim();
         var requested = seating == SeatingKind.Reserved ? cmd.SeatIds!.Count : cmd.Tickets!.Sum(t => t.Quantity!.Value);
         if (requested > options.MaxTicketsPerCustomerPerEvent)
@@ -94,11 +136,14 @@ public sealed class HoldService(
                 $"{taken.Count} of {requested} requested seats are not available; nothing was held.", UnavailableSeatIds: taken);
         }
 
-        var admission = admissions is null || offer ? AdmissionCheckResult.NotRequired
-            : await admissions.CheckAsync(eventId, customerRef, cmd.AdmissionToken, now, ct);
         if (admission.Error is { } refused)
         {
             return refused;
+        }
+
+        if (edge is not null && !await edge)
+        {
+            return new InventoryError(ErrorCodes.HoldRefused, "The attempt was refused before any seat was claimed; nothing was held.");
         }
 
         var claim = new SeatClaim(seating, eventId,
@@ -405,6 +450,19 @@ public sealed class HoldService(
     internal static bool IsPlausibleEmail(string email) =>
         email.Length is > 2 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is var at && at > 0 && at < email.Length - 1
         && email.IndexOf('@', at + 1) < 0 && !email.Any(char.IsWhiteSpace);
+
+    private static async Task<AccountStanding?> CheckStandingAsync(AccountBlocks blocks, string customerRef, CancellationToken ct) =>
+        await blocks.CheckAsync(customerRef, ct);
+
+    /// <summary>The refusal of a blocked account: until when, with the standing for the host (it audits a block's start).</summary>
+    private InventoryError AccountBlocked(AccountStanding standing)
+    {
+        var until = standing.BlockedUntil!.Value;
+        var seconds = (int)Math.Ceiling(Math.Max(1, (until - time.GetUtcNow()).TotalSeconds));
+        return new InventoryError(ErrorCodes.AccountBlocked,
+            $"Too many holds of this account lapsed or were cancelled without purchase; new holds are refused until {until:O}.",
+            Extensions: new Dictionary<string, object?> { ["blocked_until"] = until }, RetryAfterSeconds: seconds, Block: standing);
+    }
 
     private InventoryError LimitExceeded(int requested, int? already) => new(ErrorCodes.PurchaseLimitExceeded,
         already is { } n

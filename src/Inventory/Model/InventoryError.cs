@@ -1,8 +1,11 @@
+using TicketAspire.Inventory.Holds;
+
 namespace TicketAspire.Inventory.Model;
 
 /// <summary>
 /// A domain error with a stable code from <see cref="ErrorCodes"/>; the API maps codes to HTTP statuses and
-/// problem types.
+/// problem types. <see cref="Extensions"/> are part of the answer; <see cref="Block"/> is for the host only (an
+/// <see cref="ErrorCodes.AccountBlocked"/> refusal: the block, and whether this attempt started it).
 /// </summary>
 public sealed record InventoryError(
     string Code,
@@ -10,7 +13,8 @@ public sealed record InventoryError(
     IReadOnlyDictionary<string, string[]>? FieldErrors = null,
     IReadOnlyList<Guid>? UnavailableSeatIds = null,
     IReadOnlyDictionary<string, object?>? Extensions = null,
-    int? RetryAfterSeconds = null)
+    int? RetryAfterSeconds = null,
+    AccountStanding? Block = null)
 {
     /// <summary>A validation error with field errors.</summary>
     public static InventoryError Validation(IReadOnlyDictionary<string, string[]> errors) =>
@@ -50,6 +54,8 @@ public static class ErrorCodes
     public const string WaitlistEntryNotFound = "waitlist_entry_not_found";
     public const string WaitlistNotSoldOut = "waitlist_not_sold_out";
     public const string PurchaseLimitExceeded = "purchase_limit_exceeded";
+    public const string AccountBlocked = "account_blocked";
+    public const string HoldRefused = "hold_refused";
     public const string PaymentAmountTooLarge = "payment_amount_too_large";
     public const string StreamLimitExceeded = "stream_limit_exceeded";
     public const string StreamCapacityReached = "stream_capacity_reached";

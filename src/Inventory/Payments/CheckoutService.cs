@@ -183,7 +183,7 @@ public sealed partial class CheckoutService(
             // nothing that could still capture money: the hold's own state answers first
             return CheckPayable(new LockedHold(holdId, Guid.Empty, "", null, status, expiresAt, "", 0, false), time.GetUtcNow())
                 ?? new InventoryError(ErrorCodes.PaymentRequired,
-                    $"Hold '{holdId}' has no open payment: start one with POST /v1/holds/{holdId}/payment and confirm it at the PSP.");
+                    $"Hold '{holdId}' has no open payment: start one and confirm it at the PSP.");
         }
 
         PaymentIntent intent;

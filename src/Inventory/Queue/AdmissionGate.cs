@@ -57,7 +57,7 @@ public sealed class AdmissionGate(NpgsqlDataSource db, AdmissionTokens tokens, s
     private static InventoryError Refusal(AdmissionFailure failure) => failure switch
     {
         AdmissionFailure.Missing => new(ErrorCodes.AdmissionRequired,
-            "This event has a waiting room: join the queue (POST /v1/queue/events/{id}/join) and send the admission token you get when admitted (header Admission-Token)."),
+            "This event has a waiting room: join its queue and present the admission token you get when admitted."),
         AdmissionFailure.Used => new(ErrorCodes.AdmissionTokenUsed, "This admission was already used for a hold."),
         AdmissionFailure.Expired => new(ErrorCodes.AdmissionTokenExpired, "This admission token has expired; read your queue entry again for a fresh one while your purchase window lasts."),
         AdmissionFailure.OtherEvent => new(ErrorCodes.AdmissionTokenInvalid, "This admission token is for another event."),

@@ -14,13 +14,14 @@ using TicketAspire.Tenancy.Data;
 namespace TicketAspire.Api.Infrastructure.Abuse;
 
 /// <summary>
-/// Decides whether a hold attempt may go ahead, before any seat is touched: velocity per account and per device
-/// (<see cref="HoldVelocity"/>), and hold-without-confirm blocks (<see cref="AccountBlocks"/>). Each refusal and each
-/// block started is written to the reseller's audit log (<c>HoldVelocityRefused</c>, <c>AbuseBlock</c>,
-/// <c>AbuseBlockRefused</c>). The device is <c>X-Device-Id</c> when the storefront sends one the API issued
-/// (<see cref="DeviceIds"/>; any other value is refused, so a made-up id per request opens no fresh budget), else the
-/// client address of an end user or anonymous caller; an integrator's address is its back end, so without the header it
-/// has no device limit.
+/// The edge's part of deciding whether a hold attempt may go ahead, before any seat is touched: the device id and
+/// velocity per account and per device (<see cref="HoldVelocity"/>). Hold-without-confirm blocks are the inventory
+/// core's rule (<see cref="HoldService"/> with <see cref="AccountBlocks"/>); the guard records what the core decided.
+/// Each refusal and each block started is written to the reseller's audit log (<c>HoldVelocityRefused</c>,
+/// <c>AbuseBlock</c>, <c>AbuseBlockRefused</c>). The device is <c>X-Device-Id</c> when the storefront sends one the API
+/// issued (<see cref="DeviceIds"/>; any other value is refused, so a made-up id per request opens no fresh budget), else
+/// the client address of an end user or anonymous caller; an integrator's address is its back end, so without the
+/// header it has no device limit.
 /// </summary>
 public sealed partial class HoldGuard(
     HoldVelocity velocity,
@@ -35,62 +36,78 @@ public sealed partial class HoldGuard(
     /// <summary>The storefront's device id header.</summary>
     public const string DeviceHeader = "X-Device-Id";
 
-    /// <summary>Null when the attempt may proceed; else the 429 problem to answer (Retry-After set on the response).</summary>
-    public async Task<ProblemHttpResult?> CheckAsync(HttpContext context, string customerRef, CancellationToken ct)
+    /// <summary>
+    /// Null with the request's <paramref name="device"/> (null: none, or the guard is off) when its device id header is
+    /// absent or issued by the API; else the 400 problem to answer.
+    /// </summary>
+    public ProblemHttpResult? CheckDevice(HttpContext context, out string? device)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var o = options.Value;
-        if (!o.Enabled)
+        device = null;
+        if (!options.Value.Enabled || TryGetDevice(context, deviceIds, storage.Tenant.Id, out device))
+        {
+            return null;
+        }
+
+        return TypedResults.Problem(new ProblemDetails
+        {
+            Type = Problems.TypeBase + "device_id_invalid",
+            Title = "Device id not issued by the API",
+            Status = StatusCodes.Status400BadRequest,
+            Detail = $"{DeviceHeader} must be a device id from POST /v1/devices of this reseller; leave the header out without one.",
+            Extensions = { ["code"] = "device_id_invalid" },
+        });
+    }
+
+    /// <summary>
+    /// Spends one hold attempt of <paramref name="customerRef"/> and of <paramref name="device"/>: null when both budgets
+    /// allow it (or the guard is off), else the budget it is over (answer it with <see cref="RefuseAsync"/>).
+    /// </summary>
+    public async Task<VelocityRefusal?> SpendAsync(string customerRef, string? device)
+    {
+        if (!options.Value.Enabled)
         {
             return null;
         }
 
         var reseller = storage.Tenant;
-        if (!TryGetDevice(context, deviceIds, reseller.Id, out var device))
+        return await velocity.CheckAsync(reseller.Id, await redis.GetAsync(reseller), customerRef, device);
+    }
+
+    /// <summary>Audits a velocity refusal and gives the 429 problem to answer (Retry-After set on the response).</summary>
+    public async Task<ProblemHttpResult> RefuseAsync(HttpContext context, string customerRef, string? device, VelocityRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(refusal);
+        await AuditAsync(context, "HoldVelocityRefused", refusal.Budget == "account" ? "customer:" + customerRef : "device:" + device);
+        context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(new ProblemDetails
         {
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Type = Problems.TypeBase + "device_id_invalid",
-                Title = "Device id not issued by the API",
-                Status = StatusCodes.Status400BadRequest,
-                Detail = $"{DeviceHeader} must be a device id from POST /v1/devices of this reseller; leave the header out without one.",
-                Extensions = { ["code"] = "device_id_invalid" },
-            });
-        }
+            Type = Problems.TypeBase + "hold_velocity_exceeded",
+            Title = "Too many hold attempts",
+            Status = StatusCodes.Status429TooManyRequests,
+            Detail = $"At most {refusal.Limit} hold attempts per {refusal.Budget} in {refusal.Window}; try again later.",
+            Extensions = { ["budget"] = refusal.Budget, ["limit"] = refusal.Limit, ["code"] = "hold_velocity_exceeded" },
+        });
+    }
 
-        // the velocity windows (Redis) and the block check (Postgres) are independent: one round trip's wait for both
-        var standingTask = new AccountBlocks(storage.Db, time).CheckAsync(customerRef, o.UnconfirmedWindow, o.MaxUnconfirmedHolds, o.BlockFor, ct);
-        var refusal = await velocity.CheckAsync(reseller.Id, await redis.GetAsync(reseller), customerRef, device);
-        var standing = await standingTask;
-
+    /// <summary>
+    /// Records the core's refusal of a blocked account: <c>AbuseBlock</c> when this attempt started the block (and a
+    /// warning in the log), else <c>AbuseBlockRefused</c>.
+    /// </summary>
+    public async Task RecordBlockAsync(HttpContext context, string customerRef, AccountStanding standing)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(standing);
         if (standing.BlockStarted)
         {
             LogBlocked(logger, customerRef, standing.Unconfirmed, standing.BlockedUntil!.Value);
             await AuditAsync(context, "AbuseBlock", "customer:" + customerRef);
         }
-
-        if (standing.IsBlocked)
+        else
         {
-            if (!standing.BlockStarted)
-            {
-                await AuditAsync(context, "AbuseBlockRefused", "customer:" + customerRef);
-            }
-
-            var seconds = (long)Math.Ceiling(Math.Max(1, (standing.BlockedUntil!.Value - time.GetUtcNow()).TotalSeconds));
-            return TooMany(context, "account_blocked", "Account blocked from holds", seconds,
-                $"Too many holds of this account lapsed or were cancelled without purchase; new holds are refused until {standing.BlockedUntil:O}.",
-                new() { ["blocked_until"] = standing.BlockedUntil });
+            await AuditAsync(context, "AbuseBlockRefused", "customer:" + customerRef);
         }
-
-        if (refusal is not null)
-        {
-            await AuditAsync(context, "HoldVelocityRefused", refusal.Budget == "account" ? "customer:" + customerRef : "device:" + device);
-            return TooMany(context, "hold_velocity_exceeded", "Too many hold attempts", refusal.RetryAfterSeconds,
-                $"At most {refusal.Limit} hold attempts per {refusal.Budget} in {refusal.Window}; try again later.",
-                new() { ["budget"] = refusal.Budget, ["limit"] = refusal.Limit });
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -119,20 +136,6 @@ public sealed partial class HoldGuard(
         }
 
         return true;
-    }
-
-    private static ProblemHttpResult TooMany(HttpContext context, string code, string title, long retryAfterSeconds, string detail, Dictionary<string, object?> extensions)
-    {
-        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        extensions["code"] = code;
-        return TypedResults.Problem(new ProblemDetails
-        {
-            Type = Problems.TypeBase + code,
-            Title = title,
-            Status = StatusCodes.Status429TooManyRequests,
-            Detail = detail,
-            Extensions = extensions,
-        });
     }
 
     private ValueTask AuditAsync(HttpContext context, string action, string resource)
