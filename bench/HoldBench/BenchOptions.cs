@@ -11,7 +11,11 @@ public sealed record BenchOptions
 
     public int DurationSeconds { get; init; } = 10;
 
-    public int WarmupSeconds { get; init; } = 2;
+    /// <summary>
+    /// Closed-loop load before the measured phase, on other seats of the same event: the API replicas are seconds old when
+    /// the bench starts, and tiered compilation still takes a fifth of their CPU in the first half minute of load.
+    /// </summary>
+    public int WarmupSeconds { get; init; } = 20;
 
     public bool Durable { get; init; } = true;
 
@@ -57,7 +61,8 @@ public sealed record BenchOptions
         Options:
           -c, --concurrency C         closed-loop and contention HTTP workers (default 200)
           -d, --duration D            seconds of each timed phase (default 10)
-          -w, --warmup W              seconds of HTTP warm-up on other seats, not counted (default 2)
+          -w, --warmup W              seconds of closed-loop warm-up on other seats, not counted (default 20: the
+                                      replicas are new and tiered compilation busy in their first half minute)
           -n, --seats N               seats of the closed-loop and open-loop events, rows of at most 1000 (default 50000, max 200000)
               --durable B             true: fsync on, as in dev runs (default); false: fsync off, as in tests
               --raw-clients K         pgbench clients of the raw baseline (default 32)
