@@ -31,13 +31,8 @@ public sealed class ShortfallMemoShould(PostgresServer postgres) : IAsyncLifetim
         (await _inventory.HoldTicketsAsync(created.Id, classId, 2, "a")).ShouldSucceed();
         (await _inventory.HoldTicketsAsync(created.Id, classId, 2, "b")).ShouldFailWith(ErrorCodes.SoldOut);   // 1 left: remembered
 
-        // the seats table is locked: any statement over it would wait; the refusals come from memory
         await using var locker = await _inventory.Db.OpenConnectionAsync();
-        await using var tx = await locker.BeginTransactionAsync();
-        await using (var lockSeats = new NpgsqlCommand("LOCK TABLE seats IN ACCESS EXCLUSIVE MODE", locker, tx))
-        {
-            await lockSeats.ExecuteNonQueryAsync();
-        }
+        await using var tx = await LockSeatsAsync(locker);
 
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 20; i++)
@@ -87,11 +82,7 @@ public sealed class ShortfallMemoShould(PostgresServer postgres) : IAsyncLifetim
         Assert.Equal([seats[0]], lost.UnavailableSeatIds!);
 
         await using var locker = await _inventory.Db.OpenConnectionAsync();
-        await using var tx = await locker.BeginTransactionAsync();
-        await using (var lockSeats = new NpgsqlCommand("LOCK TABLE seats IN ACCESS EXCLUSIVE MODE", locker, tx))
-        {
-            await lockSeats.ExecuteNonQueryAsync();
-        }
+        await using var tx = await LockSeatsAsync(locker);
 
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 20; i++)
@@ -128,5 +119,15 @@ public sealed class ShortfallMemoShould(PostgresServer postgres) : IAsyncLifetim
         (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "c")).ShouldFailWith(ErrorCodes.SeatUnavailable);
         _inventory.Time.Advance(ShortfallMemo.Lifetime + TimeSpan.FromMilliseconds(1));
         (await _inventory.HoldSeatsAsync(created.Id, [seats[0]], "c")).ShouldSucceed();
+    }
+
+    /// <summary>Locks the seats table until the transaction ends: any statement over it would wait, so answers that come
+    /// back meanwhile came from memory.</summary>
+    private static async Task<NpgsqlTransaction> LockSeatsAsync(NpgsqlConnection connection)
+    {
+        var tx = await connection.BeginTransactionAsync();
+        await using var lockSeats = new NpgsqlCommand("LOCK TABLE seats IN ACCESS EXCLUSIVE MODE", connection, tx);
+        await lockSeats.ExecuteNonQueryAsync();
+        return tx;
     }
 }

@@ -22,7 +22,7 @@ internal sealed partial class EventFeed(
     ResellerRedisConnections redis,
     LiveUpdateOptions options,
     TimeProvider time,
-    ILogger logger) : IAsyncDisposable
+    ILogger logger) : ILiveFeed<EventWatch>
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();

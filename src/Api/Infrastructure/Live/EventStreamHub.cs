@@ -14,8 +14,7 @@ public sealed class EventStreamHub : IAsyncDisposable
     /// <summary>Meter of the live updates (<c>ticketaspire.live.watchers</c>, <c>ticketaspire.live.subscriptions</c>).</summary>
     public const string MeterName = "TicketAspire.Live";
 
-    private readonly Dictionary<(string Reseller, Guid EventId), EventFeed> _feeds = [];
-    private readonly Lock _gate = new();
+    private readonly FeedSet<EventFeed, EventWatch> _feeds = new();
     private readonly ResellerDataSources _dataSources;
     private readonly ResellerRedisConnections _redis;
     private readonly LiveUpdateOptions _options;
@@ -39,79 +38,20 @@ public sealed class EventStreamHub : IAsyncDisposable
     }
 
     /// <summary>Clients watching an event on this replica.</summary>
-    public int Watchers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _feeds.Values.Sum(f => f.Watchers.Length);
-            }
-        }
-    }
+    public int Watchers => _feeds.Read(feeds => feeds.Sum(f => f.Watchers.Length));
 
     /// <summary>Redis subscriptions in place on this replica.</summary>
-    public int Subscriptions
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _feeds.Values.Count(f => f.Subscribed);
-            }
-        }
-    }
+    public int Subscriptions => _feeds.Read(feeds => feeds.Count(f => f.Subscribed));
 
     /// <summary>Starts watching <paramref name="eventId"/> of <paramref name="tenant"/>; dispose the watch to stop.</summary>
     public EventWatch Watch(ResellerTenantInfo tenant, Guid eventId)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var key = (tenant.Id, eventId);
-        lock (_gate)
-        {
-            var started = false;
-            if (!_feeds.TryGetValue(key, out var feed))
-            {
-                feed = new EventFeed(tenant, eventId, _dataSources, _redis, _options, _time, _logger);
-                _feeds[key] = feed;
-                started = true;
-            }
-
-            var watch = new EventWatch(feed, w => Leave(key, feed, w), _options, _time);
-            feed.Add(watch);
-            if (started)
-            {
-                feed.Start();
-            }
-
-            return watch;
-        }
-    }
-
-    private void Leave((string, Guid) key, EventFeed feed, EventWatch watch)
-    {
-        lock (_gate)
-        {
-            feed.Remove(watch);
-            if (feed.Watchers.Length > 0 || !_feeds.Remove(key, out _))
-            {
-                return;
-            }
-        }
-
-        _ = feed.DisposeAsync().AsTask();
+        return _feeds.Join((tenant.Id, eventId),
+            () => new EventFeed(tenant, eventId, _dataSources, _redis, _options, _time, _logger),
+            (feed, leave) => new EventWatch(feed, leave, _options, _time));
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        EventFeed[] feeds;
-        lock (_gate)
-        {
-            feeds = [.. _feeds.Values];
-            _feeds.Clear();
-        }
-
-        await Task.WhenAll(feeds.Select(f => f.DisposeAsync().AsTask()));
-    }
+    public ValueTask DisposeAsync() => _feeds.DisposeAsync();
 }

@@ -9,7 +9,7 @@ namespace TicketAspire.Api.Infrastructure.Live;
 /// used). What is read goes to every watcher of the customer.
 /// </summary>
 internal sealed partial class QueueFeed(
-    Guid eventId, Func<Task<WaitingRoomService>> rooms, TimeSpan interval, TimeProvider time, ILogger logger, Action<int> onRead) : IAsyncDisposable
+    Guid eventId, Func<Task<WaitingRoomService>> rooms, TimeSpan interval, TimeProvider time, ILogger logger, Action<int> onRead) : ILiveFeed<QueueWatch>
 {
     private readonly CancellationTokenSource _stop = new();
     private volatile QueueWatch[] _watchers = [];

@@ -17,8 +17,7 @@ public sealed class QueueStreamHub : IAsyncDisposable
     /// <summary>How often a feed looks at its room.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<(string Reseller, Guid EventId), QueueFeed> _feeds = [];
-    private readonly Lock _gate = new();
+    private readonly FeedSet<QueueFeed, QueueWatch> _feeds = new();
     private readonly StreamQuota _quota;
     private readonly ResellerDataSources _dataSources;
     private readonly AdmissionTokens _tokens;
@@ -57,54 +56,17 @@ public sealed class QueueStreamHub : IAsyncDisposable
             return (null, result);
         }
 
-        var key = (tenant.Id, eventId);
-        lock (_gate)
-        {
-            var started = false;
-            if (!_feeds.TryGetValue(key, out var feed))
+        var watch = _feeds.Join((tenant.Id, eventId),
+            () => new QueueFeed(eventId, async () => new WaitingRoomService(await _dataSources.GetAsync(tenant), _tokens, tenant.Id, _cache, _time),
+                PollInterval, _time, _logger, n => _reads.Add(n)),
+            (_, leave) => new QueueWatch(first.CustomerRef, first, w =>
             {
-                feed = new QueueFeed(eventId, async () => new WaitingRoomService(await _dataSources.GetAsync(tenant), _tokens, tenant.Id, _cache, _time),
-                    PollInterval, _time, _logger, n => _reads.Add(n));
-                _feeds[key] = feed;
-                started = true;
-            }
-
-            var watch = new QueueWatch(first.CustomerRef, first, w => Leave(key, feed, w, slot));
-            feed.Add(watch);
-            if (started)
-            {
-                feed.Start();
-            }
-
-            return (watch, result);
-        }
-    }
-
-    private void Leave((string, Guid) key, QueueFeed feed, QueueWatch watch, string slot)
-    {
-        _quota.Release(slot);
-        lock (_gate)
-        {
-            feed.Remove(watch);
-            if (feed.Watchers.Length > 0 || !_feeds.Remove(key, out _))
-            {
-                return;
-            }
-        }
-
-        _ = feed.DisposeAsync().AsTask();
+                _quota.Release(slot);
+                leave(w);
+            }));
+        return (watch, result);
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        QueueFeed[] feeds;
-        lock (_gate)
-        {
-            feeds = [.. _feeds.Values];
-            _feeds.Clear();
-        }
-
-        await Task.WhenAll(feeds.Select(f => f.DisposeAsync().AsTask()));
-    }
+    public ValueTask DisposeAsync() => _feeds.DisposeAsync();
 }
