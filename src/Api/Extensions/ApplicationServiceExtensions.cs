@@ -9,6 +9,7 @@ using TicketAspire.Api.Infrastructure.Live;
 using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.RateLimiting;
+using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory;
@@ -70,9 +71,11 @@ public static class ApplicationServiceExtensions
         services.AddLoadShedding();
         services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName)
             .Validate(o => o.IsValid(), "Abuse: UnconfirmedWindow > 0, MaxUnconfirmedHolds >= 1, BlockFor > 0").ValidateOnStart();
+        services.AddCellRules();
         services.AddSingleton<HoldVelocity>();
         services.AddSingleton<DeviceIds>();
         services.AddScoped<HoldGuard>();
+        services.AddScoped<GuestCheckoutGuard>();
 
         services.AddScoped<ResellerStorage>();
         // the inventory core, as the worker registers it; each request's ResellerScope is opened by ResellerStorage
