@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TicketAspire.Api.Infrastructure.Rules;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed record RuleOverride(bool? GuestCheckout = null, bool? ResaleAllowe
     public static RuleOverride None { get; } = new();
 
     /// <summary>True when no rule is overridden.</summary>
+    [JsonIgnore]
     public bool IsEmpty => this == None;
 
     /// <summary>
