@@ -43,6 +43,7 @@ v1.MapMailboxApi();
 v1.MapWaitingRoomApi();
 v1.MapWaitlistApi();
 v1.MapDevicesApi();
+v1.MapRulesApi();
 
 app.Run();
 

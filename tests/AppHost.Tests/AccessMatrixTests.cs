@@ -70,6 +70,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["GetMyWaitlistEntries"] = new("GET", r => $"/v1/events/{r.EventId}/waitlist/me", null, Access.Customer, Reach.ById),
         ["LeaveWaitlist"] = new("DELETE", r => $"/v1/events/{r.EventId}/waitlist/me", null, Access.Customer, Reach.ById),
         ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
+        ["SetResellerRules"] = new("PUT", r => $"/v1/admin/resellers/{r.Reseller}/rules", _ => new { }, Access.Operator, Reach.None, Tenant: false),
+        ["GetRules"] = new("GET", _ => "/v1/rules", null, Access.Public, Reach.None),
         ["IssueDeviceId"] = new("POST", _ => "/v1/devices", _ => new { }, Access.Public, Reach.None),
     };
 

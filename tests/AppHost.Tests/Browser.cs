@@ -44,12 +44,13 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
     public string CookieHeader(string url) => _cookies.GetCookieHeader(new Uri(Origin, url));
 
     /// <summary>The authorize URL of <paramref name="reseller"/>'s storefront.</summary>
-    public static string AuthorizeUrl(string reseller, string challenge, string state = "st", string scope = Scopes, string? extra = null) =>
+    public static string AuthorizeUrl(string reseller, string challenge, string state = "st", string scope = Scopes, string? extra = null, string cell = "eu") =>
         $"/{reseller}/connect/authorize?client_id={reseller}-storefront&response_type=code"
-        + $"&redirect_uri={Uri.EscapeDataString(RedirectUri(reseller))}&scope={Uri.EscapeDataString(scope)}"
+        + $"&redirect_uri={Uri.EscapeDataString(RedirectUri(reseller, cell))}&scope={Uri.EscapeDataString(scope)}"
         + $"&code_challenge={challenge}&code_challenge_method=S256&state={state}{extra}";
 
-    public static string RedirectUri(string reseller) => $"http://{reseller}.eu.localhost/signin-oidc";
+    /// <summary>The storefront's default redirect URI (the first host of the reseller in its cell file).</summary>
+    public static string RedirectUri(string reseller, string cell = "eu") => $"http://{reseller}.{cell}.localhost/signin-oidc";
 
     /// <summary>Posts a form page's form (login or registration) with the page's antiforgery token.</summary>
     public async Task<HttpResponseMessage> SubmitAsync(string pageUrl, Dictionary<string, string> fields)
@@ -73,7 +74,7 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
     public async Task<JsonObject> SignInAsync(string reseller, string email, string password, bool register, string scope = Scopes)
     {
         var (verifier, challenge) = Tokens.Pkce();
-        var authorize = AuthorizeUrl(reseller, challenge, scope: scope);
+        var authorize = AuthorizeUrl(reseller, challenge, scope: scope, cell: cell);
         using var first = await SendAsync(HttpMethod.Get, authorize);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         var login = first.Headers.Location!.PathOf();
@@ -136,7 +137,7 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
             ["client_id"] = $"{reseller}-storefront",
             ["code"] = code,
             ["code_verifier"] = verifier,
-            ["redirect_uri"] = RedirectUri(reseller),
+            ["redirect_uri"] = RedirectUri(reseller, cell),
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"code exchange: {(int)response.StatusCode} {body}");

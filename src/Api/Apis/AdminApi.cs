@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Tenancy.AspNetCore;
 using TicketAspire.Tenancy.Catalog;
@@ -14,6 +17,9 @@ public static class AdminApi
 
         api.MapGet("/resellers", ListResellers).WithName("ListResellers").WithSummary("The resellers of this cell and their hosts")
             .RequireAuthorization(ApiPolicies.Operator);
+        api.MapPut("/resellers/{id}/rules", SetResellerRules).WithName("SetResellerRules")
+            .WithSummary("Set a reseller's own rules where its cell lets it choose (null: the cell's rule); applies within seconds, no restart")
+            .RequireAuthorization(ApiPolicies.Operator);
 
         return api;
     }
@@ -22,6 +28,23 @@ public static class AdminApi
     {
         var all = await catalog.GetAllAsync();
         return TypedResults.Ok(new ResellerList([.. all.Select(r => new ResellerSummary(r.Id, r.Name, r.Cell, r.Hosts))]));
+    }
+
+    public static async Task<Results<Ok<RuleOverride>, ProblemHttpResult>> SetResellerRules(
+        string id, RuleOverride rules, CatalogStore catalog, CatalogRuleOverrides overrides, IOptionsMonitor<CellRuleOptions> cell, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(id) is null)
+        {
+            return Problems.Invalid("id", $"No reseller '{id}' in this cell.");
+        }
+
+        if (rules.Violations(cell.CurrentValue) is { Count: > 0 } widening)
+        {
+            return Problems.From(TicketAspire.Inventory.Model.InventoryError.Validation(widening));
+        }
+
+        await overrides.SetAsync(id, rules, ct);
+        return TypedResults.Ok(rules);
     }
 }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Abuse;
 using TicketAspire.Api.Infrastructure.Idempotency;
+using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
@@ -42,7 +43,7 @@ public static class HoldsApi
     }
 
     public static async Task<Results<Created<HoldView>, ProblemHttpResult>> CreateHold(
-        CreateHoldCommand command, HttpContext context, HoldService holds, HoldGuard guard, CancellationToken ct)
+        CreateHoldCommand command, HttpContext context, HoldService holds, HoldGuard guard, GuestCheckoutGuard guestCheckout, CancellationToken ct)
     {
         var actor = context.GetActor();
         // events with a waiting room: the admission token, in the Admission-Token header or the body
@@ -59,6 +60,12 @@ public static class HoldsApi
             }
 
             command = command with { CustomerRef = actor.CustomerRef, CustomerEmail = command.CustomerEmail ?? actor.Email };
+        }
+
+        // the cell's guest checkout rule (and the reseller's own choice): who may hold without a signed-in end user
+        if (await guestCheckout.CheckAsync(actor, command.CustomerRef?.Trim(), ct) is { } guest)
+        {
+            return guest;
         }
 
         // bots, first layer. At the edge: the device id, and velocity per account and device (each refusal audited),

@@ -9,6 +9,7 @@ using TicketAspire.Api.Infrastructure.Live;
 using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.RateLimiting;
+using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory;
@@ -69,9 +70,11 @@ public static class ApplicationServiceExtensions
         services.AddIdempotency();
         services.AddLoadShedding();
         services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName);
+        services.AddCellRules();
         services.AddSingleton<HoldVelocity>();
         services.AddSingleton<DeviceIds>();
         services.AddScoped<HoldGuard>();
+        services.AddScoped<GuestCheckoutGuard>();
 
         services.AddScoped<ResellerStorage>();
         // the inventory core, as the worker registers it; each request's ResellerScope is opened by ResellerStorage

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
+using TicketAspire.Tenancy;
+
+namespace TicketAspire.Api.Infrastructure.Rules;
+
+/// <summary>
+/// The one way the API reads a cell rule: through Microsoft.FeatureManagement, for the current reseller (the cell's
+/// value, narrowed by the reseller's override where the cell lets it choose).
+/// </summary>
+public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptions> cell)
+{
+    /// <summary>True when buyers may hold seats without an account of the reseller.</summary>
+    public ValueTask<bool> GuestCheckoutAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.GuestCheckout, ct);
+
+    /// <summary>Every rule that applies to the current reseller.</summary>
+    public async Task<AppliedRules> GetAsync(CancellationToken ct) => new(
+        cell.Value.Id,
+        cell.Value.Currency,
+        await features.IsEnabledAsync(RuleNames.GuestCheckout, ct),
+        await features.IsEnabledAsync(RuleNames.ResaleAllowed, ct),
+        (int)await ValueAsync(RuleNames.ResalePriceCapPercent, ct),
+        await features.IsEnabledAsync(RuleNames.DynamicPricingAllowed, ct),
+        (int)await ValueAsync(RuleNames.DataRetentionDays, ct),
+        await ValueAsync(RuleNames.TaxRatePercent, ct));
+
+    private async Task<decimal> ValueAsync(string rule, CancellationToken ct)
+    {
+        var variant = await features.GetVariantAsync(rule, ct)
+            ?? throw new InvalidOperationException($"The rule {rule} has no variant.");
+        return decimal.Parse(variant.Configuration.Value!, CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The rules that apply to a reseller (GET /v1/rules).</summary>
+/// <param name="Cell">The jurisdiction cell.</param>
+/// <param name="Currency">ISO 4217 currency of every price.</param>
+/// <param name="GuestCheckout">Buyers may hold and buy without an account; otherwise a signed-in end user is needed.</param>
+/// <param name="ResaleAllowed">Tickets may be resold (declared; not yet enforced).</param>
+/// <param name="ResalePriceCapPercent">Highest resale price, percent of face value (declared; not yet enforced).</param>
+/// <param name="DynamicPricingAllowed">Prices may change with demand (declared; not yet enforced).</param>
+/// <param name="DataRetentionDays">Days personal data is kept (declared; not yet enforced).</param>
+/// <param name="TaxRatePercent">Tax on the ticket price, percent.</param>
+public sealed record AppliedRules(
+    string Cell, string Currency, bool GuestCheckout, bool ResaleAllowed, int ResalePriceCapPercent, bool DynamicPricingAllowed,
+    int DataRetentionDays, decimal TaxRatePercent);

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TicketAspire.Api.Infrastructure.Rules;
+using TicketAspire.Tenancy;
+
+namespace TicketAspire.Api.Tests;
+
+/// <summary>
+/// The cell rules as the API reads them: Microsoft.FeatureManagement with the rules' own definitions, filter and
+/// targeting; the cell's values from configuration, narrowed per reseller by its override.
+/// </summary>
+public sealed class CellRulesShould : IDisposable
+{
+    private static readonly ResellerTenantInfo Acme = new("acme", "Acme", "eu", "reseller_acme", "redis-acme", ["acme.eu.localhost"]);
+    private static readonly ResellerTenantInfo Globex = new("globex", "Globex", "eu", "reseller_globex", "redis-globex", ["globex.eu.localhost"]);
+
+    private readonly IConfigurationRoot _configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Cell:Id"] = "eu", ["Cell:Currency"] = "EUR",
+        ["CellRules:ResaleAllowed"] = "True", ["CellRules:ResalePriceCapPercent"] = "120", ["CellRules:DynamicPricingAllowed"] = "False",
+        ["CellRules:GuestCheckout"] = "True", ["CellRules:DataRetentionDays"] = "730", ["CellRules:TaxRatePercent"] = "20.5",
+    }).Build();
+
+    private readonly InMemoryOverrides _overrides = new();
+    private readonly AsyncLocalMultiTenantContextAccessor<ResellerTenantInfo> _tenants = new();
+    private readonly ServiceProvider _services;
+
+    public CellRulesShould()
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(_configuration);
+        services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName);
+        services.AddSingleton<IMultiTenantContextAccessor<ResellerTenantInfo>>(_tenants);
+        services.AddSingleton<IRuleOverrideSource>(_overrides);
+        services.AddCellRules();
+        _services = services.BuildServiceProvider();
+    }
+
+    private RuleBook Rules => _services.GetRequiredService<RuleBook>();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task GiveEveryResellerTheCellsRulesWithoutAnOverride()
+    {
+        As(Acme);
+        Assert.Equal(new AppliedRules("eu", "EUR", true, true, 120, false, 730, 20.5m), await Rules.GetAsync(default));
+    }
+
+    [Fact]
+    public async Task NarrowTheRulesOfTheResellerThatChoseToAndNoOther()
+    {
+        _overrides.Set("acme", new RuleOverride(GuestCheckout: false, ResaleAllowed: false, ResalePriceCapPercent: 80));
+
+        As(Acme);
+        var acme = await Rules.GetAsync(default);
+        As(Globex);
+        var globex = await Rules.GetAsync(default);
+
+        Assert.Equal((false, false, 80), (acme.GuestCheckout, acme.ResaleAllowed, acme.ResalePriceCapPercent));
+        Assert.Equal((true, true, 120), (globex.GuestCheckout, globex.ResaleAllowed, globex.ResalePriceCapPercent));
+    }
+
+    [Fact]
+    public async Task NeverLetAnOverrideWidenTheCell()
+    {
+        _overrides.Set("acme", new RuleOverride(DynamicPricingAllowed: true, ResalePriceCapPercent: 500));
+        As(Acme);
+
+        var acme = await Rules.GetAsync(default);
+
+        Assert.False(acme.DynamicPricingAllowed);
+        Assert.Equal(120, acme.ResalePriceCapPercent);
+    }
+
+    [Fact]
+    public void NameWhatAnOverrideWouldWiden()
+    {
+        var cell = new CellRuleOptions { GuestCheckout = false, ResaleAllowed = true, ResalePriceCapPercent = 100, DynamicPricingAllowed = true };
+
+        var errors = new RuleOverride(GuestCheckout: true, ResaleAllowed: false, ResalePriceCapPercent: 101).Violations(cell);
+
+        Assert.Equal(["guest_checkout", "resale_price_cap_percent"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(new RuleOverride(GuestCheckout: false, ResalePriceCapPercent: 100, DynamicPricingAllowed: false).Violations(cell));
+    }
+
+    [Fact]
+    public async Task ApplyAChangedOverrideAtTheNextEvaluation()
+    {
+        As(Acme);
+        Assert.True(await Rules.GuestCheckoutAsync(default));
+
+        _overrides.Set("acme", new RuleOverride(GuestCheckout: false));
+        Assert.False(await Rules.GuestCheckoutAsync(default));
+
+        _overrides.Set("acme", RuleOverride.None);
+        Assert.True(await Rules.GuestCheckoutAsync(default));
+    }
+
+    [Fact]
+    public async Task ApplyAReloadedCellConfiguration()
+    {
+        As(Acme);
+        _configuration["CellRules:GuestCheckout"] = "False";
+        _configuration["CellRules:TaxRatePercent"] = "7";
+        _configuration.Reload();
+
+        var acme = await Rules.GetAsync(default);
+
+        Assert.False(acme.GuestCheckout);
+        Assert.Equal(7m, acme.TaxRatePercent);
+    }
+
+    [Fact]
+    public async Task UseTheCellsRulesWithoutAResolvedReseller()
+    {
+        _overrides.Set("acme", new RuleOverride(GuestCheckout: false));
+        _tenants.SetContext(MultiTenantContext<ResellerTenantInfo>.Unresolved);
+
+        Assert.True(await Rules.GuestCheckoutAsync(default));
+    }
+
+    private void As(ResellerTenantInfo reseller) => _tenants.SetContext(new MultiTenantContext<ResellerTenantInfo>(reseller));
+
+    private sealed class InMemoryOverrides : IRuleOverrideSource
+    {
+        private volatile Dictionary<string, RuleOverride> _all = new(StringComparer.Ordinal);
+
+        public void Set(string reseller, RuleOverride rules) => _all = new(_all, StringComparer.Ordinal) { [reseller] = rules };
+
+        public ValueTask<IReadOnlyDictionary<string, RuleOverride>> GetAllAsync(CancellationToken ct) => ValueTask.FromResult<IReadOnlyDictionary<string, RuleOverride>>(_all);
+    }
+}
