@@ -34,6 +34,7 @@ v1.MapEventsApi();
 v1.MapEventStreamApi();
 v1.MapHoldsApi();
 v1.MapOrdersApi();
+v1.MapMyDataApi();
 v1.MapAuditApi();
 v1.MapReportsApi();
 v1.MapAdminApi();

@@ -8,6 +8,7 @@ using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Live;
 using TicketAspire.Inventory.Orders;
 using TicketAspire.Inventory.Payments;
+using TicketAspire.Inventory.Privacy;
 using TicketAspire.Inventory.Queue;
 using TicketAspire.Inventory.Sales;
 using TicketAspire.Inventory.Waitlist;
@@ -19,7 +20,7 @@ public static class InventoryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the core: every use-case owner scoped to the <see cref="ResellerScope"/> the host opens (events, holds,
-    /// sale, orders, checkout, refunds, waiting rooms, waitlists, ledger), the per-process state they share (the claim
+    /// sale, orders, checkout, refunds, waiting rooms, waitlists, ledger, personal data and its retention), the per-process state they share (the claim
     /// batchers, event metadata and shortfall memories, the waiting-room cache) and the payment gateway. The host adds
     /// <see cref="TimeProvider"/> and <see cref="AdmissionTokens"/> (the cell's signing key), and may bind
     /// <see cref="ClaimBatchingOptions"/> and <see cref="AccountBlockOptions"/> (the API binds the <c>Abuse</c> section;
@@ -51,6 +52,8 @@ public static class InventoryServiceCollectionExtensions
             sp.GetRequiredService<AccountBlocks>()));
         services.AddScoped(sp => new AccountBlocks(Scope(sp).Db, Time(sp), sp.GetRequiredService<IOptions<AccountBlockOptions>>().Value));
         services.AddScoped(sp => new HoldSweeper(Scope(sp).Db, Time(sp)));
+        services.AddScoped(sp => new RetentionSweeper(Scope(sp).Db, Time(sp)));
+        services.AddScoped(sp => new PersonalData(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new WaitlistService(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new SaleService(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
         services.AddScoped(sp => new OrderQueries(Scope(sp).Db));

@@ -15,7 +15,7 @@ public static class WorkerServiceExtensions
     /// <summary>
     /// The cell's resellers (catalog store), their storage, the inventory core (<see cref="InventoryServiceCollectionExtensions.AddInventory"/>,
     /// the same registrations as the API's), and the background loops: hold sweep, waiting rooms and waitlists, payouts,
-    /// refunds, webhooks and e-mail.
+    /// refunds, data retention, webhooks and e-mail.
     /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
@@ -48,6 +48,12 @@ public static class WorkerServiceExtensions
             .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "RefundWorker: Interval and BatchSize must be positive")
             .ValidateOnStart();
         services.AddHostedService<RefundWorker>();
+        services.AddOptions<RetentionOptions>().BindConfiguration("Retention")
+            .Configure(o => o.Days = builder.Configuration.GetValue("CellRules:DataRetentionDays", 0))
+            .Validate(o => o.Days >= 0 && o.Interval > TimeSpan.Zero && o.BatchSize > 0,
+                "Retention: Interval and BatchSize must be positive; CellRules:DataRetentionDays 0 (keep for ever) or more")
+            .ValidateOnStart();
+        services.AddHostedService<RetentionWorker>();
         services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName);
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.LeaseTimeout > o.RequestTimeout && o.RetrySchedule.All(t => t > TimeSpan.Zero)

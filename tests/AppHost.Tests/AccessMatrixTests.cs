@@ -42,6 +42,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ReceivePspEvent"] = new("POST", _ => "/v1/psp/webhooks", _ => new { id = "evt_matrix", type = "payment_intent.succeeded" }, Access.Signed, Reach.None, Tenant: false),
         ["ListOrders"] = new("GET", r => $"/v1/orders?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ByQuery),
         ["ListMyOrders"] = new("GET", _ => "/v1/me/orders", null, Access.Customer, Reach.None),
+        ["ExportMyData"] = new("GET", _ => "/v1/me/data", null, Access.Customer, Reach.None),
+        ["DeleteMyData"] = new("DELETE", _ => "/v1/me/data", null, Access.Customer, Reach.None),
         ["ListAudit"] = new("GET", r => $"/v1/audit?resource_id={r.HoldId}", null, Access.AuditRead, Reach.ByQuery),
         ["GetSalesReport"] = new("GET", _ => "/v1/reports/sales?group_by=class", null, Access.ReportsRead, Reach.None),
         ["GetStatement"] = new("GET", _ => "/v1/reports/statement", null, Access.ReportsRead, Reach.None),

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TicketAspire.Inventory.Privacy;
+
+/// <summary>
+/// One end user's data in their reseller's database: everything the platform holds about them, as one JSON document
+/// (<see cref="ExportAsync"/>), and its erasure (<see cref="EraseAsync"/>): the account and its sessions deleted, the
+/// personal data of their holds, orders, refunds, waitlist entries, queue places, e-mails and audit rows erased or
+/// anonymised as the retention pass does (<see cref="RetentionSweeper"/>), the amounts kept for accounting.
+/// </summary>
+public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
+{
+    private const string ExportSql = """
+        WITH account AS (SELECT id, email, display_name, created_at, last_login_at FROM users WHERE id = $1)
+        SELECT jsonb_build_object(
+            'account', (SELECT to_jsonb(a) FROM account a),
+            'holds', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', h.id, 'event_id', h.event_id,
+                    'status', CASE h.status WHEN 0 THEN 'active' WHEN 1 THEN 'confirmed' WHEN 2 THEN 'cancelled' ELSE 'expired' END,
+                    'customer_email', h.customer_email, 'total_minor', h.total_minor, 'currency', h.currency,
+                    'created_at', h.created_at, 'expires_at', h.expires_at, 'closed_at', h.closed_at, 'order_id', h.order_id)
+                ORDER BY h.created_at, h.id) FROM holds h WHERE h.customer_ref = $2), '[]'::jsonb),
+            'orders', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', o.id, 'event_id', o.event_id, 'event_name', e.name, 'event_starts_at', e.starts_at, 'status', o.status,
+                    'customer_email', o.customer_email, 'total_minor', o.total_minor, 'currency', o.currency, 'created_at', o.created_at,
+                    'tickets', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                            'id', t.id, 'seat_id', t.seat_id, 'class_id', t.class_id, 'price_minor', t.price_minor, 'currency', t.currency,
+                            'code', t.code, 'status', t.status, 'issued_at', t.issued_at) ORDER BY t.issued_at, t.id)
+                        FROM tickets t WHERE t.order_id = o.id), '[]'::jsonb),
+                    'refunds', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                            'id', r.id, 'amount_minor', r.amount_minor, 'currency', r.currency, 'reason', r.reason, 'status', r.status,
+                            'created_at', r.created_at, 'completed_at', r.completed_at) ORDER BY r.created_at)
+                        FROM refunds r WHERE r.order_id = o.id), '[]'::jsonb))
+                ORDER BY o.created_at, o.id) FROM orders o JOIN events e ON e.id = o.event_id WHERE o.customer_ref = $2), '[]'::jsonb),
+            'waitlist_entries', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', w.id, 'event_id', w.event_id, 'class_id', w.class_id, 'customer_email', w.customer_email, 'quantity', w.quantity,
+                    'status', w.status, 'joined_at', w.joined_at, 'closed_at', w.closed_at) ORDER BY w.joined_at, w.id)
+                FROM waitlist_entries w WHERE w.customer_ref = $2), '[]'::jsonb),
+            'queue_entries', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'event_id', q.event_id, 'position', q.position, 'joined_at', q.joined_at, 'admitted_at', q.admitted_at, 'used_at', q.used_at)
+                ORDER BY q.joined_at) FROM queue_entries q WHERE q.customer_ref = $2), '[]'::jsonb),
+            'mailbox', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', m.id, 'kind', m.kind, 'from', m.from_address, 'to', m.to_address, 'subject', m.subject,
+                    'text_body', m.text_body, 'order_id', m.order_id, 'created_at', m.created_at) ORDER BY m.created_at, m.id)
+                FROM mailbox m JOIN account a ON lower(m.to_address) = lower(a.email)), '[]'::jsonb))::text
+        """;
+
+    // $1: user id, $2: customer reference (user:<id>), $3: the account's e-mail address (null without an account), $4: now
+    private static readonly string[] EraseSql =
+    [
+        "UPDATE holds SET customer_email = NULL, customer_ref = 'erased' WHERE customer_ref = $2",
+        "UPDATE orders SET customer_email = NULL, customer_ref = 'erased' WHERE customer_ref = $2",
+        "UPDATE refunds SET initiated_by = 'customer', reason = '(erased)' WHERE initiated_by = $2",
+        """
+        UPDATE waitlist_entries SET status = 'left', closed_at = $4
+        WHERE customer_ref = $2 AND status IN ('waiting', 'offered')
+        """,
+        "UPDATE waitlist_entries SET customer_email = NULL, customer_ref = 'erased', closed_detail = NULL WHERE customer_ref = $2",
+        "DELETE FROM queue_entries WHERE customer_ref = $2",
+        "DELETE FROM account_blocks WHERE customer_ref = $2",
+        """
+        UPDATE outbox SET payload = payload - 'customer_email' - 'customer_ref'
+        WHERE payload->>'customer_ref' = $2 OR ($3::text IS NOT NULL AND lower(payload->>'customer_email') = lower($3))
+        """,
+        """
+        UPDATE webhook_messages SET payload = payload - 'customer_email' - 'customer_ref'
+        WHERE payload->>'customer_ref' = $2 OR ($3::text IS NOT NULL AND lower(payload->>'customer_email') = lower($3))
+        """,
+        "DELETE FROM mail_jobs WHERE $3::text IS NOT NULL AND lower(to_address) = lower($3)",
+        "DELETE FROM mailbox WHERE $3::text IS NOT NULL AND lower(to_address) = lower($3)",
+        "UPDATE audit_log SET subject = NULL, client_ip = NULL WHERE actor_kind = 'customer' AND subject = $1::text",
+        "DELETE FROM pending_registrations WHERE $3::text IS NOT NULL AND email_normalized = lower($3)",
+    ];
+
+    /// <summary>Everything held about end user <paramref name="userId"/> as a JSON object (account null when it is gone).</summary>
+    public async Task<JsonElement> ExportAsync(Guid userId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ExportSql);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = userId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = CustomerRefOf(userId) });
+        var json = (string)(await cmd.ExecuteScalarAsync(ct))!;
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// Erases end user <paramref name="userId"/>'s personal data and deletes their account and sessions, in one
+    /// transaction. Idempotent: erasing a user that is gone changes nothing.
+    /// </summary>
+    public async Task EraseAsync(Guid userId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        string? email;
+        await using (var account = new NpgsqlCommand("SELECT email FROM users WHERE id = $1 FOR UPDATE", conn, tx))
+        {
+            account.Parameters.Add(new NpgsqlParameter { Value = userId });
+            email = (string?)await account.ExecuteScalarAsync(ct);
+        }
+
+        await using (var batch = new NpgsqlBatch(conn, tx))
+        {
+            foreach (var sql in EraseSql)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.Add(new NpgsqlParameter { Value = userId });
+                command.Parameters.Add(new NpgsqlParameter { Value = CustomerRefOf(userId) });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)email ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+
+        await DeleteAccountsAsync(conn, tx, [userId], ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The customer reference of end user <paramref name="userId"/>'s holds and orders.</summary>
+    public static string CustomerRefOf(Guid userId) => "user:" + userId.ToString("D");
+
+    /// <summary>
+    /// Deletes the accounts <paramref name="ids"/> with their sessions (OpenIddict tokens, then authorizations, of the
+    /// subject) and their sign-in throttle rows, inside <paramref name="tx"/>.
+    /// </summary>
+    internal static async Task DeleteAccountsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] ids, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var sql in new[]
+        {
+            "DELETE FROM \"OpenIddictTokens\" WHERE \"Subject\" = ANY ($1)",
+            "DELETE FROM \"OpenIddictAuthorizations\" WHERE \"Subject\" = ANY ($1)",
+            "DELETE FROM login_throttle WHERE email_normalized IN (SELECT email_normalized FROM users WHERE id = ANY ($2))",
+            "DELETE FROM users WHERE id = ANY ($2)",
+        })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.ToString("D")).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = ids });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+}

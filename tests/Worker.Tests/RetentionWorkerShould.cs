@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TicketAspire.Inventory.Privacy;
+using TicketAspire.Inventory.Tests.Infrastructure;
+using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Stores;
+using TicketAspire.Worker.Tests.Infrastructure;
+
+namespace TicketAspire.Worker.Tests;
+
+/// <summary>
+/// The data retention pass over real reseller databases (<see cref="PersonalDataSeed"/>: old and recent personal data
+/// in each), and an end user's own export and erasure (<see cref="PersonalData"/>).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RetentionWorkerShould(PostgresServer postgres)
+{
+    private static RetentionWorker Worker(TwoResellers cell, IMultiTenantStore<ResellerTenantInfo> store, int days, int batchSize = 2) => new(
+        new ResellerLoopContext(store, cell.Accessor, cell.Accessor, TimeProvider.System), cell.DataSources,
+        Microsoft.Extensions.Options.Options.Create(new RetentionOptions { Days = days, BatchSize = batchSize }), NullLogger<RetentionWorker>.Instance);
+
+    private static async Task<(TwoResellers Cell, PersonalDataSeed Acme, PersonalDataSeed Globex)> SeededAsync(PostgresServer postgres, string name)
+    {
+        var cell = await TwoResellers.CreateAsync(postgres, name);
+        var (acme, globex) = (new PersonalDataSeed(), new PersonalDataSeed());
+        await acme.WriteAsync(cell.Acme);
+        await globex.WriteAsync(cell.Globex);
+        return (cell, acme, globex);
+    }
+
+    private static async Task<SnapshotStore> OnlyAsync(TwoResellers cell, string reseller) => new([(await cell.Store.GetAsync(reseller))!]);
+
+    [Fact]
+    public async Task AnonymiseOldPersonalDataKeepRecentDataAndAccountingAndLeaveAnotherResellersDatabaseAlone()
+    {
+        var (cell, acme, globex) = await SeededAsync(postgres, nameof(AnonymiseOldPersonalDataKeepRecentDataAndAccountingAndLeaveAnotherResellersDatabaseAlone));
+        await using var _ = cell;
+        var globexBefore = await SnapshotAsync(cell.Globex);
+
+        // batches of 2 rows: the three old e-mails take two statements
+        var pass = await Worker(cell, await OnlyAsync(cell, "acme"), days: 730).RunPassAsync(default);
+
+        Assert.Equal(
+            "holds 2, orders 1, refunds 1, waitlist_entries 1, queue_entries 0, account_blocks 1, outbox 1, webhook_messages 1, "
+            + "mail_jobs 1, mailbox 3, audit_log 2, login_throttle 1, pending_registrations 0, users 1",
+            string.Join(", ", pass["acme"].Select(c => $"{c.Key} {c.Value}")));
+        Assert.False(pass.ContainsKey("globex"));
+
+        var db = cell.Acme;
+        // the old order: no personal data left, everything accounting needs intact
+        Assert.Equal(
+            "erased||refunded|5000|4000|500|100|400|EUR|pi_old",
+            await TextAsync(db, $"SELECT concat_ws('|', customer_ref, coalesce(customer_email, ''), status, total_minor, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, currency, payment_reference) FROM orders WHERE id = '{acme.OldOrder}'"));
+        Assert.Equal($"void|CODE-OLD-{acme.OldTicket:N}|5000", await TextAsync(db, $"SELECT concat_ws('|', status, code, price_minor) FROM tickets WHERE id = '{acme.OldTicket}'"));
+        Assert.Equal("customer|(erased)|5000|succeeded", await TextAsync(db, $"SELECT concat_ws('|', initiated_by, reason, amount_minor, status) FROM refunds WHERE order_id = '{acme.OldOrder}'"));
+        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM holds WHERE event_id IN (SELECT event_id FROM orders WHERE id = $1) AND (customer_email IS NOT NULL OR customer_ref <> 'erased')", acme.OldOrder));
+        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM users WHERE id = $1", acme.Ann));
+        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM \"OpenIddictTokens\" WHERE \"Subject\" = $1::text", acme.Ann));
+        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM outbox WHERE payload ? 'customer_email' AND aggregate_id = $1", acme.OldOrder));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM outbox WHERE payload ? 'total_minor' AND aggregate_id = $1", acme.OldOrder));
+        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM audit_log WHERE at < now() - interval '730 days' AND (client_ip IS NOT NULL OR (actor_kind = 'customer' AND subject IS NOT NULL))"));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM audit_log WHERE subject = 'shop-backend'"));
+
+        // the recent records are untouched
+        Assert.Equal($"{acme.BobRef}|bob@example.com|pi_recent", await TextAsync(db, $"SELECT concat_ws('|', customer_ref, customer_email, payment_reference) FROM orders WHERE id = '{acme.RecentOrder}'"));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM users WHERE id = $1 AND display_name = 'Bob Example'", acme.Bob));
+        Assert.Equal(["bob@example.com"], await TextsAsync(db, "SELECT to_address FROM mailbox"));
+        Assert.Equal(["bob@example.com"], await TextsAsync(db, "SELECT to_address FROM mail_jobs"));
+        Assert.Equal(["bob@example.com"], await TextsAsync(db, "SELECT customer_email FROM waitlist_entries WHERE customer_email IS NOT NULL"));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM audit_log WHERE client_ip = '203.0.113.9' AND subject = $1::text", acme.Bob));
+
+        // globex's database, with the same old data, is not acme's pass's business
+        Assert.Equal(globexBefore, await SnapshotAsync(cell.Globex));
+        Assert.Equal("user:" + globex.Ann, await TextAsync(cell.Globex, $"SELECT customer_ref FROM orders WHERE id = '{globex.OldOrder}'"));
+    }
+
+    [Fact]
+    public async Task ChangeNothingTheSecondTime()
+    {
+        var (cell, _, _) = await SeededAsync(postgres, nameof(ChangeNothingTheSecondTime));
+        await using var _cell = cell;
+        var worker = Worker(cell, cell.Store, days: 730, batchSize: 1_000);
+
+        var first = await worker.RunPassAsync(default);
+        var after = (await SnapshotAsync(cell.Acme), await SnapshotAsync(cell.Globex));
+        var second = await worker.RunPassAsync(default);
+
+        Assert.Equal(16, first["acme"].Values.Sum());
+        Assert.Equal(16, first["globex"].Values.Sum());
+        Assert.All(second.Values.SelectMany(c => c.Values), n => Assert.Equal(0, n));
+        Assert.Equal(after, (await SnapshotAsync(cell.Acme), await SnapshotAsync(cell.Globex)));
+        Assert.NotNull(worker.LastSuccess);
+    }
+
+    [Fact]
+    public async Task KeepEverythingWhenTheRetentionIsZero()
+    {
+        var (cell, _, _) = await SeededAsync(postgres, nameof(KeepEverythingWhenTheRetentionIsZero));
+        await using var _cell = cell;
+        var before = await SnapshotAsync(cell.Acme);
+
+        var counts = await new RetentionSweeper(cell.Acme, TimeProvider.System).RunAsync(0, 1_000, default);
+
+        Assert.All(counts.Values, n => Assert.Equal(0, n));
+        Assert.Equal(RetentionSweeper.Tables, counts.Keys);
+        Assert.Equal(before, await SnapshotAsync(cell.Acme));
+    }
+
+    [Fact]
+    public async Task ExportAndEraseOneEndUsersDataOnly()
+    {
+        var (cell, acme, _) = await SeededAsync(postgres, nameof(ExportAndEraseOneEndUsersDataOnly));
+        await using var _cell = cell;
+        var data = new PersonalData(cell.Acme, TimeProvider.System);
+
+        var export = await data.ExportAsync(acme.Bob, default);
+        Assert.Equal("bob@example.com", export.GetProperty("account").GetProperty("email").GetString());
+        Assert.Equal(acme.RecentOrder, export.GetProperty("orders")[0].GetProperty("id").GetGuid());
+        Assert.Equal(1, export.GetProperty("orders")[0].GetProperty("tickets").GetArrayLength());
+        Assert.Equal(1, export.GetProperty("holds").GetArrayLength());
+        Assert.Equal(1, export.GetProperty("mailbox").GetArrayLength());
+        Assert.Equal(1, export.GetProperty("waitlist_entries").GetArrayLength());
+
+        await data.EraseAsync(acme.Bob, default);
+        await data.EraseAsync(acme.Bob, default);   // again: nothing left to do, no error
+
+        Assert.Equal("erased||confirmed|7000|pi_recent", await TextAsync(cell.Acme,
+            $"SELECT concat_ws('|', customer_ref, coalesce(customer_email, ''), status, total_minor, payment_reference) FROM orders WHERE id = '{acme.RecentOrder}'"));
+        Assert.Equal(1, await CountAsync(cell.Acme, "SELECT count(*) FROM tickets WHERE order_id = $1 AND status = 'valid'", acme.RecentOrder));
+        Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM users WHERE id = $1", acme.Bob));
+        Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM mailbox WHERE lower(to_address) = 'bob@example.com'"));
+        Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM waitlist_entries WHERE customer_email = 'bob@example.com' OR status = 'waiting'"));
+        Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM outbox WHERE payload::text LIKE '%bob@example.com%'"));
+        Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM audit_log WHERE subject = $1::text", acme.Bob));
+        var erased = await data.ExportAsync(acme.Bob, default);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, erased.GetProperty("account").ValueKind);
+        Assert.Equal(0, erased.GetProperty("orders").GetArrayLength());
+
+        // Ann, another end user of the same reseller, keeps everything
+        Assert.Equal(1, await CountAsync(cell.Acme, "SELECT count(*) FROM users WHERE id = $1", acme.Ann));
+        Assert.Equal(3, await CountAsync(cell.Acme, "SELECT count(*) FROM mailbox WHERE to_address = 'Ann@example.com'"));
+        Assert.Equal(acme.AnnRef, await TextAsync(cell.Acme, $"SELECT customer_ref FROM orders WHERE id = '{acme.OldOrder}'"));
+    }
+
+    /// <summary>Every row of the tables that hold personal data, as text, in a stable order.</summary>
+    private static async Task<string> SnapshotAsync(NpgsqlDataSource db)
+    {
+        var tables = new[] { "users", "holds", "orders", "tickets", "refunds", "waitlist_entries", "account_blocks", "outbox", "webhook_messages", "mail_jobs", "mailbox", "audit_log", "login_throttle", "\"OpenIddictTokens\"" };
+        var parts = new List<string>();
+        foreach (var table in tables)
+        {
+            parts.Add(table + ": " + await TextAsync(db, $"SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM {table} t"));
+        }
+
+        return string.Join('\n', parts);
+    }
+
+    private static async Task<string> TextAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<string>> TextsAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var list = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql, params object[] args)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        foreach (var arg in args)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = arg });
+        }
+
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}
