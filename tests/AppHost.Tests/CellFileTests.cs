@@ -100,5 +100,17 @@ public sealed class CellFileTests : IDisposable
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_host_or_a_port_of_two_cells_stops_start_up()
+    {
+        File.WriteAllText(Path.Combine(_dir, "aa.json"), """{"id":"aa","jurisdiction":"A","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["shop.localhost"]}]}""");
+        File.WriteAllText(Path.Combine(_dir, "bb.json"), """{"id":"bb","jurisdiction":"B","currency":"GBP","api_port":5201,"resellers":[{"id":"b1","name":"B","hosts":["SHOP.localhost"]}]}""");
+        var ex = Assert.Throws<CellFileException>(() => CellFile.LoadAll(_dir));
+        Assert.Contains("'SHOP.localhost' is a host of cell 'aa' too", ex.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(_dir, "bb.json"), """{"id":"bb","jurisdiction":"B","currency":"GBP","api_port":5102,"resellers":[{"id":"b1","name":"B","hosts":["b.localhost"]}]}""");
+        Assert.Equal("api_port", Assert.Throws<CellFileException>(() => CellFile.LoadAll(_dir)).Field);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
