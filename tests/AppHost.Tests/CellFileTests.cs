@@ -11,12 +11,18 @@ public sealed class CellFileTests : IDisposable
     {
         var regions = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "regions"));
         var cells = CellFile.LoadAll(regions);
-        Assert.Equal(new[] { "eu", "us" }, cells.Select(c => c.Id));
-        Assert.Equal(2, cells[0].Resellers.Count);
-        Assert.Single(cells[1].Resellers);
-        Assert.Equal((500, 600), (cells[0].Fees!.PlatformFeeBps, cells[1].Fees!.PlatformFeeBps));
-        Assert.Contains(("PlatformFeeBps", "450"), cells[0].Resellers[1].Fees!.Settings());
-        Assert.Equal(new[] { 5103, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
+        Assert.Equal(new[] { "eu", "uk", "us" }, cells.Select(c => c.Id));
+        var (eu, uk, us) = (cells[0], cells[1], cells[2]);
+        Assert.Equal(2, eu.Resellers.Count);
+        Assert.Single(uk.Resellers);
+        Assert.Single(us.Resellers);
+        Assert.Equal((500, 550, 600), (eu.Fees!.PlatformFeeBps, uk.Fees!.PlatformFeeBps, us.Fees!.PlatformFeeBps));
+        Assert.Contains(("PlatformFeeBps", "450"), eu.Resellers[1].Fees!.Settings());
+        Assert.Equal(new[] { 5103, 5303, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
+        // three jurisdictions, three sets of rules
+        Assert.Equal(("GBP", new CellRules(true, 110, false, true, 2190, 17.5m)), (uk.Currency, uk.Rules));
+        Assert.Equal(3, cells.Select(c => c.Rules).Distinct().Count());
+        Assert.Equal(3, cells.Select(c => c.Currency).Distinct().Count());
     }
 
     [Fact]
