@@ -3,7 +3,8 @@
 # (`dotnet run --project AppHost`, which builds first: Debug), waits until every service process answers its
 # health check, lets it settle, sums PSS (/proc/<pid>/smaps_rollup) per process kind, prints a table and the total,
 # then stops the AppHost.
-#   bench/footprint.sh                                   # both cells, default replicas
+#   bench/footprint.sh                                   # every cell file, default replicas
+#   bench/footprint.sh -- --TicketAspire:Cells=eu,us     # the two cells of the README's number
 #   bench/footprint.sh -- --TicketAspire:Cells=eu        # AppHost arguments after --
 #   FOOTPRINT_SETTLE="30 300" bench/footprint.sh         # seconds of idle at which to sample (default: 30 and 300)
 #   FOOTPRINT_NO_BUILD=1 bench/footprint.sh              # dotnet run --no-build

@@ -66,6 +66,19 @@ public sealed record CellFile(
             throw new CellFileException(directory, "api_port", $"port {dup.Key} is used more than once (api_port, identity_port and payments_port of every cell must differ)");
         }
 
+        // the router maps every reseller host to one cell: a host may belong to one cell only
+        var hostCells = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var cell in cells)
+        {
+            foreach (var host in cell.Resellers.SelectMany(r => r.Hosts))
+            {
+                if (!hostCells.TryAdd(host, cell.Id))
+                {
+                    throw new CellFileException(Path.Combine(directory, cell.Id + ".json"), "resellers", $"'{host}' is a host of cell '{hostCells[host]}' too");
+                }
+            }
+        }
+
         return cells;
     }
 

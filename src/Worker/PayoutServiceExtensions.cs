@@ -7,7 +7,10 @@ namespace TicketAspire.Worker;
 /// <summary>Registers the payout worker and what it reads.</summary>
 public static class PayoutServiceExtensions
 {
-    /// <summary>Fee plans (<c>Fees</c>, per reseller <c>Resellers:&lt;id&gt;:Fees</c>, as the API reads them), <see cref="PayoutOptions"/> and <see cref="PayoutWorker"/>.</summary>
+    /// <summary>
+    /// Fee plans (<c>Fees</c>, per reseller <c>Resellers:&lt;id&gt;:Fees</c>, as the API reads them; without a tax rate, which
+    /// only a quote needs and the worker makes none), <see cref="PayoutOptions"/> and <see cref="PayoutWorker"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddPayouts(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

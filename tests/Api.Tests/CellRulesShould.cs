@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TicketAspire.Api.Infrastructure.Rules;
+using TicketAspire.Inventory.Fees;
 using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Options;
 
 namespace TicketAspire.Api.Tests;
 
@@ -19,7 +22,10 @@ public sealed class CellRulesShould : IDisposable
         ["Cell:Id"] = "eu", ["Cell:Currency"] = "EUR",
         ["CellRules:ResaleAllowed"] = "True", ["CellRules:ResalePriceCapPercent"] = "120", ["CellRules:DynamicPricingAllowed"] = "False",
         ["CellRules:GuestCheckout"] = "True", ["CellRules:DataRetentionDays"] = "730", ["CellRules:TaxRatePercent"] = "20.5",
+        ["Fees:PlatformFeeBps"] = "500", ["Resellers:globex:Fees:PlatformFeeBps"] = "450",
     }).Build();
+
+    private readonly FakeTimeProvider _time = new();
 
     private readonly InMemoryOverrides _overrides = new();
     private readonly AsyncLocalMultiTenantContextAccessor<ResellerTenantInfo> _tenants = new();
@@ -31,11 +37,17 @@ public sealed class CellRulesShould : IDisposable
         services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName);
         services.AddSingleton<IMultiTenantContextAccessor<ResellerTenantInfo>>(_tenants);
         services.AddSingleton<IRuleOverrideSource>(_overrides);
+        services.AddSingleton<TimeProvider>(_time);
+        // the fee plans as the API registers them
+        services.AddOptions<FeePlan>().BindConfiguration("Fees");
+        services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) => _configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));
         services.AddCellRules();
         _services = services.BuildServiceProvider();
     }
 
     private RuleBook Rules => _services.GetRequiredService<RuleBook>();
+
+    private RuleFeePlans FeePlans => _services.GetRequiredService<RuleFeePlans>();
 
     public void Dispose() => _services.Dispose();
 
@@ -108,6 +120,41 @@ public sealed class CellRulesShould : IDisposable
 
         Assert.False(acme.GuestCheckout);
         Assert.Equal(7m, acme.TaxRatePercent);
+    }
+
+    [Fact]
+    public async Task GiveEachResellersFeePlanTheTaxRateOfItsRulesAndKeepItsOwnFees()
+    {
+        As(Acme);
+        var acme = await FeePlans.GetAsync(default);
+        As(Globex);
+        var globex = await FeePlans.GetAsync(default);
+
+        Assert.Equal((20.5m, 500), (acme.TaxRatePercent, acme.PlatformFeeBps));
+        Assert.Equal((20.5m, 450), (globex.TaxRatePercent, globex.PlatformFeeBps));
+        Assert.Equal((await Rules.GetAsync(default)).TaxRatePercent, globex.TaxRatePercent);
+        // the configured plans are left as they are (the tax is the rules', never configuration's)
+        Assert.Equal(0m, _services.GetRequiredService<IMultiTenantOptions<FeePlan>>().Value.TaxRatePercent);
+        // a cached lookup: the same plan until the cache time has passed
+        Assert.Same(globex, await FeePlans.GetAsync(default));
+        _time.Advance(CatalogRuleOverrides.CacheFor);
+        Assert.Same(globex, await FeePlans.GetAsync(default));
+    }
+
+    [Fact]
+    public async Task GiveAReloadedTaxRateToTheFeePlansWithinTheCacheTime()
+    {
+        As(Acme);
+        var before = await FeePlans.GetAsync(default);
+        _configuration["CellRules:TaxRatePercent"] = "7";
+        _configuration.Reload();
+
+        Assert.Same(before, await FeePlans.GetAsync(default));
+        _time.Advance(CatalogRuleOverrides.CacheFor);
+        var after = await FeePlans.GetAsync(default);
+
+        Assert.Equal((20.5m, 7m), (before.TaxRatePercent, after.TaxRatePercent));
+        Assert.Equal(before.PlatformFeeBps, after.PlatformFeeBps);
     }
 
     [Fact]

@@ -11,12 +11,18 @@ public sealed class CellFileTests : IDisposable
     {
         var regions = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "regions"));
         var cells = CellFile.LoadAll(regions);
-        Assert.Equal(new[] { "eu", "us" }, cells.Select(c => c.Id));
-        Assert.Equal(2, cells[0].Resellers.Count);
-        Assert.Single(cells[1].Resellers);
-        Assert.Equal((500, 600), (cells[0].Fees!.PlatformFeeBps, cells[1].Fees!.PlatformFeeBps));
-        Assert.Contains(("PlatformFeeBps", "450"), cells[0].Resellers[1].Fees!.Settings());
-        Assert.Equal(new[] { 5103, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
+        Assert.Equal(new[] { "eu", "uk", "us" }, cells.Select(c => c.Id));
+        var (eu, uk, us) = (cells[0], cells[1], cells[2]);
+        Assert.Equal(2, eu.Resellers.Count);
+        Assert.Single(uk.Resellers);
+        Assert.Single(us.Resellers);
+        Assert.Equal((500, 550, 600), (eu.Fees!.PlatformFeeBps, uk.Fees!.PlatformFeeBps, us.Fees!.PlatformFeeBps));
+        Assert.Contains(("PlatformFeeBps", "450"), eu.Resellers[1].Fees!.Settings());
+        Assert.Equal(new[] { 5103, 5303, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
+        // three jurisdictions, three sets of rules
+        Assert.Equal(("GBP", new CellRules(true, 110, false, true, 2190, 17.5m)), (uk.Currency, uk.Rules));
+        Assert.Equal(3, cells.Select(c => c.Rules).Distinct().Count());
+        Assert.Equal(3, cells.Select(c => c.Currency).Distinct().Count());
     }
 
     [Fact]
@@ -98,6 +104,18 @@ public sealed class CellFileTests : IDisposable
         Assert.Equal(path, ex.File);
         Assert.StartsWith(field, ex.Field, StringComparison.Ordinal);
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_or_a_port_of_two_cells_stops_start_up()
+    {
+        File.WriteAllText(Path.Combine(_dir, "aa.json"), """{"id":"aa","jurisdiction":"A","currency":"EUR","api_port":5101,"resellers":[{"id":"a1","name":"A","hosts":["shop.localhost"]}]}""");
+        File.WriteAllText(Path.Combine(_dir, "bb.json"), """{"id":"bb","jurisdiction":"B","currency":"GBP","api_port":5201,"resellers":[{"id":"b1","name":"B","hosts":["SHOP.localhost"]}]}""");
+        var ex = Assert.Throws<CellFileException>(() => CellFile.LoadAll(_dir));
+        Assert.Contains("'SHOP.localhost' is a host of cell 'aa' too", ex.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(_dir, "bb.json"), """{"id":"bb","jurisdiction":"B","currency":"GBP","api_port":5102,"resellers":[{"id":"b1","name":"B","hosts":["b.localhost"]}]}""");
+        Assert.Equal("api_port", Assert.Throws<CellFileException>(() => CellFile.LoadAll(_dir)).Field);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -11,8 +11,10 @@ using Xunit.Sdk;
 namespace TicketAspire.AppHost.Tests;
 
 /// <summary>
-/// Boots the real AppHost once for the collection: both cells, each with its Postgres server, a Garnet per reseller,
-/// migrator, API and worker, on random ports with a throw-away data directory.
+/// Boots the real AppHost once for the collection: the eu and us cells, each with its Postgres server, a Garnet per
+/// reseller, migrator, API and worker, on random ports with a throw-away data directory. Only these two
+/// (<see cref="Cells"/>): every further cell file would add a dozen processes to every run; a test of another cell
+/// starts an AppHost of its own with that cell alone (<see cref="UkCellTests"/>).
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
@@ -24,6 +26,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     private DistributedApplication? _app;
 
     public PlatformFixture(IMessageSink sink) => _sink = sink;
+
+    /// <summary>The cells the shared fixture starts (<c>TicketAspire:Cells</c>), whatever else regions/ holds.</summary>
+    public const string Cells = "eu,us";
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("not started");
 
@@ -48,7 +53,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         var sw = Stopwatch.StartNew();
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false", "TicketAspire:ApiReplicas=2",
+            [$"TicketAspire:Cells={Cells}", $"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false", "TicketAspire:ApiReplicas=2",
              $"Parameters:eu-acme-client-secret={ClientSecret("acme")}", $"Parameters:eu-globex-client-secret={ClientSecret("globex")}",
              $"Parameters:us-initech-client-secret={ClientSecret("initech")}",
              $"Parameters:eu-globex-client-jwks={Tokens.PublicJwks(GlobexClientKey, "globex-key-1")}",

@@ -85,7 +85,7 @@ public static partial class PspWebhooksApi
         }
 
         using var scope = setter.Use(reseller, accessor);
-        await storage.OpenAsync(dataSources, redis);
+        await storage.OpenAsync(dataSources, redis, ct);
         var processor = context.RequestServices.GetRequiredService<PspEventProcessor>();
         var outcome = await processor.ApplyAsync(evt, ct);
         if (outcome == ErrorCodes.PaymentUnavailable)

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Security;
-using TicketAspire.Inventory.Fees;
+using TicketAspire.Inventory;
 using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Tenancy;
@@ -105,7 +105,7 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<PayoutForecast>, ContentHttpResult, ProblemHttpResult>> GetPayoutForecast(
-        HttpContext context, LedgerReports reports, IOptions<CellOptions> cell, IMultiTenantOptions<FeePlan> fees, TimeProvider time, CancellationToken ct)
+        HttpContext context, LedgerReports reports, IOptions<CellOptions> cell, ResellerScope scope, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var csv = ReadFormat(context.Request, errors);
@@ -114,7 +114,7 @@ public static class ReportsApi
             return Problems.From(InventoryError.Validation(errors));
         }
 
-        var forecast = await reports.PayoutForecastAsync(fees.Value, cell.Value.Currency, time.GetUtcNow(), ct);
+        var forecast = await reports.PayoutForecastAsync(scope.Fees, cell.Value.Currency, time.GetUtcNow(), ct);
         if (!csv)
         {
             return TypedResults.Ok(forecast);

@@ -86,9 +86,8 @@ public static class ApplicationServiceExtensions
         services.AddOptions<AccountBlockOptions>().BindConfiguration(AccountBlockOptions.SectionName)
             .Validate(o => o.IsValid(), "Abuse: UnconfirmedWindow > 0, MaxUnconfirmedHolds >= 1, BlockFor > 0").ValidateOnStart();
         services.AddWaitingRooms();
-        // fees from Fees, per reseller Resellers:<id>:Fees, tax from the cell's rules
+        // fees from Fees, per reseller Resellers:<id>:Fees; the tax rate is the cell rules' (RuleFeePlans, AddCellRules)
         services.AddOptions<FeePlan>().BindConfiguration("Fees")
-            .Configure(o => o.TaxRatePercent = builder.Configuration.GetValue<decimal>("CellRules:TaxRatePercent"))
             .Validate(o => o.IsValid(), "Fees: amounts non-negative, bps at most 10000, tax 0..100 %").ValidateOnStart();
         services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) =>
             builder.Configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));

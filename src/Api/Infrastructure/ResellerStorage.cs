@@ -1,7 +1,7 @@
 using Npgsql;
 using StackExchange.Redis;
+using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Inventory;
-using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Tenancy;
@@ -16,7 +16,7 @@ namespace TicketAspire.Api.Infrastructure;
 /// <see cref="ResellerScope"/> (its database, its Redis as a cache, its hold limits and fees), opened before the endpoint.
 /// </summary>
 public sealed class ResellerStorage(
-    IMultiTenantContextAccessor<ResellerTenantInfo> accessor, ResellerScope scope, IMultiTenantOptions<HoldOptions> holds, IMultiTenantOptions<FeePlan> fees)
+    IMultiTenantContextAccessor<ResellerTenantInfo> accessor, ResellerScope scope, IMultiTenantOptions<HoldOptions> holds, RuleFeePlans fees)
 {
     /// <summary>The reseller of the request (the tenancy middleware guarantees one).</summary>
     public ResellerTenantInfo Tenant => accessor.MultiTenantContext.TenantInfo
@@ -28,13 +28,13 @@ public sealed class ResellerStorage(
     /// <summary>The reseller's Redis as a cache.</summary>
     public InventoryCache Cache => scope.Cache;
 
-    /// <summary>Opens the reseller's storage from the registries.</summary>
-    public async Task OpenAsync(ResellerDataSources dataSources, ResellerRedisConnections redis)
+    /// <summary>Opens the reseller's storage from the registries, with its fee plan under the rules' tax rate.</summary>
+    public async Task OpenAsync(ResellerDataSources dataSources, ResellerRedisConnections redis, CancellationToken ct)
     {
         var tenant = Tenant;
         var db = await dataSources.GetAsync(tenant);
         IConnectionMultiplexer multiplexer = await redis.GetAsync(tenant);
-        scope.Open(tenant.Id, db, multiplexer, holds.Value, fees.Value);
+        scope.Open(tenant.Id, db, multiplexer, holds.Value, await fees.GetAsync(ct));
     }
 }
 
@@ -58,7 +58,7 @@ public sealed class ResellerStorageMiddleware(RequestDelegate next)
             return;
         }
 
-        await storage.OpenAsync(dataSources, redis);
+        await storage.OpenAsync(dataSources, redis, context.RequestAborted);
         if (!await DatabaseGate.TryEnterAsync(context, dataSources, storage.Tenant))
         {
             // the reseller's database is known to be out of reach: 503 at once, nothing queues behind it

@@ -2,7 +2,8 @@ namespace TicketAspire.Inventory.Fees;
 
 /// <summary>
 /// A reseller's fee plan (configuration section <c>Fees</c>, overridden per reseller by <c>Resellers:&lt;id&gt;:Fees</c>;
-/// the tax rate comes from the cell's <c>CellRules:TaxRatePercent</c>). All fees are paid by the buyer; see
+/// the tax rate is not configured here: it is the cell's rule, which the API sets for each reseller with
+/// <see cref="WithTaxRate"/> from the rules it serves at <c>GET /v1/rules</c>). All fees are paid by the buyer; see
 /// <see cref="FeeCalculator.Quote"/> for how they are computed.
 /// </summary>
 public sealed class FeePlan
@@ -22,11 +23,19 @@ public sealed class FeePlan
     /// <summary>What the PSP charges the reseller for a chargeback, in minor units.</summary>
     public long ChargebackFeeMinor { get; set; } = 1500;
 
-    /// <summary>Tax rate in percent on subtotal + platform fee (the cell's rules).</summary>
+    /// <summary>Tax rate in percent on subtotal + platform fee (the cell's rules; 0 until set with <see cref="WithTaxRate"/>).</summary>
     public decimal TaxRatePercent { get; set; }
 
     /// <summary>Days after an event starts before its money is paid out to the reseller.</summary>
     public int PayoutDelayDays { get; set; } = 7;
+
+    /// <summary>A copy of this plan with <paramref name="percent"/> as its tax rate (this one is left as it is).</summary>
+    public FeePlan WithTaxRate(decimal percent)
+    {
+        var copy = (FeePlan)MemberwiseClone();
+        copy.TaxRatePercent = percent;
+        return copy;
+    }
 
     /// <summary>True when every amount is non-negative, basis points are at most 10 000 and the tax rate at most 100 %.</summary>
     public bool IsValid() =>

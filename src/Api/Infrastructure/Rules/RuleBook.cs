@@ -14,6 +14,9 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
     /// <summary>True when buyers may hold seats without an account of the reseller.</summary>
     public ValueTask<bool> GuestCheckoutAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.GuestCheckout, ct);
 
+    /// <summary>The tax on the ticket price, percent, for the current reseller (its fee plan's, see <see cref="RuleFeePlans"/>).</summary>
+    public ValueTask<decimal> TaxRatePercentAsync(CancellationToken ct) => ValueAsync(RuleNames.TaxRatePercent, ct);
+
     /// <summary>Every rule that applies to the current reseller.</summary>
     public async Task<AppliedRules> GetAsync(CancellationToken ct) => new(
         cell.Value.Id,
@@ -25,7 +28,7 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
         (int)await ValueAsync(RuleNames.DataRetentionDays, ct),
         await ValueAsync(RuleNames.TaxRatePercent, ct));
 
-    private async Task<decimal> ValueAsync(string rule, CancellationToken ct)
+    private async ValueTask<decimal> ValueAsync(string rule, CancellationToken ct)
     {
         var variant = await features.GetVariantAsync(rule, ct)
             ?? throw new InvalidOperationException($"The rule {rule} has no variant.");

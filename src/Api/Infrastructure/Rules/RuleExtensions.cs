@@ -8,7 +8,8 @@ public static class RuleExtensions
 {
     /// <summary>
     /// Cell defaults from <c>CellRules:*</c>, resellers' overrides from the catalog (<see cref="CatalogRuleOverrides"/>, a
-    /// few seconds' cache), one feature per rule (<see cref="RuleDefinitionProvider"/>), and <see cref="RuleBook"/>.
+    /// few seconds' cache), one feature per rule (<see cref="RuleDefinitionProvider"/>), <see cref="RuleBook"/>, and
+    /// <see cref="RuleFeePlans"/> (which needs the per-reseller <c>FeePlan</c> options).
     /// </summary>
     public static IServiceCollection AddCellRules(this IServiceCollection services)
     {
@@ -22,6 +23,8 @@ public static class RuleExtensions
             .AddFeatureFilter<ResellerRuleFilter>()
             .WithTargeting<ResellerTargetingContextAccessor>();
         services.AddSingleton<RuleBook>();
+        // each reseller's fee plan with the rules' tax rate (the fee plans themselves: Fees, Resellers:<id>:Fees)
+        services.TryAddSingleton<RuleFeePlans>();
         return services;
     }
 }
