@@ -116,6 +116,55 @@ public sealed class IdempotencyTests(PlatformFixture platform)
         Assert.Equal("idempotency_key_invalid", (string)problem["code"]!);
     }
 
+    [Fact]
+    public async Task A_key_left_claimed_by_a_dead_replica_is_taken_over_by_the_same_request_after_a_minute_not_before()
+    {
+        using var http = await platform.IntegratorClientAsync("eu", "acme");
+        var (created, seats) = await http.CreateReservedEventAsync("Idem abandoned " + Guid.NewGuid(), 1, 4);
+        var key = Guid.NewGuid().ToString();
+        var body = new { event_id = created.Id(), customer_ref = "idem-" + Guid.NewGuid().ToString("N"), seat_ids = seats.Take(1) };
+        var other = new { event_id = created.Id(), customer_ref = "idem-" + Guid.NewGuid().ToString("N"), seat_ids = seats.Skip(1).Take(1) };
+        var (first, firstBody) = await PostAsync(http, "/v1/holds", body, key);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+
+        // what a replica killed between claiming the key and storing its answer leaves behind: the claim, no answer
+        // (the hold released too, so that running the request again can hold the same seat)
+        await using var db = await platform.OpenDatabaseAsync("eu", "reseller_acme");
+        async Task AbandonAsync(TimeSpan ago)
+        {
+            await using var reset = new Npgsql.NpgsqlCommand("""
+                UPDATE idempotency_keys SET status = NULL, content_type = NULL, location = NULL, response_body = NULL,
+                    completed_at = NULL, created_at = now() - $2
+                WHERE key = $1
+                """, db);
+            reset.Parameters.Add(new() { Value = key });
+            reset.Parameters.Add(new() { Value = ago });
+            Assert.Equal(1, await reset.ExecuteNonQueryAsync());
+        }
+
+        using (var cancel = await http.DeleteAsync($"/v1/holds/{firstBody.Id()}"))
+        {
+            Assert.True(cancel.IsSuccessStatusCode, $"cancel: {(int)cancel.StatusCode}");
+        }
+
+        await AbandonAsync(TimeSpan.FromSeconds(30));
+        var (young, youngBody) = await PostAsync(http, "/v1/holds", body, key);
+        Assert.Equal(HttpStatusCode.Conflict, young.StatusCode);
+        Assert.Equal("idempotency_key_in_use", (string)youngBody["code"]!);
+
+        await AbandonAsync(TimeSpan.FromSeconds(61));
+        var (reused, reusedBody) = await PostAsync(http, "/v1/holds", other, key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);   // another body never takes a claim over
+        Assert.Equal("idempotency_key_reused", (string)reusedBody["code"]!);
+        var (taken, takenBody) = await PostAsync(http, "/v1/holds", body, key);
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        Assert.False(taken.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(firstBody.Id(), takenBody.Id());
+        var (replayed, replayedBody) = await PostAsync(http, "/v1/holds", body, key);
+        Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(takenBody.Id(), replayedBody.Id());
+    }
+
     private static async Task<(HttpResponseMessage Response, JsonObject Body)> PostAsync(HttpClient http, string path, object body, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Api.Json) };

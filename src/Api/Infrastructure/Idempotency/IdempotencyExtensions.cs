@@ -7,7 +7,8 @@ public static class IdempotencyExtensions
     public static IServiceCollection AddIdempotency(this IServiceCollection services)
     {
         services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.SectionName)
-            .Validate(o => o.Retention > TimeSpan.Zero && o.MaxBodyBytes > 0, "Idempotency: Retention > 0, MaxBodyBytes > 0")
+            .Validate(o => o.Retention > TimeSpan.Zero && o.AbandonedAfter > TimeSpan.Zero && o.AbandonedAfter < o.Retention && o.MaxBodyBytes > 0,
+                "Idempotency: Retention > 0, 0 < AbandonedAfter < Retention, MaxBodyBytes > 0")
             .ValidateOnStart();
         return services;
     }

@@ -52,7 +52,8 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, IOptions
         var hash = SHA256.HashData(body);
         var db = storage.Db;
         var now = time.GetUtcNow();
-        if (!await IdempotencyStore.TryClaimAsync(db, actorKey, key, method, path, hash, now, now + options.Value.Retention, context.RequestAborted))
+        if (!await IdempotencyStore.TryClaimAsync(db, actorKey, key, method, path, hash, now, now + options.Value.Retention,
+            now - options.Value.AbandonedAfter, context.RequestAborted))
         {
             await AnswerFromStoreAsync(context, db, actorKey, key, method, path, hash, now);
             return;
@@ -71,8 +72,8 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, IOptions
             if (DatabaseFailures.IsUnavailable(failure) || DatabaseGate.IsOutage(context))
             {
                 // the database went away under the request: releasing would only wait for it again. The key stays claimed
-                // (a retry gets 409 idempotency_key_in_use) until it expires: the request may have committed before the
-                // connection broke, and only the stored answer may say so
+                // (a retry gets 409 idempotency_key_in_use) for IdempotencyOptions.AbandonedAfter: the request may have
+                // committed before the connection broke, and a retry soon after the database is back should not run it twice
                 LogNotReleased(logger, actorKey, key);
             }
             else

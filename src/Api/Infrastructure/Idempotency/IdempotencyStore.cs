@@ -7,10 +7,13 @@ public static class IdempotencyStore
 {
     /// <summary>
     /// Claims (<paramref name="actor"/>, <paramref name="key"/>) for a new request; true when this request owns it. A row
-    /// past its expiry is taken over in the same statement (retention without a purge on the hot path).
+    /// past its expiry is taken over in the same statement (retention without a purge on the hot path), and so is a claim
+    /// still unanswered since before <paramref name="abandonedBefore"/>: its request died with the replica that ran it (a
+    /// live request never runs that long), and without the takeover a client's retry would be refused for the whole
+    /// retention period.
     /// </summary>
     public static async Task<bool> TryClaimAsync(NpgsqlDataSource db, string actor, string key, string method, string path, byte[] hash,
-        DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+        DateTimeOffset now, DateTimeOffset expiresAt, DateTimeOffset abandonedBefore, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         await using var cmd = db.CreateCommand("""
@@ -21,9 +24,11 @@ public static class IdempotencyStore
                     content_type = NULL, location = NULL, response_body = NULL, created_at = excluded.created_at,
                     completed_at = NULL, expires_at = excluded.expires_at
                 WHERE k.expires_at <= excluded.created_at
+                   OR (k.completed_at IS NULL AND k.created_at < $8 AND k.method = excluded.method AND k.path = excluded.path
+                       AND k.request_hash = excluded.request_hash)
             RETURNING true
             """);
-        Add(cmd, actor, key, method, path, hash, now, expiresAt);
+        Add(cmd, actor, key, method, path, hash, now, expiresAt, abandonedBefore);
         return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
