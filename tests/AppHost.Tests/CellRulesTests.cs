@@ -43,6 +43,20 @@ public sealed class CellRulesTests(PlatformFixture platform)
             await integrator.PostJsonAsync("/v1/holds", guest with { customer_ref = $"user:{Guid.NewGuid()}" }, HttpStatusCode.Forbidden);
         }
 
+        // a waitlist entry is a hold to come: a guest may not queue for one where it could not hold
+        var classId = (string)created["ticket_classes"]![0]!["id"]!;
+        var join = new { class_id = classId, quantity = 1, customer_ref = guest.customer_ref };
+        if (guestCheckout)
+        {
+            var notSoldOut = await integrator.PostJsonAsync($"/v1/events/{created.Id()}/waitlist", join, HttpStatusCode.Conflict);
+            Assert.Equal("waitlist_not_sold_out", (string)notSoldOut["code"]!);
+        }
+        else
+        {
+            var queued = await integrator.PostJsonAsync($"/v1/events/{created.Id()}/waitlist", join, HttpStatusCode.Forbidden);
+            Assert.Equal("guest_checkout_forbidden", (string)queued["code"]!);
+        }
+
         // a signed-in end user holds in both cells, themselves or through the integrator naming their account
         using var browser = new Browser(platform, cell);
         var tokens = await browser.SignInAsync(reseller, $"rules-{Guid.NewGuid():N}@example.com", Password, register: true);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Waitlist;
@@ -30,9 +31,16 @@ public static class WaitlistApi
     }
 
     public static async Task<Results<Ok<WaitlistEntryView>, ProblemHttpResult>> JoinWaitlist(
-        Guid id, JoinWaitlistCommand command, HttpContext context, WaitlistService waitlist, CancellationToken ct)
+        Guid id, JoinWaitlistCommand command, HttpContext context, WaitlistService waitlist, GuestCheckoutGuard guestCheckout, CancellationToken ct)
     {
         var actor = context.GetActor();
+        // an entry is a hold to come (the worker makes it for the entry's customer when seats come back): where guest
+        // checkout is off, a guest may not queue for one either
+        if (await guestCheckout.CheckAsync(actor, command.CustomerRef, ct) is { } guestRefused)
+        {
+            return guestRefused;
+        }
+
         if (actor.IsCustomer)
         {
             if (command.CustomerRef is { Length: > 0 } requested && requested != actor.CustomerRef)
