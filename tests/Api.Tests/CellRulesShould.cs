@@ -5,6 +5,7 @@ using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Options;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.Api.Tests;
 
@@ -42,6 +43,7 @@ public sealed class CellRulesShould : IDisposable
         services.AddOptions<FeePlan>().BindConfiguration("Fees");
         services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) => _configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));
         services.AddCellRules();
+        services.AddSingleton<RuleFeePlans>();
         _services = services.BuildServiceProvider();
     }
 

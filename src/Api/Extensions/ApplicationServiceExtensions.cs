@@ -10,6 +10,7 @@ using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Rules;
+using TicketAspire.Tenancy.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory;
@@ -71,6 +72,8 @@ public static class ApplicationServiceExtensions
         services.AddLoadShedding();
         services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName);
         services.AddCellRules();
+        // each reseller's fee plan with the rules' tax rate (the fee plans themselves: Fees, Resellers:<id>:Fees)
+        services.AddSingleton<RuleFeePlans>();
         services.AddSingleton<HoldVelocity>();
         services.AddSingleton<DeviceIds>();
         services.AddScoped<HoldGuard>();

@@ -1,4 +1,4 @@
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The feature names of the cell rules. On/off rules are feature flags evaluated by <see cref="ResellerRuleFilter"/>;

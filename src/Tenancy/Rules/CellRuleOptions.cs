@@ -1,4 +1,4 @@
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The cell's rules as its cell file declares them (<c>CellRules:*</c>, set by the AppHost or the Kubernetes overlay).

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
-using TicketAspire.Tenancy;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The one way the API reads a cell rule: through Microsoft.FeatureManagement, for the current reseller (the cell's
@@ -14,7 +13,7 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
     /// <summary>True when buyers may hold seats without an account of the reseller.</summary>
     public ValueTask<bool> GuestCheckoutAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.GuestCheckout, ct);
 
-    /// <summary>The tax on the ticket price, percent, for the current reseller (its fee plan's, see <see cref="RuleFeePlans"/>).</summary>
+    /// <summary>The tax on the ticket price, percent, for the current reseller (its fee plan's).</summary>
     public ValueTask<decimal> TaxRatePercentAsync(CancellationToken ct) => ValueAsync(RuleNames.TaxRatePercent, ct);
 
     /// <summary>Every rule that applies to the current reseller.</summary>
