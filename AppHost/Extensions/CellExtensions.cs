@@ -296,6 +296,8 @@ public static class CellExtensions
             project.WithEnvironment("CellRules__ResaleAllowed", rules.ResaleAllowed.ToString())
                 .WithEnvironment("CellRules__ResalePriceCapPercent", rules.ResalePriceCapPercent.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__DynamicPricingAllowed", rules.DynamicPricingAllowed.ToString())
+                .WithEnvironment("CellRules__DynamicPriceMinPercent", rules.DynamicPriceMinPercent.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("CellRules__DynamicPriceMaxPercent", rules.DynamicPriceMaxPercent.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__GuestCheckout", rules.GuestCheckout.ToString())
                 .WithEnvironment("CellRules__DataRetentionDays", rules.DataRetentionDays.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__TaxRatePercent", rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture));

@@ -31,6 +31,8 @@ public sealed class RuleDefinitionProvider(IOptionsMonitor<CellRuleOptions> cell
         {
             RuleNames.TaxRatePercent => Valued(featureName, rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture), []),
             RuleNames.DataRetentionDays => Valued(featureName, I(rules.DataRetentionDays), []),
+            RuleNames.DynamicPriceMinPercent => Valued(featureName, I(rules.DynamicPriceMinPercent), []),
+            RuleNames.DynamicPriceMaxPercent => Valued(featureName, I(rules.DynamicPriceMaxPercent), []),
             RuleNames.ResalePriceCapPercent => Valued(featureName, I(rules.ResalePriceCapPercent),
                 [.. (await overrides.GetAllAsync(CancellationToken.None))
                     .Where(o => o.Value.ResalePriceCapPercent is not null)

@@ -14,7 +14,7 @@ public static class RuleExtensions
     public static IServiceCollection AddCellRules(this IServiceCollection services)
     {
         services.AddOptions<CellRuleOptions>().BindConfiguration(CellRuleOptions.SectionName)
-            .Validate(o => o.IsValid(), "CellRules: resale price cap 0..1000 %, data retention 1..36500 days, tax 0..100 %").ValidateOnStart();
+            .Validate(o => o.IsValid(), "CellRules: resale price cap 0..1000 %, dynamic price 1..100 % to 100..1000 %, data retention 1..36500 days, tax 0..100 %").ValidateOnStart();
         services.TryAddSingleton<CatalogRuleOverrides>();
         services.TryAddSingleton<IRuleOverrideSource>(sp => sp.GetRequiredService<CatalogRuleOverrides>());
         // ours, not the configuration provider AddFeatureManagement would add: rules come from the cell and the catalog
