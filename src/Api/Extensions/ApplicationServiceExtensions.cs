@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using TicketAspire.Inventory.Pricing;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Abuse;
@@ -74,6 +75,9 @@ public static class ApplicationServiceExtensions
         services.AddCellRules();
         // each reseller's fee plan with the rules' tax rate (the fee plans themselves: Fees, Resellers:<id>:Fees)
         services.AddSingleton<RuleFeePlans>();
+        // dynamic pricing at hold time and in event views: the reseller's rule (cached), as the worker reads it
+        services.AddSingleton<IPriceRules>(sp => new DelegatePriceRules(async ct =>
+            await sp.GetRequiredService<RuleBook>().DynamicPricingAsync(ct) is { } range ? new PriceRange(range.MinPercent, range.MaxPercent) : null));
         services.AddSingleton<HoldVelocity>();
         services.AddSingleton<DeviceIds>();
         services.AddScoped<HoldGuard>();
