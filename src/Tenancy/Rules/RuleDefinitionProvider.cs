@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
@@ -62,10 +63,15 @@ public sealed class RuleDefinitionProvider(IOptionsMonitor<CellRuleOptions> cell
         },
     };
 
+    // a rule's value as configuration, built once per distinct value (holds read the dynamic price range on every claim)
+    private static readonly ConcurrentDictionary<string, IConfigurationSection> Values = new(StringComparer.Ordinal);
+
     private static VariantDefinition Variant(string name, string value) => new()
     {
         Name = name,
-        ConfigurationValue = new ConfigurationBuilder().AddInMemoryCollection([new("value", value)]).Build().GetSection("value"),
+        ConfigurationValue = Values.Count < 10_000
+            ? Values.GetOrAdd(value, v => new ConfigurationBuilder().AddInMemoryCollection([new("value", v)]).Build().GetSection("value"))
+            : new ConfigurationBuilder().AddInMemoryCollection([new("value", value)]).Build().GetSection("value"),
     };
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
