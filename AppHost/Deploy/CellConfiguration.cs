@@ -26,6 +26,8 @@ public static class CellConfiguration
             Add("CellRules__ResaleAllowed", rules.ResaleAllowed.ToString());
             Add("CellRules__ResalePriceCapPercent", I(rules.ResalePriceCapPercent));
             Add("CellRules__DynamicPricingAllowed", rules.DynamicPricingAllowed.ToString());
+            Add("CellRules__DynamicPriceMinPercent", I(rules.DynamicPriceMinPercent));
+            Add("CellRules__DynamicPriceMaxPercent", I(rules.DynamicPriceMaxPercent));
             Add("CellRules__GuestCheckout", rules.GuestCheckout.ToString());
             Add("CellRules__DataRetentionDays", I(rules.DataRetentionDays));
             Add("CellRules__TaxRatePercent", rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture));

@@ -157,6 +157,11 @@ public static class CellExtensions
             worker.WithEnvironment("WaitingRoom__Interval", admitInterval);
         }
 
+        if (builder.Configuration["TicketAspire:Pricing:Interval"] is { Length: > 0 } pricingInterval)
+        {
+            worker.WithEnvironment("Pricing__Interval", pricingInterval);
+        }
+
         // the cell's payment service (a PSP simulator with its own SQLite file under the data root); it sends its webhooks
         // to the API, the API and worker call it through service discovery, the buyer's browser at its public origin
         var paymentsApiKey = builder.AddParameter(N("payments-api-key"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "payments-api-key")), secret: true);
@@ -296,6 +301,8 @@ public static class CellExtensions
             project.WithEnvironment("CellRules__ResaleAllowed", rules.ResaleAllowed.ToString())
                 .WithEnvironment("CellRules__ResalePriceCapPercent", rules.ResalePriceCapPercent.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__DynamicPricingAllowed", rules.DynamicPricingAllowed.ToString())
+                .WithEnvironment("CellRules__DynamicPriceMinPercent", rules.DynamicPriceMinPercent.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("CellRules__DynamicPriceMaxPercent", rules.DynamicPriceMaxPercent.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__GuestCheckout", rules.GuestCheckout.ToString())
                 .WithEnvironment("CellRules__DataRetentionDays", rules.DataRetentionDays.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__TaxRatePercent", rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture));

@@ -126,6 +126,8 @@ public sealed record CellFile(
             if (rules.ResalePriceCapPercent is < 0 or > 1000) { Fail("rules.resale_price_cap_percent", "0..1000"); }
             if (rules.DataRetentionDays is < 1 or > 36500) { Fail("rules.data_retention_days", "1..36500"); }
             if (rules.TaxRatePercent is < 0 or > 100) { Fail("rules.tax_rate_percent", "0..100"); }
+            if (rules.DynamicPriceMinPercent is < 1 or > 100) { Fail("rules.dynamic_price_min_percent", "1..100"); }
+            if (rules.DynamicPriceMaxPercent is < 100 or > 1000) { Fail("rules.dynamic_price_max_percent", "100..1000"); }
         }
 
         Fees?.Validate("fees", Fail);
@@ -181,13 +183,17 @@ public sealed record CellFile(
 }
 
 /// <summary>The rules of a jurisdiction (feature flags and limits).</summary>
+/// <param name="DynamicPriceMinPercent">Lowest dynamic price, percent of face value (1..100; default 100).</param>
+/// <param name="DynamicPriceMaxPercent">Highest dynamic price, percent of face value (100..1000; default 100).</param>
 public sealed record CellRules(
     bool ResaleAllowed,
     int ResalePriceCapPercent,
     bool DynamicPricingAllowed,
     bool GuestCheckout,
     int DataRetentionDays,
-    decimal TaxRatePercent);
+    decimal TaxRatePercent,
+    int DynamicPriceMinPercent = 100,
+    int DynamicPriceMaxPercent = 100);
 
 /// <summary>A reseller of the cell.</summary>
 /// <param name="IntegratorClientId">Client id of the reseller's first integrator client (default <c>&lt;id&gt;-backend</c>).</param>

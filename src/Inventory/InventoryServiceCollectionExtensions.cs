@@ -8,6 +8,7 @@ using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Live;
 using TicketAspire.Inventory.Orders;
 using TicketAspire.Inventory.Payments;
+using TicketAspire.Inventory.Pricing;
 using TicketAspire.Inventory.Privacy;
 using TicketAspire.Inventory.Queue;
 using TicketAspire.Inventory.Sales;
@@ -42,16 +43,17 @@ public static class InventoryServiceCollectionExtensions
         // one reseller's work
         services.AddScoped<ResellerScope>();
         services.AddScoped(sp => Scope(sp).Cache);
-        services.AddScoped(sp => new EventCatalog(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
+        services.AddScoped(sp => new EventCatalog(Scope(sp).Db, Scope(sp).Cache, Time(sp), sp.GetService<IPriceRules>()));
         services.AddScoped(sp => new SoldOutDetector(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new AdmissionGate(Scope(sp).Db, sp.GetRequiredService<AdmissionTokens>(), Scope(sp).ResellerId, sp.GetRequiredService<WaitingRoomCache>()));
         services.AddScoped(sp => new WaitingRoomService(Scope(sp).Db, sp.GetRequiredService<AdmissionTokens>(), Scope(sp).ResellerId,
             sp.GetRequiredService<WaitingRoomCache>(), Time(sp)));
         services.AddScoped(sp => new HoldService(Scope(sp).Db, Scope(sp).Cache, Time(sp), Scope(sp).Holds, sp.GetRequiredService<EventMetadataCache>(),
             sp.GetRequiredService<AdmissionGate>(), sp.GetRequiredService<ClaimBatchers>().For(Scope(sp).Db), sp.GetRequiredService<ShortfallMemo>(),
-            sp.GetRequiredService<AccountBlocks>()));
+            sp.GetRequiredService<AccountBlocks>(), sp.GetService<IPriceRules>()));
         services.AddScoped(sp => new AccountBlocks(Scope(sp).Db, Time(sp), sp.GetRequiredService<IOptions<AccountBlockOptions>>().Value));
         services.AddScoped(sp => new HoldSweeper(Scope(sp).Db, Time(sp)));
+        services.AddScoped(sp => new DemandPricer(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
         services.AddScoped(sp => new RetentionSweeper(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new PersonalData(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new WaitlistService(Scope(sp).Db, Time(sp)));

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using TicketAspire.Inventory;
 using TicketAspire.Inventory.Holds;
+using TicketAspire.Inventory.Pricing;
 using TicketAspire.Inventory.Queue;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Options;
+using TicketAspire.Tenancy.Rules;
 using TicketAspire.Webhooks.Mail;
 using TicketAspire.Webhooks.Services;
 
@@ -15,7 +17,7 @@ public static class WorkerServiceExtensions
     /// <summary>
     /// The cell's resellers (catalog store), their storage, the inventory core (<see cref="InventoryServiceCollectionExtensions.AddInventory"/>,
     /// the same registrations as the API's), and the background loops: hold sweep, waiting rooms and waitlists, payouts,
-    /// refunds, data retention, webhooks and e-mail.
+    /// refunds, data retention, dynamic pricing, webhooks and e-mail.
     /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
@@ -54,6 +56,15 @@ public static class WorkerServiceExtensions
                 "Retention: Interval and BatchSize must be positive; CellRules:DataRetentionDays 0 (keep for ever) or more")
             .ValidateOnStart();
         services.AddHostedService<RetentionWorker>();
+        // the cell's rules, as the API reads them (the reseller's override included); dynamic pricing reads them per pass
+        services.AddCellRules();
+        services.AddSingleton<IPriceRules>(sp => new DelegatePriceRules(async ct =>
+            await sp.GetRequiredService<RuleBook>().DynamicPricingAsync(ct) is { } range ? new PriceRange(range.MinPercent, range.MaxPercent) : null));
+        services.AddOptions<PricingOptions>().BindConfiguration("Pricing")
+            .Validate(o => o.IsValid(), "Pricing: positive Interval, Window of a minute or more, weights >= 0, LowScore <= MediumScore <= HighScore, percents 1..1000")
+            .ValidateOnStart();
+        services.AddSingleton<PricingWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<PricingWorker>());
         services.AddOptions<CellOptions>().BindConfiguration(CellOptions.SectionName);
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.LeaseTimeout > o.RequestTimeout && o.RetrySchedule.All(t => t > TimeSpan.Zero)

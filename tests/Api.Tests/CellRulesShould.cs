@@ -5,6 +5,7 @@ using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Options;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.Api.Tests;
 
@@ -42,6 +43,7 @@ public sealed class CellRulesShould : IDisposable
         services.AddOptions<FeePlan>().BindConfiguration("Fees");
         services.ConfigurePerTenant<FeePlan, ResellerTenantInfo>((options, reseller) => _configuration.GetSection($"Resellers:{reseller.Id}:Fees").Bind(options));
         services.AddCellRules();
+        services.AddSingleton<RuleFeePlans>();
         _services = services.BuildServiceProvider();
     }
 
@@ -55,7 +57,7 @@ public sealed class CellRulesShould : IDisposable
     public async Task GiveEveryResellerTheCellsRulesWithoutAnOverride()
     {
         As(Acme);
-        Assert.Equal(new AppliedRules("eu", "EUR", true, true, 120, false, 730, 20.5m), await Rules.GetAsync(default));
+        Assert.Equal(new AppliedRules("eu", "EUR", true, true, 120, false, 100, 100, 730, 20.5m), await Rules.GetAsync(default));
     }
 
     [Fact]
@@ -120,6 +122,25 @@ public sealed class CellRulesShould : IDisposable
 
         Assert.False(acme.GuestCheckout);
         Assert.Equal(7m, acme.TaxRatePercent);
+    }
+
+    [Fact]
+    public async Task GiveTheDynamicPriceRangeOnlyWhereTheCellAndTheResellerAllowIt()
+    {
+        As(Acme);
+        Assert.Null(await Rules.DynamicPricingAsync(default));
+
+        _configuration["CellRules:DynamicPricingAllowed"] = "True";
+        _configuration["CellRules:DynamicPriceMinPercent"] = "80";
+        _configuration["CellRules:DynamicPriceMaxPercent"] = "200";
+        _configuration.Reload();
+        Assert.Equal(new DynamicPriceRange(80, 200), await Rules.DynamicPricingAsync(default));
+        Assert.Equal((true, 80, 200), await Rules.GetAsync(default) is var all ? (all.DynamicPricingAllowed, all.DynamicPriceMinPercent, all.DynamicPriceMaxPercent) : default);
+
+        _overrides.Set("acme", new RuleOverride(DynamicPricingAllowed: false));
+        Assert.Null(await Rules.DynamicPricingAsync(default));
+        As(Globex);
+        Assert.Equal(new DynamicPriceRange(80, 200), await Rules.DynamicPricingAsync(default));
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["GetOrder"] = new("GET", r => $"/v1/orders/{r.OrderId}", null, Access.OrdersRead, Reach.ById),
         ["RefundOrder"] = new("POST", r => $"/v1/orders/{r.OrderId}/refund", _ => new { reason = "matrix" }, Access.OrdersWrite, Reach.ById),
         ["RefundMyOrder"] = new("POST", r => $"/v1/me/orders/{r.OrderId}/refund", _ => new { reason = "matrix" }, Access.Customer, Reach.ById),
+        ["SetEventPricing"] = new("PUT", r => $"/v1/events/{r.EventId}/pricing", _ => new { enabled = false }, Access.InventoryWrite, Reach.ById),
         ["CancelEvent"] = new("POST", r => $"/v1/events/{r.EventId}/cancel", null, Access.InventoryWrite, Reach.ById),
         ["ReceivePspEvent"] = new("POST", _ => "/v1/psp/webhooks", _ => new { id = "evt_matrix", type = "payment_intent.succeeded" }, Access.Signed, Reach.None, Tenant: false),
         ["ListOrders"] = new("GET", r => $"/v1/orders?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ByQuery),

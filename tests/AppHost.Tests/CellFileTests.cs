@@ -22,6 +22,9 @@ public sealed class CellFileTests : IDisposable
         // three jurisdictions, three sets of rules
         Assert.Equal(("GBP", new CellRules(true, 110, false, true, 2190, 17.5m)), (uk.Currency, uk.Rules));
         Assert.Equal(3, cells.Select(c => c.Rules).Distinct().Count());
+        // dynamic pricing: on in us within 80..200 % of face value; eu and uk keep face value
+        Assert.Equal((true, 80, 200), (us.Rules!.DynamicPricingAllowed, us.Rules.DynamicPriceMinPercent, us.Rules.DynamicPriceMaxPercent));
+        Assert.Equal((false, 100, 100), (eu.Rules!.DynamicPricingAllowed, eu.Rules.DynamicPriceMinPercent, eu.Rules.DynamicPriceMaxPercent));
         Assert.Equal(3, cells.Select(c => c.Currency).Distinct().Count());
     }
 

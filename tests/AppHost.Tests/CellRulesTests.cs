@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using TicketAspire.Api.Infrastructure.Rules;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.AppHost.Tests;
 

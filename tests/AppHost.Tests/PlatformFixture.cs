@@ -72,7 +72,9 @@ public sealed class PlatformFixture : IAsyncLifetime
              // the shipped cells refuse private webhook targets; the webhook tests receive on 127.0.0.1
              "TicketAspire:AllowPrivateWebhookTargets=true",
              // every test's device ids come from 127.0.0.1: more than a browser's budget (20 an hour)
-             "TicketAspire:RateLimiting:DeviceIds:PermitLimit=1000"],
+             "TicketAspire:RateLimiting:DeviceIds:PermitLimit=1000",
+             // dynamic pricing: a pass every 2 s instead of 30 s, so demand moves a price within a test
+             "TicketAspire:Pricing:Interval=00:00:02"],
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

@@ -28,6 +28,15 @@ public sealed class UkCellTests : IAsyncLifetime
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
+
+        // the router is healthy before its own health probe has found uk-api (until then: 503 cell.unavailable)
+        using var router = new HttpClient { BaseAddress = _app.GetEndpoint("router", "http") };
+        router.DefaultRequestHeaders.Host = Host;
+        await Eventually.GetAsync(async () =>
+        {
+            using var response = await router.GetAsync("/v1/rules", cts.Token);
+            return response.IsSuccessStatusCode ? response.StatusCode.ToString() : null;
+        }, "the router reaching uk-api", TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()

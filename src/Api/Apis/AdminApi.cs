@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure;
-using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Tenancy.AspNetCore;
 using TicketAspire.Tenancy.Catalog;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.Api.Apis;
 

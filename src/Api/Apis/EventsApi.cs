@@ -26,6 +26,9 @@ public static class EventsApi
         api.MapPost("/events", CreateEvent).WithName("CreateEvent").WithSummary("Create an event with its venue and ticket classes")
             .RequireAuthorization(ApiPolicies.InventoryWrite).WithEventBodyLimit(app.ServiceProvider);
         api.MapGet("/events/{id:guid}", GetEvent).WithName("GetEvent").WithSummary("Get an event with classes, prices and live availability");
+        api.MapPut("/events/{id:guid}/pricing", SetEventPricing).WithName("SetEventPricing")
+            .WithSummary("Opt an event in to dynamic pricing (where the reseller's rules allow it) and cap its price")
+            .RequireAuthorization(ApiPolicies.InventoryWrite);
         api.MapPost("/events/{id:guid}/cancel", CancelEvent).WithName("CancelEvent")
             .WithSummary("Cancel an event: no more sales, and every paid order is refunded")
             .RequireAuthorization(ApiPolicies.InventoryWrite);
@@ -64,9 +67,24 @@ public static class EventsApi
             : TypedResults.Created($"/v1/events/{result.Value!.Id}", result.Value);
     }
 
-    public static async Task<Results<Ok<EventDetail>, ProblemHttpResult>> GetEvent(Guid id, EventCatalog events, CancellationToken ct)
+    public static async Task<Results<Ok<EventDetail>, ProblemHttpResult>> GetEvent(
+        Guid id, EventCatalog events, InventoryCache cache, TimeProvider time, CancellationToken ct)
     {
         var result = await events.GetAsync(id, ct);
+        if (result.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        // a demand signal of dynamic pricing (one INCR in the reseller's Redis, not awaited; lost without Redis)
+        cache.CountView(id, time.GetUtcNow());
+        return TypedResults.Ok(result.Value!);
+    }
+
+    public static async Task<Results<Ok<EventDetail>, ProblemHttpResult>> SetEventPricing(
+        Guid id, DynamicPricingInput input, EventCatalog events, CancellationToken ct)
+    {
+        var result = await events.SetPricingAsync(id, input, ct);
         return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using TicketAspire.Api.Infrastructure.Rules;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.Api.Apis;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using TicketAspire.Inventory.Pricing;
 using TicketAspire.Tenancy.Options;
 using TicketAspire.Api.Infrastructure;
 using TicketAspire.Api.Infrastructure.Abuse;
@@ -10,6 +11,7 @@ using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Input;
 using TicketAspire.Api.Infrastructure.RateLimiting;
 using TicketAspire.Api.Infrastructure.Rules;
+using TicketAspire.Tenancy.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory;
@@ -71,6 +73,11 @@ public static class ApplicationServiceExtensions
         services.AddLoadShedding();
         services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.SectionName);
         services.AddCellRules();
+        // each reseller's fee plan with the rules' tax rate (the fee plans themselves: Fees, Resellers:<id>:Fees)
+        services.AddSingleton<RuleFeePlans>();
+        // dynamic pricing at hold time and in event views: the reseller's rule (cached), as the worker reads it
+        services.AddSingleton<IPriceRules>(sp => new DelegatePriceRules(async ct =>
+            await sp.GetRequiredService<RuleBook>().DynamicPricingAsync(ct) is { } range ? new PriceRange(range.MinPercent, range.MaxPercent) : null));
         services.AddSingleton<HoldVelocity>();
         services.AddSingleton<DeviceIds>();
         services.AddScoped<HoldGuard>();

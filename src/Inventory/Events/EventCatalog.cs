@@ -5,11 +5,15 @@ using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Orders;
+using TicketAspire.Inventory.Pricing;
 
 namespace TicketAspire.Inventory.Events;
 
-/// <summary>Creates, lists and shows events of one reseller database.</summary>
-public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, TimeProvider time)
+/// <summary>
+/// Creates, lists and shows events of one reseller database. With <see cref="IPriceRules"/>, an event's view shows the
+/// dynamic price a hold would lock now, as the claim computes it.
+/// </summary>
+public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, TimeProvider time, IPriceRules? pricing = null)
 {
     /// <summary>Creates an event, its venue, classes and every seat (or general-admission unit) in one transaction.</summary>
     public async Task<Result<EventDetail>> CreateAsync(CreateEventCommand cmd, string cellCurrency, CancellationToken ct)
@@ -34,9 +38,14 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
                 "INSERT INTO venues (id, name, city, country, address, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 venueId, cmd.Venue!.Name!.Trim(), cmd.Venue.City!.Trim(), cmd.Venue.Country, cmd.Venue.Address, now));
             batch.BatchCommands.Add(Command(
-                "INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at, refund_cutoff_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                """
+                INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at, refund_cutoff_hours,
+                                    dynamic_pricing, dynamic_price_max_percent)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                """,
                 eventId, venueId, cmd.Name!.Trim(), cmd.Type!, cmd.Performer, cmd.Description, cmd.StartsAt!.Value.ToUniversalTime(),
-                (short)plan.Seating, cellCurrency, now, cmd.RefundCutoffHours ?? 24));
+                (short)plan.Seating, cellCurrency, now, cmd.RefundCutoffHours ?? 24, cmd.DynamicPricing?.Enabled ?? false,
+                cmd.DynamicPricing?.MaxPercent));
             foreach (var c in plan.Classes)
             {
                 batch.BatchCommands.Add(Command(
@@ -100,13 +109,15 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         // BindComplete while expecting ReadyForQueryMessage"), which breaks the pooled connection
         const string eventSql = """
             SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
-                   v.id, v.name, v.city, v.country, v.address, e.status, e.refund_cutoff_hours
-            FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1
+                   v.id, v.name, v.city, v.country, v.address, e.status, e.refund_cutoff_hours,
+                   e.dynamic_pricing, e.dynamic_price_max_percent, p.multiplier_bp
+            FROM events e JOIN venues v ON v.id = e.venue_id LEFT JOIN event_prices p ON p.event_id = e.id WHERE e.id = $1
             """;
         const string classesSql = "SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = $1 ORDER BY price_minor DESC, name";
         EventSummary summary;
         string status;
         int? cutoff;
+        (bool Enabled, int? MaxPercent, int? Stored) dynamic;
         await using (var cmd = db.CreateCommand(eventSql))
         {
             cmd.Parameters.Add(new() { Value = eventId });
@@ -119,7 +130,12 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             summary = ReadSummary(reader);
             status = reader.GetInt16(13) == 1 ? "cancelled" : "on_sale";
             cutoff = reader.IsDBNull(14) ? null : reader.GetInt32(14);
+            dynamic = (reader.GetBoolean(15), reader.IsDBNull(16) ? null : reader.GetInt32(16), reader.IsDBNull(17) ? null : reader.GetInt32(17));
         }
+
+        // as the claim prices it (ClaimSql.Pricing): the worker's multiplier within the rules' range and the event's cap
+        var range = dynamic.Enabled && pricing is not null ? await pricing.DynamicPricingAsync(ct) : null;
+        var multiplier = range is null ? DemandPricing.FaceValue : DemandPricing.Clamp(dynamic.Stored ?? DemandPricing.FaceValue, range, dynamic.MaxPercent);
 
         var classes = new List<(Guid Id, string Name, Money Price, int Capacity)>();
         await using (var cmd = db.CreateCommand(classesSql))
@@ -136,10 +152,36 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         var views = classes.Select(c =>
         {
             var n = counts.FirstOrDefault(x => x.ClassId == c.Id) ?? new ClassCount(c.Id, 0, 0, 0);
-            return new TicketClassView(c.Id, c.Name, c.Price, c.Capacity, n.Available, n.Held, n.Sold);
+            return new TicketClassView(c.Id, c.Name, c.Price, c.Capacity, n.Available, n.Held, n.Sold,
+                dynamic.Enabled ? c.Price with { MinorUnits = DemandPricing.Price(c.Price.MinorUnits, multiplier) } : null);
         }).ToList();
         return new EventDetail(summary.Id, summary.Name, summary.Type, summary.Performer, summary.Description, summary.StartsAt,
-            summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views, status, cutoff);
+            summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views, status, cutoff,
+            new EventPricing(dynamic.Enabled, dynamic.MaxPercent, range is not null, DemandPricing.Factor(multiplier)));
+    }
+
+    /// <summary>
+    /// Sets an event's dynamic pricing (the organizer's opt-in and cap): applies to the next hold, whatever multiplier the
+    /// worker last computed (a claim clamps it to the cap again).
+    /// </summary>
+    public async Task<Result<EventDetail>> SetPricingAsync(Guid eventId, DynamicPricingInput input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (EventValidation.PricingError(input) is { } error)
+        {
+            return InventoryError.Validation(new Dictionary<string, string[]> { ["max_percent"] = [error] });
+        }
+
+        await using var cmd = db.CreateCommand("UPDATE events SET dynamic_pricing = $2, dynamic_price_max_percent = $3 WHERE id = $1");
+        cmd.Parameters.Add(new() { Value = eventId });
+        cmd.Parameters.Add(new() { Value = input.Enabled ?? false });
+        cmd.Parameters.Add(new() { Value = (object?)input.MaxPercent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+        {
+            return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+        }
+
+        return await GetAsync(eventId, ct);
     }
 
     /// <summary>Seats per seat-map page unless asked otherwise, and the most one page may have.</summary>

@@ -18,6 +18,10 @@ internal static class EventValidation
     /// <summary>"1" … "1000": seat numbers of <c>seat_count</c> rows, allocated once.</summary>
     private static readonly string[] Numbers = [.. Enumerable.Range(1, EventLimits.MaxSeatsPerRow).Select(n => n.ToString(CultureInfo.InvariantCulture))];
 
+    /// <summary>What is wrong with an event's dynamic pricing, or null.</summary>
+    public static string? PricingError(DynamicPricingInput? pricing) =>
+        pricing?.MaxPercent is < 100 or > 1000 ? "100 to 1000 (percent of face value; 100: never above face value)." : null;
+
     public static Result<EventPlan> Plan(CreateEventCommand cmd, string cellCurrency)
     {
         var errors = new FieldErrors();
@@ -29,6 +33,7 @@ internal static class EventValidation
         Text(cmd.Description, "description", EventLimits.MaxDescriptionLength, required: false, add);
         if (cmd.StartsAt is null) { add("starts_at", "Required (ISO 8601 with offset)."); }
         if (cmd.RefundCutoffHours is < 0 or > 8760) { add("refund_cutoff_hours", "0 to 8760 hours before the start."); }
+        if (PricingError(cmd.DynamicPricing) is { } pricing) { add("dynamic_pricing.max_percent", pricing); }
         if (cmd.Venue is null) { add("venue", "Required."); }
         else
         {

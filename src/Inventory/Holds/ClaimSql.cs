@@ -98,26 +98,45 @@ internal static class ClaimSql
         within_limit AS (SELECT (SELECT n FROM already) + (SELECT n FROM wanted) <= @limit AS ok)
         """;
 
-    /// <summary>Takes the target's units for hold @hold_id until @expires_at, if admitted, complete and within the limit.</summary>
+    /// <summary>
+    /// The multiplier the claim applies, basis points of face value: where @dynamic_pricing (the reseller's rule) is on and
+    /// the event opted in, the worker's multiplier clamped to @min_bp..@max_bp (the jurisdiction's range) and then to the
+    /// event's own cap; otherwise face value. Read in the claim itself: a primary-key lookup, no round trip, and a cap the
+    /// organizer lowered applies to the next claim.
+    /// </summary>
+    public const string Pricing = """
+        pricing AS (
+            SELECT CASE WHEN @dynamic_pricing THEN coalesce((
+                SELECT least(greatest(p.multiplier_bp, @min_bp), @max_bp, coalesce(e.dynamic_price_max_percent * 100, @max_bp))
+                FROM events e JOIN event_prices p ON p.event_id = e.id
+                WHERE e.id = @event_id AND e.dynamic_pricing), 10000) ELSE 10000 END AS bp)
+        """;
+
+    /// <summary>
+    /// Takes the target's units for hold @hold_id until @expires_at, if admitted, complete and within the limit, at the
+    /// face value times the multiplier, rounded down to the minor unit.
+    /// </summary>
     public static readonly string Claim = $"""
         ok AS (SELECT (SELECT ok FROM admitted) AND (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found,
                       (SELECT ok FROM within_limit) AS within_limit),
         claimed AS (
             UPDATE seats s SET status = {Held}, hold_id = @hold_id, hold_expires_at = @expires_at, version = s.version + 1
             FROM target t WHERE s.id = t.id AND (SELECT all_found AND within_limit FROM ok)
-            RETURNING s.id, s.class_id, s.price_minor, s.section, s.row_label, s.number)
+            RETURNING s.id, s.class_id, s.price_minor * (SELECT bp FROM pricing) / 10000 AS price_minor, s.section, s.row_label, s.number,
+                      s.price_minor AS base_price_minor)
         """;
 
     /// <summary>The hold, its items and its <c>hold.created</c> outbox row (@outbox_payload plus the seat ids).</summary>
     public static readonly string Record = $"""
         hold AS (
-            INSERT INTO holds (id, event_id, customer_ref, customer_email, status, expires_at, total_minor, currency, created_at)
-            SELECT @hold_id, @event_id, @customer_ref, @customer_email, {ActiveHold}, @expires_at, coalesce(sum(price_minor), 0), @currency, @now
+            INSERT INTO holds (id, event_id, customer_ref, customer_email, status, expires_at, total_minor, currency, created_at, price_multiplier_bp)
+            SELECT @hold_id, @event_id, @customer_ref, @customer_email, {ActiveHold}, @expires_at, coalesce(sum(price_minor), 0), @currency, @now,
+                   (SELECT bp FROM pricing)
             FROM claimed
             HAVING count(*) > 0),
         items AS (
-            INSERT INTO hold_items (hold_id, seat_id, class_id, price_minor)
-            SELECT @hold_id, id, class_id, price_minor FROM claimed),
+            INSERT INTO hold_items (hold_id, seat_id, class_id, price_minor, base_price_minor)
+            SELECT @hold_id, id, class_id, price_minor, base_price_minor FROM claimed),
         outbox AS (
             INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
             SELECT 'hold.created', @hold_id, @event_id, @outbox_payload::jsonb || jsonb_build_object('seat_ids', jsonb_agg(id)), @now
@@ -134,18 +153,18 @@ internal static class ClaimSql
 
     /// <summary>The claim's answer rows.</summary>
     public const string Answer = """
-        SELECT true, id, class_id, price_minor, section, row_label, number FROM claimed
+        SELECT true, id, class_id, price_minor, section, row_label, number, base_price_minor, (SELECT bp FROM pricing) FROM claimed
         UNION ALL
-        SELECT false, id, NULL, NULL, NULL, NULL, NULL FROM target WHERE NOT (SELECT all_found FROM ok)
+        SELECT false, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM target WHERE NOT (SELECT all_found FROM ok)
         UNION ALL
-        SELECT NULL, NULL, NULL, (SELECT n FROM already), NULL, NULL, NULL WHERE NOT (SELECT within_limit FROM ok)
+        SELECT NULL, NULL, NULL, (SELECT n FROM already), NULL, NULL, NULL, NULL, NULL WHERE NOT (SELECT within_limit FROM ok)
         """;
 
     /// <summary>The extra answer row when the admission entry was not usable.</summary>
     public const string AdmissionAnswer = """
 
         UNION ALL
-        SELECT NULL, NULL, NULL, -1, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM admission)
+        SELECT NULL, NULL, NULL, -1, NULL, NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM admission)
         """;
 
     private static readonly NamedSql ReservedClaim = Compose(SeatingKind.Reserved, admitted: false);
@@ -170,6 +189,7 @@ internal static class ClaimSql
             seating == SeatingKind.Reserved ? ReservedTarget : GeneralAdmissionTarget,
             admitted ? Admission : NoAdmission,
             PurchaseLimit,
+            Pricing,
             Claim,
             Record,
         };

@@ -5,6 +5,7 @@ using TicketAspire.Inventory.Queue;
 using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Orders;
+using TicketAspire.Inventory.Pricing;
 
 namespace TicketAspire.Inventory.Holds;
 
@@ -15,10 +16,13 @@ namespace TicketAspire.Inventory.Holds;
 /// <see cref="ShortfallMemo"/>, a general-admission class found short or a reserved seat found taken is answered from
 /// memory for a second. With <see cref="AccountBlocks"/> (enabled in its <see cref="AccountBlockOptions"/>), an account
 /// that let too many holds lapse or cancelled them is refused new holds for a while (<see cref="ErrorCodes.AccountBlocked"/>).
+/// With <see cref="IPriceRules"/> (where dynamic pricing applies to the reseller), the claim prices an opted-in event's
+/// units at the worker's multiplier within the rules' range and the event's cap (<see cref="ClaimSql.Pricing"/>).
 /// </summary>
 public sealed class HoldService(
     NpgsqlDataSource db, InventoryCache cache, TimeProvider time, HoldOptions options, EventMetadataCache? metadata = null,
-    AdmissionGate? admissions = null, ClaimBatcher? batcher = null, ShortfallMemo? shortfalls = null, AccountBlocks? blocks = null)
+    AdmissionGate? admissions = null, ClaimBatcher? batcher = null, ShortfallMemo? shortfalls = null, AccountBlocks? blocks = null,
+    IPriceRules? pricing = null)
 {
     /// <summary>Longest waitlist offer, in seconds (a day).</summary>
     public const int MaxOfferSeconds = 86_400;
@@ -146,12 +150,14 @@ public sealed class HoldService(
             return new InventoryError(ErrorCodes.HoldRefused, "The attempt was refused before any seat was claimed; nothing was held.");
         }
 
+        // the reseller's rule (in memory: the cell's configuration and the overrides' few-second cache)
+        var range = pricing is null ? null : await pricing.DynamicPricingAsync(ct);
         var claim = new SeatClaim(seating, eventId,
             seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray(),
             seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() : [],
             seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => RandomStart(ordinals, t.ClassId!.Value)).ToArray() : [],
-            now, holdId, expiresAt, customerRef, customerEmail, currency, options.MaxTicketsPerCustomerPerEvent, admission.TokenId);
-        var (seats, free, already, admissionRefused) = await ClaimAsync(claim, ct);
+            now, holdId, expiresAt, customerRef, customerEmail, currency, options.MaxTicketsPerCustomerPerEvent, admission.TokenId, range);
+        var (seats, free, already, admissionRefused, multiplier) = await ClaimAsync(claim, ct);
 
         // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
@@ -173,7 +179,7 @@ public sealed class HoldService(
             // domain time); 10, 20, 40 ms
             await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
 
-            (seats, free, already, admissionRefused) = await ClaimAsync(claim, ct);
+            (seats, free, already, admissionRefused, multiplier) = await ClaimAsync(claim, ct);
         }
 
         if (admissionRefused)
@@ -198,7 +204,8 @@ public sealed class HoldService(
         InventoryMetrics.HoldsCreated.Add(1);
         await cache.InvalidateAvailabilityAsync(eventId);
         var total = new Money(seats.Sum(s => s.Price.MinorUnits), currency);
-        return new HoldView(holdId, eventId, customerRef, HoldStatus.Active, now, expiresAt, expireSeconds, total, seats, null, customerEmail);
+        return new HoldView(holdId, eventId, customerRef, HoldStatus.Active, now, expiresAt, expireSeconds, total, seats, null, customerEmail,
+            DemandPricing.Factor(multiplier));
     }
 
     /// <summary>
@@ -212,9 +219,9 @@ public sealed class HoldService(
         {
             BatchCommands =
             {
-                EventCatalog.Command("SELECT event_id, customer_ref, status, created_at, expires_at, total_minor, currency, order_id, customer_email FROM holds WHERE id = $1", holdId),
+                EventCatalog.Command("SELECT event_id, customer_ref, status, created_at, expires_at, total_minor, currency, order_id, customer_email, price_multiplier_bp FROM holds WHERE id = $1", holdId),
                 EventCatalog.Command("""
-                    SELECT i.seat_id, i.class_id, s.section, s.row_label, s.number, i.price_minor
+                    SELECT i.seat_id, i.class_id, s.section, s.row_label, s.number, i.price_minor, coalesce(i.base_price_minor, i.price_minor)
                     FROM hold_items i JOIN seats s ON s.id = i.seat_id WHERE i.hold_id = $1 ORDER BY s.ordinal
                     """, holdId),
             },
@@ -240,6 +247,7 @@ public sealed class HoldService(
         var currency = reader.GetString(6);
         var total = new Money(reader.GetInt64(5), currency);
         Guid? orderId = reader.IsDBNull(7) ? null : reader.GetGuid(7);
+        var multiplier = DemandPricing.Factor(reader.GetInt32(9));
         if (status == HoldStatus.Active && expiresAt <= now)
         {
             status = HoldStatus.Expired;
@@ -250,11 +258,11 @@ public sealed class HoldService(
         while (await reader.ReadAsync(ct))
         {
             seats.Add(new HeldSeat(reader.GetGuid(0), reader.GetGuid(1), NullableString(reader, 2), NullableString(reader, 3),
-                NullableString(reader, 4), new Money(reader.GetInt64(5), currency)));
+                NullableString(reader, 4), new Money(reader.GetInt64(5), currency), new Money(reader.GetInt64(6), currency)));
         }
 
         var remaining = status == HoldStatus.Active ? (int)Math.Ceiling((expiresAt - now).TotalSeconds) : 0;
-        return new HoldView(holdId, eventId, owner, status, createdAt, expiresAt, remaining, total, seats, orderId, customerEmail);
+        return new HoldView(holdId, eventId, owner, status, createdAt, expiresAt, remaining, total, seats, orderId, customerEmail, multiplier);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Orders;
+using TicketAspire.Inventory.Pricing;
 
 namespace TicketAspire.Inventory.Holds;
 
@@ -14,7 +15,7 @@ namespace TicketAspire.Inventory.Holds;
 /// </summary>
 internal sealed record SeatClaim(
     SeatingKind Seating, Guid EventId, Guid[] Ids, int[] Quantities, int[] Starts, DateTimeOffset Now, Guid HoldId, DateTimeOffset ExpiresAt,
-    string CustomerRef, string? CustomerEmail, string Currency, int Limit, Guid? AdmissionTokenId)
+    string CustomerRef, string? CustomerEmail, string Currency, int Limit, Guid? AdmissionTokenId, PriceRange? Pricing = null)
 {
     /// <summary>The advisory lock key's text; claims in one transaction take their locks in this order.</summary>
     public string LockKey => CustomerRef + ":" + EventId.ToString();
@@ -33,6 +34,9 @@ internal sealed record SeatClaim(
             Named("customer_email", (object?)CustomerEmail ?? DBNull.Value, NpgsqlDbType.Text),
             Named("currency", Currency),
             Named("limit", Limit),
+            Named("dynamic_pricing", Pricing is not null),
+            Named("min_bp", (Pricing?.MinPercent ?? 100) * 100),
+            Named("max_bp", (Pricing?.MaxPercent ?? 100) * 100),
             Named("outbox_payload", JsonSerializer.Serialize(new { hold_id = HoldId, event_id = EventId, customer_ref = CustomerRef, expires_at = ExpiresAt })),
         ];
         if (Seating == SeatingKind.Reserved)
@@ -62,6 +66,7 @@ internal sealed record SeatClaim(
         var free = new HashSet<Guid>();
         int? already = null;
         var admissionRefused = false;
+        var multiplier = DemandPricing.FaceValue;
         while (await reader.ReadAsync(ct))
         {
             if (reader.IsDBNull(0))
@@ -73,7 +78,8 @@ internal sealed record SeatClaim(
             else if (reader.GetBoolean(0))
             {
                 seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
-                    NullableString(reader, 6), new Money(reader.GetInt64(3), Currency)));
+                    NullableString(reader, 6), new Money(reader.GetInt64(3), Currency), new Money(reader.GetInt64(7), Currency)));
+                multiplier = reader.GetInt32(8);
             }
             else
             {
@@ -82,7 +88,7 @@ internal sealed record SeatClaim(
         }
 
         await reader.NextResultAsync(ct);
-        return new ClaimOutcome(seats, free, already, admissionRefused);
+        return new ClaimOutcome(seats, free, already, admissionRefused, multiplier);
     }
 
     /// <summary>
@@ -142,6 +148,7 @@ internal sealed record SeatClaim(
 
 /// <summary>
 /// What a claim did: the seats it holds (all requested, or none), the requested seats that were free when it could not
-/// complete, the customer's count when the purchase limit refused it, and whether the admission entry was unusable.
+/// complete, the customer's count when the purchase limit refused it, whether the admission entry was unusable, and the
+/// price multiplier the claim applied (basis points of face value).
 /// </summary>
-internal sealed record ClaimOutcome(List<HeldSeat> Seats, HashSet<Guid> Free, int? Already, bool AdmissionRefused);
+internal sealed record ClaimOutcome(List<HeldSeat> Seats, HashSet<Guid> Free, int? Already, bool AdmissionRefused, int Multiplier = DemandPricing.FaceValue);

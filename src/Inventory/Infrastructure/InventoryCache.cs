@@ -22,6 +22,9 @@ public sealed class InventoryCache(IConnectionMultiplexer? redis, ILogger logger
     private static readonly TimeSpan ListTtl = TimeSpan.FromSeconds(30);
     private const string ListVersionKey = Prefix + "events:ver";
 
+    /// <summary>How long a minute's view count is kept: longer than any pricing window should be.</summary>
+    public static readonly TimeSpan ViewsTtl = TimeSpan.FromHours(2);
+
     /// <summary>A cache that holds nothing (no Redis configured).</summary>
     public static InventoryCache None(ILogger logger) => new(null, logger);
 
@@ -158,6 +161,63 @@ public sealed class InventoryCache(IConnectionMultiplexer? redis, ILogger logger
 
     /// <summary>The pub/sub channel that says an event's seats changed (<c>seats:&lt;event id&gt;</c>).</summary>
     public static string SeatsChannel(Guid eventId) => $"seats:{eventId}";
+
+    /// <summary>
+    /// Counts a view of an event's page in the minute of <paramref name="now"/>: one INCR (and its expiry), sent without
+    /// waiting for the answer. A demand signal, not the truth: without Redis the view is simply not counted.
+    /// </summary>
+    public void CountView(Guid eventId, DateTimeOffset now)
+    {
+        if (Database() is not { } db)
+        {
+            return;
+        }
+
+        try
+        {
+            var key = ViewsKey(eventId, now.ToUnixTimeSeconds() / 60);
+            db.StringIncrement(key, flags: CommandFlags.FireAndForget);
+            db.KeyExpire(key, ViewsTtl, flags: CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+        }
+    }
+
+    /// <summary>
+    /// The views of each event's page in the minutes from <paramref name="since"/> to <paramref name="now"/> (whole minutes,
+    /// both ends included); 0 for every event when Redis is absent or fails.
+    /// </summary>
+    public async Task<Dictionary<Guid, long>> GetViewsAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset since, DateTimeOffset now)
+    {
+        var result = eventIds.ToDictionary(id => id, _ => 0L);
+        if (eventIds.Count == 0 || Database() is not { } db)
+        {
+            return result;
+        }
+
+        var first = since.ToUnixTimeSeconds() / 60;
+        var last = now.ToUnixTimeSeconds() / 60;
+        var minutes = (int)Math.Clamp(last - first + 1, 1, 24 * 60);
+        try
+        {
+            var keys = eventIds.SelectMany(id => Enumerable.Range(0, minutes).Select(m => (RedisKey)ViewsKey(id, last - m))).ToArray();
+            var values = await db.StringGetAsync(keys);
+            for (var i = 0; i < eventIds.Count; i++)
+            {
+                result[eventIds[i]] = values.Skip(i * minutes).Take(minutes).Sum(v => v.HasValue && long.TryParse((string?)v, out var n) ? n : 0);
+            }
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Skip(ex);
+        }
+
+        return result;
+    }
+
+    private static string ViewsKey(Guid eventId, long minute) => $"{Prefix}views:{eventId:N}:{minute}";
 
     private IDatabase? Database() => redis is { IsConnected: true } ? redis.GetDatabase() : null;
 

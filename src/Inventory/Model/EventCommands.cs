@@ -2,7 +2,8 @@ namespace TicketAspire.Inventory.Model;
 
 /// <summary>
 /// Creates an event with its venue and ticket classes, reserved or general admission. End users may ask for refunds
-/// until <paramref name="RefundCutoffHours"/> before it starts (default 24).
+/// until <paramref name="RefundCutoffHours"/> before it starts (default 24). <paramref name="DynamicPricing"/> opts the
+/// event in to demand pricing (where the reseller's rules allow it), with the organizer's own cap.
 /// </summary>
 public sealed record CreateEventCommand(
     string? Name,
@@ -15,7 +16,15 @@ public sealed record CreateEventCommand(
     string? Currency,
     IReadOnlyList<TicketClassInput>? TicketClasses,
     IReadOnlyList<SectionInput>? Sections,
-    int? RefundCutoffHours = null);
+    int? RefundCutoffHours = null,
+    DynamicPricingInput? DynamicPricing = null);
+
+/// <summary>
+/// An event's dynamic pricing: <paramref name="Enabled"/> opts it in (default off: the face value always);
+/// <paramref name="MaxPercent"/> caps its price at that percentage of face value (100..1000), whatever the jurisdiction
+/// allows.
+/// </summary>
+public sealed record DynamicPricingInput(bool? Enabled, int? MaxPercent);
 
 /// <summary>The venue of a new event.</summary>
 public sealed record VenueInput(string? Name, string? City, string? Country, string? Address);

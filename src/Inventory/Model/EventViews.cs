@@ -20,8 +20,17 @@ public sealed record EventSummary(
 /// <summary>A page of events.</summary>
 public sealed record EventPage(IReadOnlyList<EventSummary> Events, int Page, int Size, long Total);
 
-/// <summary>A ticket class with its price and live availability.</summary>
-public sealed record TicketClassView(Guid Id, string Name, Money Price, int Capacity, int Available, int Held, int Sold);
+/// <summary>
+/// A ticket class with its price (face value) and live availability; <paramref name="CurrentPrice"/> is what a hold of
+/// it would lock now where dynamic pricing applies to the event.
+/// </summary>
+public sealed record TicketClassView(Guid Id, string Name, Money Price, int Capacity, int Available, int Held, int Sold, Money? CurrentPrice = null);
+
+/// <summary>
+/// An event's dynamic pricing: whether the organizer opted in, its cap (percent of face value), whether it applies to
+/// this reseller now (the jurisdiction's rule and the reseller's own choice), and the multiplier a hold would apply now.
+/// </summary>
+public sealed record EventPricing(bool Enabled, int? MaxPercent, bool Applies, decimal Multiplier);
 
 /// <summary>An event with its classes, prices and live availability.</summary>
 public sealed record EventDetail(
@@ -38,7 +47,8 @@ public sealed record EventDetail(
     int AvailableTicketCnt,
     IReadOnlyList<TicketClassView> TicketClasses,
     string Status = "on_sale",
-    int? RefundCutoffHours = null);
+    int? RefundCutoffHours = null,
+    EventPricing? DynamicPricing = null);
 
 /// <summary>One seat of the seat map.</summary>
 public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status);

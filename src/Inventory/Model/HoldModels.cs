@@ -17,10 +17,16 @@ public sealed record CreateHoldCommand(
 /// <summary>A quantity of general-admission tickets of one class.</summary>
 public sealed record TicketRequest(Guid? ClassId, int? Quantity);
 
-/// <summary>A seat on a hold, at the price locked when it was held.</summary>
-public sealed record HeldSeat(Guid SeatId, Guid ClassId, string? Section, string? Row, string? Number, Money Price);
+/// <summary>
+/// A seat on a hold, at the price locked when it was held (<paramref name="Price"/>), and its face value
+/// (<paramref name="BasePrice"/>): the price is the face value times the hold's multiplier, rounded down.
+/// </summary>
+public sealed record HeldSeat(Guid SeatId, Guid ClassId, string? Section, string? Row, string? Number, Money Price, Money? BasePrice = null);
 
-/// <summary>A hold and its seats.</summary>
+/// <summary>
+/// A hold and its seats; <paramref name="PriceMultiplier"/> is the dynamic price multiplier its claim applied (1 where
+/// dynamic pricing is off for the reseller or the event).
+/// </summary>
 public sealed record HoldView(
     Guid Id,
     Guid EventId,
@@ -32,7 +38,8 @@ public sealed record HoldView(
     Money Total,
     IReadOnlyList<HeldSeat> Seats,
     Guid? OrderId,
-    string? CustomerEmail = null);
+    string? CustomerEmail = null,
+    decimal PriceMultiplier = 1m);
 
 /// <summary>A ticket of an order.</summary>
 public sealed record TicketView(Guid Id, Guid SeatId, Guid ClassId, string? Section, string? Row, string? Number, Money Price, string Code, string Status);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TicketAspire.Api.Infrastructure.Security;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.Api.Infrastructure.Rules;
 

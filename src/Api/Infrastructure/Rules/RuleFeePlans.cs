@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Options;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.Api.Infrastructure.Rules;
 

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
-using TicketAspire.Tenancy;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// Evaluates an on/off cell rule (the feature's name, <see cref="RuleNames.Flags"/>) for the current reseller: the cell's

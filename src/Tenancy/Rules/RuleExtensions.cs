@@ -1,20 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.FeatureManagement;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>Registers the cell rules (Microsoft.FeatureManagement) and the resellers' overrides.</summary>
 public static class RuleExtensions
 {
     /// <summary>
     /// Cell defaults from <c>CellRules:*</c>, resellers' overrides from the catalog (<see cref="CatalogRuleOverrides"/>, a
-    /// few seconds' cache), one feature per rule (<see cref="RuleDefinitionProvider"/>), <see cref="RuleBook"/>, and
-    /// <see cref="RuleFeePlans"/> (which needs the per-reseller <c>FeePlan</c> options).
+    /// few seconds' cache), one feature per rule (<see cref="RuleDefinitionProvider"/>) and <see cref="RuleBook"/>.
     /// </summary>
     public static IServiceCollection AddCellRules(this IServiceCollection services)
     {
         services.AddOptions<CellRuleOptions>().BindConfiguration(CellRuleOptions.SectionName)
-            .Validate(o => o.IsValid(), "CellRules: resale price cap 0..1000 %, data retention 1..36500 days, tax 0..100 %").ValidateOnStart();
+            .Validate(o => o.IsValid(), "CellRules: resale price cap 0..1000 %, dynamic price 1..100 % to 100..1000 %, data retention 1..36500 days, tax 0..100 %").ValidateOnStart();
         services.TryAddSingleton<CatalogRuleOverrides>();
         services.TryAddSingleton<IRuleOverrideSource>(sp => sp.GetRequiredService<CatalogRuleOverrides>());
         // ours, not the configuration provider AddFeatureManagement would add: rules come from the cell and the catalog
@@ -23,8 +23,6 @@ public static class RuleExtensions
             .AddFeatureFilter<ResellerRuleFilter>()
             .WithTargeting<ResellerTargetingContextAccessor>();
         services.AddSingleton<RuleBook>();
-        // each reseller's fee plan with the rules' tax rate (the fee plans themselves: Fees, Resellers:<id>:Fees)
-        services.TryAddSingleton<RuleFeePlans>();
         return services;
     }
 }

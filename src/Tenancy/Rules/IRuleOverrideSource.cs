@@ -1,4 +1,4 @@
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>Where the resellers' own rule choices come from (<see cref="CatalogRuleOverrides"/> in a cell).</summary>
 public interface IRuleOverrideSource

@@ -1,4 +1,4 @@
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The cell's rules as its cell file declares them (<c>CellRules:*</c>, set by the AppHost or the Kubernetes overlay).
@@ -18,6 +18,12 @@ public sealed class CellRuleOptions
     /// <summary>Prices may change with demand.</summary>
     public bool DynamicPricingAllowed { get; set; }
 
+    /// <summary>Lowest dynamic price, percent of face value (1..100).</summary>
+    public int DynamicPriceMinPercent { get; set; } = 100;
+
+    /// <summary>Highest dynamic price, percent of face value (100..1000).</summary>
+    public int DynamicPriceMaxPercent { get; set; } = 100;
+
     /// <summary>Buyers may hold and buy without an account of the reseller.</summary>
     public bool GuestCheckout { get; set; } = true;
 
@@ -29,5 +35,6 @@ public sealed class CellRuleOptions
 
     /// <summary>True when every value is within the bounds the cell file allows.</summary>
     public bool IsValid() =>
-        ResalePriceCapPercent is >= 0 and <= 1000 && DataRetentionDays is >= 1 and <= 36500 && TaxRatePercent is >= 0 and <= 100;
+        ResalePriceCapPercent is >= 0 and <= 1000 && DynamicPriceMinPercent is >= 1 and <= 100
+        && DynamicPriceMaxPercent is >= 100 and <= 1000 && DataRetentionDays is >= 1 and <= 36500 && TaxRatePercent is >= 0 and <= 100;
 }

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
-using TicketAspire.Tenancy;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The one way the API reads a cell rule: through Microsoft.FeatureManagement, for the current reseller (the cell's
@@ -14,8 +13,17 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
     /// <summary>True when buyers may hold seats without an account of the reseller.</summary>
     public ValueTask<bool> GuestCheckoutAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.GuestCheckout, ct);
 
-    /// <summary>The tax on the ticket price, percent, for the current reseller (its fee plan's, see <see cref="RuleFeePlans"/>).</summary>
+    /// <summary>The tax on the ticket price, percent, for the current reseller (its fee plan's).</summary>
     public ValueTask<decimal> TaxRatePercentAsync(CancellationToken ct) => ValueAsync(RuleNames.TaxRatePercent, ct);
+
+    /// <summary>
+    /// The dynamic price range of the current reseller, percent of face value, or null where dynamic pricing is off (the
+    /// jurisdiction forbids it, or the reseller turned it off).
+    /// </summary>
+    public async ValueTask<DynamicPriceRange?> DynamicPricingAsync(CancellationToken ct) =>
+        await features.IsEnabledAsync(RuleNames.DynamicPricingAllowed, ct)
+            ? new DynamicPriceRange((int)await ValueAsync(RuleNames.DynamicPriceMinPercent, ct), (int)await ValueAsync(RuleNames.DynamicPriceMaxPercent, ct))
+            : null;
 
     /// <summary>Every rule that applies to the current reseller.</summary>
     public async Task<AppliedRules> GetAsync(CancellationToken ct) => new(
@@ -25,6 +33,8 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
         await features.IsEnabledAsync(RuleNames.ResaleAllowed, ct),
         (int)await ValueAsync(RuleNames.ResalePriceCapPercent, ct),
         await features.IsEnabledAsync(RuleNames.DynamicPricingAllowed, ct),
+        (int)await ValueAsync(RuleNames.DynamicPriceMinPercent, ct),
+        (int)await ValueAsync(RuleNames.DynamicPriceMaxPercent, ct),
         (int)await ValueAsync(RuleNames.DataRetentionDays, ct),
         await ValueAsync(RuleNames.TaxRatePercent, ct));
 
@@ -42,9 +52,11 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
 /// <param name="GuestCheckout">Buyers may hold and buy without an account; otherwise a signed-in end user is needed.</param>
 /// <param name="ResaleAllowed">Tickets may be resold (declared; not yet enforced).</param>
 /// <param name="ResalePriceCapPercent">Highest resale price, percent of face value (declared; not yet enforced).</param>
-/// <param name="DynamicPricingAllowed">Prices may change with demand (declared; not yet enforced).</param>
+/// <param name="DynamicPricingAllowed">Prices may change with demand (events that opt in; the worker's multiplier).</param>
+/// <param name="DynamicPriceMinPercent">Lowest dynamic price, percent of face value (the jurisdiction's).</param>
+/// <param name="DynamicPriceMaxPercent">Highest dynamic price, percent of face value (the jurisdiction's).</param>
 /// <param name="DataRetentionDays">Days personal data is kept (declared; not yet enforced).</param>
 /// <param name="TaxRatePercent">Tax on the ticket price, percent.</param>
 public sealed record AppliedRules(
     string Cell, string Currency, bool GuestCheckout, bool ResaleAllowed, int ResalePriceCapPercent, bool DynamicPricingAllowed,
-    int DataRetentionDays, decimal TaxRatePercent);
+    int DynamicPriceMinPercent, int DynamicPriceMaxPercent, int DataRetentionDays, decimal TaxRatePercent);

@@ -1,7 +1,6 @@
 using Microsoft.FeatureManagement.FeatureFilters;
-using TicketAspire.Tenancy;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>Targets rule variants at the current reseller: its id is the targeting group (<c>acme</c>, <c>initech</c>, …).</summary>
 public sealed class ResellerTargetingContextAccessor(IMultiTenantContextAccessor<ResellerTenantInfo> tenants) : ITargetingContextAccessor

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The feature definitions of the cell rules, built from the cell's configuration and the resellers' overrides on every
@@ -30,6 +32,8 @@ public sealed class RuleDefinitionProvider(IOptionsMonitor<CellRuleOptions> cell
         {
             RuleNames.TaxRatePercent => Valued(featureName, rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture), []),
             RuleNames.DataRetentionDays => Valued(featureName, I(rules.DataRetentionDays), []),
+            RuleNames.DynamicPriceMinPercent => Valued(featureName, I(rules.DynamicPriceMinPercent), []),
+            RuleNames.DynamicPriceMaxPercent => Valued(featureName, I(rules.DynamicPriceMaxPercent), []),
             RuleNames.ResalePriceCapPercent => Valued(featureName, I(rules.ResalePriceCapPercent),
                 [.. (await overrides.GetAllAsync(CancellationToken.None))
                     .Where(o => o.Value.ResalePriceCapPercent is not null)
@@ -59,10 +63,15 @@ public sealed class RuleDefinitionProvider(IOptionsMonitor<CellRuleOptions> cell
         },
     };
 
+    // a rule's value as configuration, built once per distinct value (holds read the dynamic price range on every claim)
+    private static readonly ConcurrentDictionary<string, IConfigurationSection> Values = new(StringComparer.Ordinal);
+
     private static VariantDefinition Variant(string name, string value) => new()
     {
         Name = name,
-        ConfigurationValue = new ConfigurationBuilder().AddInMemoryCollection([new("value", value)]).Build().GetSection("value"),
+        ConfigurationValue = Values.Count < 10_000
+            ? Values.GetOrAdd(value, v => new ConfigurationBuilder().AddInMemoryCollection([new("value", v)]).Build().GetSection("value"))
+            : new ConfigurationBuilder().AddInMemoryCollection([new("value", value)]).Build().GetSection("value"),
     };
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,4 +1,4 @@
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The feature names of the cell rules. On/off rules are feature flags evaluated by <see cref="ResellerRuleFilter"/>;
@@ -18,6 +18,12 @@ public static class RuleNames
     /// <summary>Highest resale price, percent of face value (variant).</summary>
     public const string ResalePriceCapPercent = "ResalePriceCapPercent";
 
+    /// <summary>Lowest dynamic price, percent of face value (variant; the jurisdiction's alone).</summary>
+    public const string DynamicPriceMinPercent = "DynamicPriceMinPercent";
+
+    /// <summary>Highest dynamic price, percent of face value (variant; the jurisdiction's alone).</summary>
+    public const string DynamicPriceMaxPercent = "DynamicPriceMaxPercent";
+
     /// <summary>Days personal data is kept (variant).</summary>
     public const string DataRetentionDays = "DataRetentionDays";
 
@@ -28,5 +34,5 @@ public static class RuleNames
     public static IReadOnlyList<string> Flags { get; } = [GuestCheckout, ResaleAllowed, DynamicPricingAllowed];
 
     /// <summary>The valued rules.</summary>
-    public static IReadOnlyList<string> Valued { get; } = [ResalePriceCapPercent, DataRetentionDays, TaxRatePercent];
+    public static IReadOnlyList<string> Valued { get; } = [ResalePriceCapPercent, DynamicPriceMinPercent, DynamicPriceMaxPercent, DataRetentionDays, TaxRatePercent];
 }

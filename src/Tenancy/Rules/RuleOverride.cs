@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// A reseller's own choice of the rules its cell lets it choose; null leaves the cell's rule. A reseller may only narrow

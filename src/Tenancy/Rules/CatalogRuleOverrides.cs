@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using TicketAspire.Tenancy.Catalog;
 
-namespace TicketAspire.Api.Infrastructure.Rules;
+namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// The resellers' rule overrides in the cell's catalog database (<c>reseller_rules</c>), read whole and kept for
