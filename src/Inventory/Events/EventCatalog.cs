@@ -34,9 +34,9 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
                 "INSERT INTO venues (id, name, city, country, address, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 venueId, cmd.Venue!.Name!.Trim(), cmd.Venue.City!.Trim(), cmd.Venue.Country, cmd.Venue.Address, now));
             batch.BatchCommands.Add(Command(
-                "INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at, refund_cutoff_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                "INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at, refund_cutoff_hours, resale_allowed, transfers_allowed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 eventId, venueId, cmd.Name!.Trim(), cmd.Type!, cmd.Performer, cmd.Description, cmd.StartsAt!.Value.ToUniversalTime(),
-                (short)plan.Seating, cellCurrency, now, cmd.RefundCutoffHours ?? 24));
+                (short)plan.Seating, cellCurrency, now, cmd.RefundCutoffHours ?? 24, cmd.ResaleAllowed ?? true, cmd.TransfersAllowed ?? true));
             foreach (var c in plan.Classes)
             {
                 batch.BatchCommands.Add(Command(
@@ -100,13 +100,14 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         // BindComplete while expecting ReadyForQueryMessage"), which breaks the pooled connection
         const string eventSql = """
             SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
-                   v.id, v.name, v.city, v.country, v.address, e.status, e.refund_cutoff_hours
+                   v.id, v.name, v.city, v.country, v.address, e.status, e.refund_cutoff_hours, e.resale_allowed, e.transfers_allowed
             FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1
             """;
         const string classesSql = "SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = $1 ORDER BY price_minor DESC, name";
         EventSummary summary;
         string status;
         int? cutoff;
+        bool resale, transfers;
         await using (var cmd = db.CreateCommand(eventSql))
         {
             cmd.Parameters.Add(new() { Value = eventId });
@@ -119,6 +120,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             summary = ReadSummary(reader);
             status = reader.GetInt16(13) == 1 ? "cancelled" : "on_sale";
             cutoff = reader.IsDBNull(14) ? null : reader.GetInt32(14);
+            (resale, transfers) = (reader.GetBoolean(15), reader.GetBoolean(16));
         }
 
         var classes = new List<(Guid Id, string Name, Money Price, int Capacity)>();
@@ -139,7 +141,29 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             return new TicketClassView(c.Id, c.Name, c.Price, c.Capacity, n.Available, n.Held, n.Sold);
         }).ToList();
         return new EventDetail(summary.Id, summary.Name, summary.Type, summary.Performer, summary.Description, summary.StartsAt,
-            summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views, status, cutoff);
+            summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views, status, cutoff, resale, transfers);
+    }
+
+    /// <summary>
+    /// The organizer turns the resale or the transfer of an event's tickets on or off (where the jurisdiction allows them
+    /// at all); listings already open stay listed but cannot be bought while resale is off.
+    /// </summary>
+    public async Task<Result<EventDetail>> SetTicketPolicyAsync(Guid eventId, TicketPolicyCommand cmd, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        await using (var update = db.CreateCommand(
+            "UPDATE events SET resale_allowed = coalesce($2, resale_allowed), transfers_allowed = coalesce($3, transfers_allowed) WHERE id = $1"))
+        {
+            update.Parameters.Add(new() { Value = eventId });
+            update.Parameters.Add(new() { Value = (object?)cmd.ResaleAllowed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+            update.Parameters.Add(new() { Value = (object?)cmd.TransfersAllowed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+            }
+        }
+
+        return await GetAsync(eventId, ct);
     }
 
     /// <summary>Seats per seat-map page unless asked otherwise, and the most one page may have.</summary>

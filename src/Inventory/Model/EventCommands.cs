@@ -2,7 +2,9 @@ namespace TicketAspire.Inventory.Model;
 
 /// <summary>
 /// Creates an event with its venue and ticket classes, reserved or general admission. End users may ask for refunds
-/// until <paramref name="RefundCutoffHours"/> before it starts (default 24).
+/// until <paramref name="RefundCutoffHours"/> before it starts (default 24). The organizer may forbid the resale
+/// (<paramref name="ResaleAllowed"/>) or the transfer (<paramref name="TransfersAllowed"/>) of its tickets (default: allowed
+/// where the jurisdiction allows them).
 /// </summary>
 public sealed record CreateEventCommand(
     string? Name,
@@ -15,7 +17,9 @@ public sealed record CreateEventCommand(
     string? Currency,
     IReadOnlyList<TicketClassInput>? TicketClasses,
     IReadOnlyList<SectionInput>? Sections,
-    int? RefundCutoffHours = null);
+    int? RefundCutoffHours = null,
+    bool? ResaleAllowed = null,
+    bool? TransfersAllowed = null);
 
 /// <summary>The venue of a new event.</summary>
 public sealed record VenueInput(string? Name, string? City, string? Country, string? Address);
@@ -33,6 +37,9 @@ public sealed record RowInput(string? Label, string? Class, int? SeatCount, IRea
 
 /// <summary>One seat; class and price default to the row's class and that class's price.</summary>
 public sealed record SeatInput(string? Number, string? Class, long? PriceMinor);
+
+/// <summary>The organizer's choice for an event's tickets; a field left out (null) keeps the current value.</summary>
+public sealed record TicketPolicyCommand(bool? ResaleAllowed, bool? TransfersAllowed);
 
 /// <summary>Filters, sort and paging of the event list (seed 001).</summary>
 public sealed record EventQuery(

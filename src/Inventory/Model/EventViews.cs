@@ -38,7 +38,9 @@ public sealed record EventDetail(
     int AvailableTicketCnt,
     IReadOnlyList<TicketClassView> TicketClasses,
     string Status = "on_sale",
-    int? RefundCutoffHours = null);
+    int? RefundCutoffHours = null,
+    bool ResaleAllowed = true,
+    bool TransfersAllowed = true);
 
 /// <summary>One seat of the seat map.</summary>
 public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status);
