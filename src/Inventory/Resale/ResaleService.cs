@@ -47,7 +47,7 @@ public sealed class ResaleService(NpgsqlDataSource db, TimeProvider time, HoldOp
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var ticket = await ResaleTicket.LockAsync(conn, tx, ticketId, ct);
+        var ticket = await ResaleTicket.LockAsync(conn, tx, ticketId, now, ct);
         if (ticket is null || (ownerRef is not null && ticket.OwnerRef != ownerRef))
         {
             return InventoryError.NotFound(ErrorCodes.TicketNotFound, "Ticket", ticketId);

@@ -10,7 +10,7 @@ internal sealed record ResaleTicket(
     Guid Id, string Status, string OwnerRef, string? OwnerEmail, Guid EventId, string Currency, long FaceMinor, DateTimeOffset StartsAt,
     bool EventCancelled, bool EventResaleAllowed, bool EventTransfersAllowed, string? Locked)
 {
-    public static async Task<ResaleTicket?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid ticketId, CancellationToken ct)
+    public static async Task<ResaleTicket?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid ticketId, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             SELECT t.status, t.owner_ref, t.owner_email, t.event_id, t.currency, s.price_minor, e.starts_at, e.status = 1, e.resale_allowed, e.transfers_allowed,
@@ -21,6 +21,7 @@ internal sealed record ResaleTicket(
             WHERE t.id = $1 FOR UPDATE OF t
             """, conn, tx);
         cmd.Parameters.Add(new() { Value = ticketId });
+        cmd.Parameters.Add(new() { Value = now });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct))
         {
@@ -31,5 +32,8 @@ internal sealed record ResaleTicket(
             r.GetInt64(5), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9), r.IsDBNull(10) ? null : r.GetString(10));
     }
 
-    private const string TransferLock = "";
+    // a pending transfer past its expiry no longer locks the ticket
+    private const string TransferLock = """
+        WHEN EXISTS (SELECT 1 FROM ticket_transfers x WHERE x.ticket_id = t.id AND x.status = 'pending' AND x.expires_at > $2) THEN 'being transferred'
+        """;
 }

@@ -17,6 +17,12 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
     /// <summary>The tax on the ticket price, percent, for the current reseller (its fee plan's, see <see cref="RuleFeePlans"/>).</summary>
     public ValueTask<decimal> TaxRatePercentAsync(CancellationToken ct) => ValueAsync(RuleNames.TaxRatePercent, ct);
 
+    /// <summary>True when tickets may be resold for the current reseller.</summary>
+    public ValueTask<bool> ResaleAllowedAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.ResaleAllowed, ct);
+
+    /// <summary>The highest resale price, percent of face value, for the current reseller.</summary>
+    public async ValueTask<int> ResalePriceCapPercentAsync(CancellationToken ct) => (int)await ValueAsync(RuleNames.ResalePriceCapPercent, ct);
+
     /// <summary>Every rule that applies to the current reseller.</summary>
     public async Task<AppliedRules> GetAsync(CancellationToken ct) => new(
         cell.Value.Id,
@@ -40,8 +46,8 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
 /// <param name="Cell">The jurisdiction cell.</param>
 /// <param name="Currency">ISO 4217 currency of every price.</param>
 /// <param name="GuestCheckout">Buyers may hold and buy without an account; otherwise a signed-in end user is needed.</param>
-/// <param name="ResaleAllowed">Tickets may be resold (declared; not yet enforced).</param>
-/// <param name="ResalePriceCapPercent">Highest resale price, percent of face value (declared; not yet enforced).</param>
+/// <param name="ResaleAllowed">Tickets may be resold.</param>
+/// <param name="ResalePriceCapPercent">Highest resale price, percent of face value.</param>
 /// <param name="DynamicPricingAllowed">Prices may change with demand (declared; not yet enforced).</param>
 /// <param name="DataRetentionDays">Days personal data is kept (declared; not yet enforced).</param>
 /// <param name="TaxRatePercent">Tax on the ticket price, percent.</param>
