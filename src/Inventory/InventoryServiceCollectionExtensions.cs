@@ -11,7 +11,10 @@ using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Pricing;
 using TicketAspire.Inventory.Privacy;
 using TicketAspire.Inventory.Queue;
+using TicketAspire.Inventory.Resale;
 using TicketAspire.Inventory.Sales;
+using TicketAspire.Inventory.Tickets;
+using TicketAspire.Inventory.Transfers;
 using TicketAspire.Inventory.Waitlist;
 
 namespace TicketAspire.Inventory;
@@ -57,7 +60,10 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new RetentionSweeper(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new PersonalData(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new WaitlistService(Scope(sp).Db, Time(sp)));
-        services.AddScoped(sp => new SaleService(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
+        services.AddScoped(sp => new SaleService(Scope(sp).Db, Scope(sp).Cache, Time(sp), Scope(sp).Fees));
+        services.AddScoped(sp => new ResaleService(Scope(sp).Db, Time(sp), Scope(sp).Holds));
+        services.AddScoped(sp => new TicketQueries(Scope(sp).Db));
+        services.AddScoped(sp => new TransferService(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new OrderQueries(Scope(sp).Db));
         services.AddScoped(sp => new SeatFeed(Scope(sp).Db));
         services.AddScoped(sp => new LedgerReports(Scope(sp).Db));

@@ -20,7 +20,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
     private sealed record Case(string Method, Func<Resources, string> Path, Func<Resources, object>? Body, Access Access, Reach Reach, bool Tenant = true);
 
     private sealed record Resources(
-        string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email);
+        string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email,
+        string TicketId, string ListingId, string TransferId);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -75,6 +76,18 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
         ["SetResellerRules"] = new("PUT", r => $"/v1/admin/resellers/{r.Reseller}/rules", _ => new { }, Access.Operator, Reach.None, Tenant: false),
         ["GetRules"] = new("GET", _ => "/v1/rules", null, Access.Public, Reach.None),
+        ["SetTicketPolicy"] = new("PUT", r => $"/v1/events/{r.EventId}/ticket-policy", _ => new { resale_allowed = true }, Access.InventoryWrite, Reach.ById),
+        ["GetTicket"] = new("GET", r => $"/v1/tickets/{r.TicketId}", null, Access.OrdersRead, Reach.ById),
+        ["ListMyTickets"] = new("GET", _ => "/v1/me/tickets", null, Access.Customer, Reach.None),
+        ["ListTicketForResale"] = new("POST", r => $"/v1/tickets/{r.TicketId}/resale", _ => new { asking_price_minor = 100 }, Access.OrdersWrite, Reach.ById),
+        ["ListResaleListings"] = new("GET", r => $"/v1/events/{r.EventId}/resale", null, Access.Public, Reach.ById),
+        ["GetResaleListing"] = new("GET", r => $"/v1/resale/{r.ListingId}", null, Access.OrdersRead, Reach.ById),
+        ["WithdrawResaleListing"] = new("DELETE", r => $"/v1/resale/{r.ListingId}", null, Access.OrdersWrite, Reach.ById),
+        ["StartTransfer"] = new("POST", r => $"/v1/tickets/{r.TicketId}/transfer", _ => new { to_email = "matrix@example.com" }, Access.OrdersWrite, Reach.ById),
+        ["GetTransfer"] = new("GET", r => $"/v1/transfers/{r.TransferId}", null, Access.OrdersRead, Reach.ById),
+        ["CancelTransfer"] = new("DELETE", r => $"/v1/transfers/{r.TransferId}", null, Access.OrdersWrite, Reach.ById),
+        ["ClaimTransfer"] = new("POST", _ => "/v1/transfers/claim", _ => new { token = "matrix", customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.None),
+        ["HoldResaleListing"] = new("POST", r => $"/v1/resale/{r.ListingId}/hold", _ => new { customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
         ["IssueDeviceId"] = new("POST", _ => "/v1/devices", _ => new { }, Access.Public, Reach.None),
     };
 
@@ -208,7 +221,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
                 }
-                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist"))
+                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist" or "HoldResaleListing"))
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.NotFound, "404 (another customer's)");
                 }
@@ -270,6 +283,11 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var email = $"{customerRef}@example.com";
         var sold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, customer_email = email, seat_ids = seats.Take(1) }, HttpStatusCode.Created);
         var order = await http.PayAndConfirmAsync(sold.Id());
+        // a second order whose ticket is listed for resale (at its face value: every cell allows that)
+        var resold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Skip(2).Take(1) }, HttpStatusCode.Created);
+        var resoldOrder = await http.PayAndConfirmAsync(resold.Id());
+        var listing = await http.PostJsonAsync($"/v1/tickets/{resoldOrder["tickets"]![0]!.Id()}/resale", new { asking_price_minor = 100 }, HttpStatusCode.Created);
+        var transfer = await http.PostJsonAsync($"/v1/tickets/{order["tickets"]![0]!.Id()}/transfer", new { to_email = $"friend-{email}" }, HttpStatusCode.Created);
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Skip(1).Take(1) }, HttpStatusCode.Created);
         // a waiting room on the event (after its holds: from now on holds need admission)
         using (var room = await http.PutAsJsonAsync($"/v1/events/{created.Id()}/waiting-room",
@@ -299,6 +317,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
-        return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email);
+        return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email,
+            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id());
     }
 }

@@ -64,7 +64,7 @@ public sealed class UkCellTests : IAsyncLifetime
             using var storefront = new HttpClient { BaseAddress = edge };
             storefront.DefaultRequestHeaders.Host = Host;
             var rules = await storefront.GetJsonAsync("/v1/rules");
-            Assert.Equal(("uk", "GBP", true, true, 110, false, 2190, 17.5m),
+            Assert.Equal(("uk", "GBP", true, false, 110, false, 2190, 17.5m),
                 ((string)rules["cell"]!, (string)rules["currency"]!, (bool)rules["guest_checkout"]!, (bool)rules["resale_allowed"]!,
                  (int)rules["resale_price_cap_percent"]!, (bool)rules["dynamic_pricing_allowed"]!, (int)rules["data_retention_days"]!,
                  (decimal)rules["tax_rate_percent"]!));
@@ -91,5 +91,12 @@ public sealed class UkCellTests : IAsyncLifetime
         Assert.Equal(248L + 40L, Minor("platform_fee"));   // regions/uk.json: 550 bps (247.5, half up) + 40 per ticket
         Assert.Equal((long)Math.Round((4500m + 288m) * 17.5m / 100m, MidpointRounding.AwayFromZero), Minor("tax"));
         Assert.Equal(Minor("subtotal") + Minor("platform_fee") + Minor("processing_fee") + Minor("tax"), Minor("total"));
+
+        // resale is banned in the uk (regions/uk.json): a paid ticket cannot be listed, even at face value; the same
+        // scenario sells in eu and us (ResaleTests)
+        await Api.PayAtPspAsync(payment, Cards.Success);
+        var order = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { }, HttpStatusCode.OK);
+        var refused = await http.PostJsonAsync($"/v1/tickets/{order["tickets"]![0]!.Id()}/resale", new { asking_price_minor = 4500 }, HttpStatusCode.Forbidden);
+        Assert.Equal("resale_not_allowed", (string)refused["code"]!);
     }
 }

@@ -7,7 +7,7 @@ namespace TicketAspire.Inventory.Tests;
 
 /// <summary>
 /// Seeded random sequences of sales, fraud reserves, refunds, chargebacks (each at most once per order, refund and
-/// chargeback exclusive), payouts and repeated postings: after each run every entry balances, the statement's balances are
+/// chargeback exclusive), payouts, resales (commission and the seller's payout) and repeated postings: after each run every entry balances, the statement's balances are
 /// the sums of the lines, every grouping of the sales report adds up to the statement, and the reseller's balances equal
 /// those computed independently from the operations. A failure names its seed; rerun that seed to reproduce it.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
     private async Task RunAsync(int seed)
     {
         var random = new Random(seed);
-        var plan = new FeePlan { TaxRatePercent = new[] { 0m, 7.25m, 20m }[random.Next(3)], ChargebackFeeMinor = random.Next(0, 2_000) };
+        var plan = new FeePlan { TaxRatePercent = new[] { 0m, 7.25m, 20m }[random.Next(3)], ChargebackFeeMinor = random.Next(0, 2_000), ResaleCommissionBps = random.Next(0, 2_001) };
         var events = new List<EventDetail>();
         for (var i = 0; i < 3; i++)
         {
@@ -129,6 +129,19 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                 entry = Postings.Payout(Guid.NewGuid(), eventId, amount, Eur, at);
                 model.Payout(eventId, amount);
             }
+            else if (roll < 94)
+            {
+                // a ticket resold at an asking price: the buyer pays it with the platform's fees; the seller is owed it less the commission
+                var ev = events[random.Next(events.Count)];
+                var ticketClass = ev.TicketClasses[random.Next(ev.TicketClasses.Count)];
+                var asking = random.NextInt64(1, 30_000);
+                var price = FeeCalculator.Quote(plan, asking, 1, Eur);
+                var commission = FeeCalculator.ResaleCommission(plan, asking);
+                Assert.Equal(((asking * plan.ResaleCommissionBps) + 5_000) / 10_000, commission);
+                entry = Postings.Resale(Guid.NewGuid(), ev.Id, ticketClass.Id, price, commission, at);
+                Assert.Equal(asking - commission, entry.Lines.Where(l => l.Account == LedgerAccount.SellerPayable).Sum(l => l.CreditMinor));
+                model.Resale(price, commission);
+            }
             else if (posted.Count > 0)
             {
                 // the same business fact again (a retried webhook, a second worker): nothing is written
@@ -172,6 +185,10 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
             (model.Tickets, model.Gross, model.Refunds, model.Chargebacks, model.ChargebackFees, model.FraudReserved, model.Payouts),
             (statement.TicketsSold, statement.GrossSales, statement.Refunds, statement.Chargebacks, statement.ChargebackFees, statement.FraudReserved, statement.Payouts));
         Assert.Equal((model.Platform, model.Processing, model.Tax), (statement.PlatformFees, statement.ProcessingFees, statement.Tax));
+        // the seller is owed what the resales left them; the platform earned the commissions on top of the buyers' fees
+        Assert.Equal(model.SellerPayable, Balance(statement, LedgerAccount.SellerPayable));
+        Assert.Equal(model.Commission + model.ResalePlatformFees, await _inventory.ScalarAsync<long>(
+            "SELECT coalesce(sum(l.credit_minor), 0)::bigint FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id WHERE e.kind = 'resale' AND l.account = 'platform_fees'"));
 
         // every grouping of the sales report adds up to the statement, for the whole ledger and for a period
         foreach (var (from, to, expected) in new[] { ((DateTimeOffset?)null, (DateTimeOffset?)null, statement), (null, cut, atCut),
@@ -240,6 +257,18 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
         public long FraudReserved { get; private set; }
 
         public long Payouts { get; private set; }
+
+        public long SellerPayable { get; private set; }
+
+        public long Commission { get; private set; }
+
+        public long ResalePlatformFees { get; private set; }
+
+        public void Resale(PriceBreakdown price, long commission)
+        {
+            (Psp, Platform, Processing, Tax) = (Psp + price.TotalMinor, Platform + price.PlatformFeeMinor + commission, Processing + price.ProcessingFeeMinor, Tax + price.TaxMinor);
+            (SellerPayable, Commission, ResalePlatformFees) = (SellerPayable + price.SubtotalMinor - commission, Commission + commission, ResalePlatformFees + price.PlatformFeeMinor);
+        }
 
         public void Sale(OrderModel o)
         {

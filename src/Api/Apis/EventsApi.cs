@@ -29,6 +29,9 @@ public static class EventsApi
         api.MapPut("/events/{id:guid}/pricing", SetEventPricing).WithName("SetEventPricing")
             .WithSummary("Opt an event in to dynamic pricing (where the reseller's rules allow it) and cap its price")
             .RequireAuthorization(ApiPolicies.InventoryWrite);
+        api.MapPut("/events/{id:guid}/ticket-policy", SetTicketPolicy).WithName("SetTicketPolicy")
+            .WithSummary("The organizer turns the resale or the transfer of the event's tickets on or off")
+            .RequireAuthorization(ApiPolicies.InventoryWrite);
         api.MapPost("/events/{id:guid}/cancel", CancelEvent).WithName("CancelEvent")
             .WithSummary("Cancel an event: no more sales, and every paid order is refunded")
             .RequireAuthorization(ApiPolicies.InventoryWrite);
@@ -36,6 +39,18 @@ public static class EventsApi
             .WithSummary("Get the seat map with each seat's status, in pages of up to 5000 seats (cursor, limit; next_cursor)");
 
         return api;
+    }
+
+    public static async Task<Results<Ok<EventDetail>, ProblemHttpResult>> SetTicketPolicy(
+        Guid id, TicketPolicyCommand? request, EventCatalog catalog, CancellationToken ct)
+    {
+        if (request is not { ResaleAllowed: not null } and not { TransfersAllowed: not null })
+        {
+            return Problems.Invalid("resale_allowed", "Give resale_allowed, transfers_allowed or both (true or false).");
+        }
+
+        var result = await catalog.SetTicketPolicyAsync(id, request, ct);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 
     public static async Task<Results<Ok<EventCancellationView>, ProblemHttpResult>> CancelEvent(

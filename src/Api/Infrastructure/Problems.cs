@@ -47,6 +47,16 @@ public static class Problems
             ErrorCodes.PaymentAmountTooLarge => (StatusCodes.Status422UnprocessableEntity, "The total is more than one payment may be"),
             ErrorCodes.StreamLimitExceeded => (StatusCodes.Status429TooManyRequests, "Too many streams open"),
             ErrorCodes.StreamCapacityReached => (StatusCodes.Status503ServiceUnavailable, "No room for another stream"),
+            ErrorCodes.TicketNotFound => (StatusCodes.Status404NotFound, "Ticket not found"),
+            ErrorCodes.TicketNotValid => (StatusCodes.Status409Conflict, "The ticket is not valid"),
+            ErrorCodes.TicketLocked => (StatusCodes.Status409Conflict, "The ticket is listed for resale or being transferred"),
+            ErrorCodes.ResaleNotAllowed => (StatusCodes.Status403Forbidden, "Resale not allowed"),
+            ErrorCodes.ResalePriceAboveCap => (StatusCodes.Status422UnprocessableEntity, "Asking price above the resale cap"),
+            ErrorCodes.ListingNotFound => (StatusCodes.Status404NotFound, "Listing not found"),
+            ErrorCodes.ListingUnavailable => (StatusCodes.Status409Conflict, "Listing not available"),
+            ErrorCodes.TransferNotAllowed => (StatusCodes.Status403Forbidden, "Transfer not allowed"),
+            ErrorCodes.TransferNotFound => (StatusCodes.Status404NotFound, "Transfer not found"),
+            ErrorCodes.TransferExpired => (StatusCodes.Status410Gone, "Transfer expired"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

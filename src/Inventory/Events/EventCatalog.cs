@@ -40,12 +40,12 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             batch.BatchCommands.Add(Command(
                 """
                 INSERT INTO events (id, venue_id, name, type, performer, description, starts_at, seating, currency, created_at, refund_cutoff_hours,
-                                    dynamic_pricing, dynamic_price_max_percent)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                    dynamic_pricing, dynamic_price_max_percent, resale_allowed, transfers_allowed)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 """,
                 eventId, venueId, cmd.Name!.Trim(), cmd.Type!, cmd.Performer, cmd.Description, cmd.StartsAt!.Value.ToUniversalTime(),
                 (short)plan.Seating, cellCurrency, now, cmd.RefundCutoffHours ?? 24, cmd.DynamicPricing?.Enabled ?? false,
-                cmd.DynamicPricing?.MaxPercent));
+                cmd.DynamicPricing?.MaxPercent, cmd.ResaleAllowed ?? true, cmd.TransfersAllowed ?? true));
             foreach (var c in plan.Classes)
             {
                 batch.BatchCommands.Add(Command(
@@ -110,7 +110,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         const string eventSql = """
             SELECT e.id, e.name, e.type, e.performer, e.description, e.starts_at, e.seating, e.currency,
                    v.id, v.name, v.city, v.country, v.address, e.status, e.refund_cutoff_hours,
-                   e.dynamic_pricing, e.dynamic_price_max_percent, p.multiplier_bp
+                   e.dynamic_pricing, e.dynamic_price_max_percent, p.multiplier_bp, e.resale_allowed, e.transfers_allowed
             FROM events e JOIN venues v ON v.id = e.venue_id LEFT JOIN event_prices p ON p.event_id = e.id WHERE e.id = $1
             """;
         const string classesSql = "SELECT id, name, price_minor, currency, capacity FROM ticket_classes WHERE event_id = $1 ORDER BY price_minor DESC, name";
@@ -118,6 +118,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         string status;
         int? cutoff;
         (bool Enabled, int? MaxPercent, int? Stored) dynamic;
+        bool resale, transfers;
         await using (var cmd = db.CreateCommand(eventSql))
         {
             cmd.Parameters.Add(new() { Value = eventId });
@@ -131,6 +132,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             status = reader.GetInt16(13) == 1 ? "cancelled" : "on_sale";
             cutoff = reader.IsDBNull(14) ? null : reader.GetInt32(14);
             dynamic = (reader.GetBoolean(15), reader.IsDBNull(16) ? null : reader.GetInt32(16), reader.IsDBNull(17) ? null : reader.GetInt32(17));
+            (resale, transfers) = (reader.GetBoolean(18), reader.GetBoolean(19));
         }
 
         // as the claim prices it (ClaimSql.Pricing): the worker's multiplier within the rules' range and the event's cap
@@ -157,7 +159,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         }).ToList();
         return new EventDetail(summary.Id, summary.Name, summary.Type, summary.Performer, summary.Description, summary.StartsAt,
             summary.Seating, summary.Currency, summary.Venue, views.Sum(v => v.Capacity), views.Sum(v => v.Available), views, status, cutoff,
-            new EventPricing(dynamic.Enabled, dynamic.MaxPercent, range is not null, DemandPricing.Factor(multiplier)));
+            new EventPricing(dynamic.Enabled, dynamic.MaxPercent, range is not null, DemandPricing.Factor(multiplier)), resale, transfers);
     }
 
     /// <summary>
@@ -179,6 +181,28 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         if (await cmd.ExecuteNonQueryAsync(ct) == 0)
         {
             return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+        }
+
+        return await GetAsync(eventId, ct);
+    }
+
+    /// <summary>
+    /// The organizer turns the resale or the transfer of an event's tickets on or off (where the jurisdiction allows them
+    /// at all); listings already open stay listed but cannot be bought while resale is off.
+    /// </summary>
+    public async Task<Result<EventDetail>> SetTicketPolicyAsync(Guid eventId, TicketPolicyCommand cmd, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        await using (var update = db.CreateCommand(
+            "UPDATE events SET resale_allowed = coalesce($2, resale_allowed), transfers_allowed = coalesce($3, transfers_allowed) WHERE id = $1"))
+        {
+            update.Parameters.Add(new() { Value = eventId });
+            update.Parameters.Add(new() { Value = (object?)cmd.ResaleAllowed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+            update.Parameters.Add(new() { Value = (object?)cmd.TransfersAllowed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return InventoryError.NotFound(ErrorCodes.EventNotFound, "Event", eventId);
+            }
         }
 
         return await GetAsync(eventId, ct);

@@ -43,6 +43,14 @@ public static class FeeCalculator
         return new PriceBreakdown(subtotalMinor, platform, processing, tax, checked(subtotalMinor + platform + tax + processing), currency);
     }
 
+    /// <summary>The platform's commission on a resale at <paramref name="askingMinor"/>: <c>round(asking × ResaleCommissionBps / 10000)</c>, half up.</summary>
+    public static long ResaleCommission(FeePlan plan, long askingMinor)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfNegative(askingMinor);
+        return BasisPoints(askingMinor, plan.ResaleCommissionBps);
+    }
+
     /// <summary><c>round(amount × bps / 10000)</c>, half up, for a non-negative amount.</summary>
     private static long BasisPoints(long amount, int bps)
     {

@@ -20,6 +20,9 @@ public sealed class FeePlan
     /// <summary>Payment processing fee per payment, in minor units.</summary>
     public long ProcessingFeeFixedMinor { get; set; } = 25;
 
+    /// <summary>The platform's commission on a resale, a share of the asking price in basis points, kept from the seller's payout.</summary>
+    public int ResaleCommissionBps { get; set; } = 1000;
+
     /// <summary>What the PSP charges the reseller for a chargeback, in minor units.</summary>
     public long ChargebackFeeMinor { get; set; } = 1500;
 
@@ -39,7 +42,7 @@ public sealed class FeePlan
 
     /// <summary>True when every amount is non-negative, basis points are at most 10 000 and the tax rate at most 100 %.</summary>
     public bool IsValid() =>
-        PlatformFeeBps is >= 0 and <= 10_000 && ProcessingFeeBps is >= 0 and <= 10_000 &&
+        PlatformFeeBps is >= 0 and <= 10_000 && ResaleCommissionBps is >= 0 and <= 10_000 && ProcessingFeeBps is >= 0 and <= 10_000 &&
         PlatformFeeFixedMinor >= 0 && ProcessingFeeFixedMinor >= 0 && ChargebackFeeMinor >= 0 &&
         TaxRatePercent is >= 0 and <= 100 && PayoutDelayDays is >= 0 and <= 3650;
 }

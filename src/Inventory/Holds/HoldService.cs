@@ -302,11 +302,14 @@ public sealed class HoldService(
                             WHERE hold_id = $1 AND status = 1
                             """, holdId),
                         EventCatalog.Command("UPDATE holds SET status = 2, closed_at = $2 WHERE id = $1", holdId, now),
+                        // a resale hold frees its listing for the next buyer; its seat stays sold, so no seat change is announced
+                        EventCatalog.Command("UPDATE resale_listings SET hold_id = NULL, hold_expires_at = NULL WHERE hold_id = $1 AND status = 'listed'", holdId),
                         EventCatalog.Command("""
                             INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
-                            VALUES ('hold.cancelled', $1, $2, jsonb_build_object('hold_id', $1::uuid,
-                                'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $1)), $3)
-                            """, holdId, hold.EventId, now),
+                            SELECT 'hold.cancelled', $1, $2, jsonb_build_object('hold_id', $1::uuid,
+                                'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $1)), $3
+                            WHERE $4
+                            """, holdId, hold.EventId, now, hold.ListingId is null),
                     },
                 };
                 await batch.ExecuteNonQueryAsync(ct);

@@ -18,6 +18,9 @@ public static class JournalKinds
     /// <summary>Money paid out to the reseller (source: the payout id).</summary>
     public const string Payout = "payout";
 
+    /// <summary>A ticket sold on through the resale marketplace (source: the buyer's order id).</summary>
+    public const string Resale = "resale";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Sale, Refund, FraudReserve, Chargeback, Payout];
+    public static IReadOnlyList<string> All { get; } = [Sale, Refund, FraudReserve, Chargeback, Payout, Resale];
 }

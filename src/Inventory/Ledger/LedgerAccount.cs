@@ -23,4 +23,7 @@ public enum LedgerAccount
 
     /// <summary>Liability: tax collected.</summary>
     TaxPayable = 5,
+
+    /// <summary>Liability: what the platform owes the sellers of resold tickets (their payout).</summary>
+    SellerPayable = 6,
 }

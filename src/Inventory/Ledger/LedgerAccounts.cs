@@ -11,6 +11,7 @@ public static class LedgerAccounts
         [LedgerAccount.PlatformFees] = "platform_fees",
         [LedgerAccount.ProcessingFeesPayable] = "processing_fees_payable",
         [LedgerAccount.TaxPayable] = "tax_payable",
+        [LedgerAccount.SellerPayable] = "seller_payable",
     };
 
     private static readonly Dictionary<string, LedgerAccount> ByName = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -42,7 +42,7 @@ public sealed class LedgerReports(NpgsqlDataSource db)
             WITH g AS (
                 SELECT {key} AS key, {Totals}
                 FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-                WHERE e.kind IN ('sale', 'refund', 'chargeback') AND {Period}
+                WHERE e.kind IN ('sale', 'refund', 'chargeback', 'resale') AND {Period}
                 GROUP BY 1)
             SELECT {keyText}, {label}, g.tickets, g.gross, g.platform, g.processing, g.tax, g.refunds, g.chargebacks
             FROM g {join}

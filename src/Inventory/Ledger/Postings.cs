@@ -71,6 +71,31 @@ public static class Postings
         return Build(JournalKinds.Chargeback, pspEventId, orderId, eventId, price.Currency, at, $"Chargeback of order {orderId} ({pspEventId})", lines);
     }
 
+    /// <summary>
+    /// A resale: the buyer paid the asking price (<paramref name="price"/>'s subtotal, one ticket of
+    /// <paramref name="classId"/>) with the platform's buyer fees and tax. Dr <c>psp_clearing</c> total / Cr
+    /// <c>seller_payable</c> the asking price less <paramref name="commissionMinor"/> (the seller's payout, with the class
+    /// and quantity 1), Cr <c>platform_fees</c> the buyer's platform fee plus the commission, Cr
+    /// <c>processing_fees_payable</c>, Cr <c>tax_payable</c>. The reseller's own accounts are not touched: it was paid for
+    /// the ticket when it was first sold. Source: the buyer's order id.
+    /// </summary>
+    public static JournalEntry Resale(Guid orderId, Guid eventId, Guid classId, PriceBreakdown price, long commissionMinor, DateTimeOffset at)
+    {
+        CheckPrice([new ClassAmount(classId, 1, price?.SubtotalMinor ?? 0)], price!);
+        ArgumentOutOfRangeException.ThrowIfNegative(commissionMinor);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(commissionMinor, price!.SubtotalMinor);
+        var lines = new List<JournalLine> { Debit(LedgerAccount.PspClearing, price.TotalMinor) };
+        if (price.SubtotalMinor - commissionMinor > 0)
+        {
+            lines.Add(new JournalLine(LedgerAccount.SellerPayable, 0, price.SubtotalMinor - commissionMinor, classId, 1));
+        }
+
+        AddCredit(lines, LedgerAccount.PlatformFees, checked(price.PlatformFeeMinor + commissionMinor));
+        AddCredit(lines, LedgerAccount.ProcessingFeesPayable, price.ProcessingFeeMinor);
+        AddCredit(lines, LedgerAccount.TaxPayable, price.TaxMinor);
+        return Build(JournalKinds.Resale, orderId.ToString(), orderId, eventId, price.Currency, at, $"Resale order {orderId}", lines);
+    }
+
     /// <summary>Money paid to the reseller for one event: Dr <c>reseller_payable</c> / Cr <c>psp_clearing</c>. Source: the payout id.</summary>
     public static JournalEntry Payout(Guid payoutId, Guid eventId, long amountMinor, string currency, DateTimeOffset at)
     {

@@ -3,7 +3,9 @@ namespace TicketAspire.Inventory.Model;
 /// <summary>
 /// Creates an event with its venue and ticket classes, reserved or general admission. End users may ask for refunds
 /// until <paramref name="RefundCutoffHours"/> before it starts (default 24). <paramref name="DynamicPricing"/> opts the
-/// event in to demand pricing (where the reseller's rules allow it), with the organizer's own cap.
+/// event in to demand pricing (where the reseller's rules allow it), with the organizer's own cap. The organizer may forbid the resale
+/// (<paramref name="ResaleAllowed"/>) or the transfer (<paramref name="TransfersAllowed"/>) of its tickets (default: allowed
+/// where the jurisdiction allows them).
 /// </summary>
 public sealed record CreateEventCommand(
     string? Name,
@@ -17,7 +19,9 @@ public sealed record CreateEventCommand(
     IReadOnlyList<TicketClassInput>? TicketClasses,
     IReadOnlyList<SectionInput>? Sections,
     int? RefundCutoffHours = null,
-    DynamicPricingInput? DynamicPricing = null);
+    DynamicPricingInput? DynamicPricing = null,
+    bool? ResaleAllowed = null,
+    bool? TransfersAllowed = null);
 
 /// <summary>
 /// An event's dynamic pricing: <paramref name="Enabled"/> opts it in (default off: the face value always);
@@ -42,6 +46,9 @@ public sealed record RowInput(string? Label, string? Class, int? SeatCount, IRea
 
 /// <summary>One seat; class and price default to the row's class and that class's price.</summary>
 public sealed record SeatInput(string? Number, string? Class, long? PriceMinor);
+
+/// <summary>The organizer's choice for an event's tickets; a field left out (null) keeps the current value.</summary>
+public sealed record TicketPolicyCommand(bool? ResaleAllowed, bool? TransfersAllowed);
 
 /// <summary>Filters, sort and paging of the event list (seed 001).</summary>
 public sealed record EventQuery(

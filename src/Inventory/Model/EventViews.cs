@@ -48,7 +48,9 @@ public sealed record EventDetail(
     IReadOnlyList<TicketClassView> TicketClasses,
     string Status = "on_sale",
     int? RefundCutoffHours = null,
-    EventPricing? DynamicPricing = null);
+    EventPricing? DynamicPricing = null,
+    bool ResaleAllowed = true,
+    bool TransfersAllowed = true);
 
 /// <summary>One seat of the seat map.</summary>
 public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status);

@@ -59,6 +59,16 @@ public static class ErrorCodes
     public const string PaymentAmountTooLarge = "payment_amount_too_large";
     public const string StreamLimitExceeded = "stream_limit_exceeded";
     public const string StreamCapacityReached = "stream_capacity_reached";
+    public const string TicketNotFound = "ticket_not_found";
+    public const string TicketNotValid = "ticket_not_valid";
+    public const string TicketLocked = "ticket_locked";
+    public const string ResaleNotAllowed = "resale_not_allowed";
+    public const string ResalePriceAboveCap = "resale_price_above_cap";
+    public const string ListingNotFound = "listing_not_found";
+    public const string ListingUnavailable = "listing_unavailable";
+    public const string TransferNotAllowed = "transfer_not_allowed";
+    public const string TransferNotFound = "transfer_not_found";
+    public const string TransferExpired = "transfer_expired";
 }
 
 /// <summary>A value or an error.</summary>

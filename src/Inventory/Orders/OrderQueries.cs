@@ -7,7 +7,10 @@ using TicketAspire.Inventory.Infrastructure;
 
 namespace TicketAspire.Inventory.Orders;
 
-/// <summary>Reads orders and their tickets.</summary>
+/// <summary>
+/// Reads orders and their tickets: those its buyer was issued (a ticket transferred on is shown dead, as
+/// <c>transferred</c>; the recipient's new ticket is theirs, see <see cref="Tickets.TicketQueries"/>).
+/// </summary>
 public sealed class OrderQueries(NpgsqlDataSource db)
 {
     /// <summary>One order with its tickets.</summary>
@@ -43,6 +46,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
                     SELECT t.order_id, t.id, t.seat_id, t.class_id, s.section, s.row_label, s.number, t.price_minor, t.currency, t.code, t.status
                     FROM tickets t JOIN seats s ON s.id = t.seat_id
                     WHERE t.order_id IN (SELECT o.id FROM orders o WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3)
+                      AND t.origin <> 'transfer'
                     ORDER BY s.ordinal
                     """, key, limit, offset),
             },

@@ -338,6 +338,7 @@ public sealed partial class CheckoutService(
                     EventCatalog.Command("UPDATE holds SET payment_failures = $2, expires_at = $3, extended = extended OR $4 WHERE id = $1",
                         payment.HoldId, (short)failures, expiresAt, extended),
                     EventCatalog.Command("UPDATE seats SET hold_expires_at = $2 WHERE hold_id = $1 AND status = 1 AND $3", payment.HoldId, expiresAt, extended),
+                    EventCatalog.Command("UPDATE resale_listings SET hold_expires_at = $2 WHERE hold_id = $1 AND status = 'listed' AND $3", payment.HoldId, expiresAt, extended),
                     EventCatalog.Command("""
                         INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at) VALUES ('payment.failed', $1, $2, $3::jsonb, $4)
                         """, payment.Id, hold.EventId, payload, now),
@@ -349,6 +350,8 @@ public sealed partial class CheckoutService(
                     UPDATE seats SET status = 0, hold_id = NULL, hold_expires_at = NULL, version = version + 1 WHERE hold_id = $1 AND status = 1
                     """, payment.HoldId));
                 batch.BatchCommands.Add(EventCatalog.Command("UPDATE holds SET status = 2, closed_at = $2 WHERE id = $1", payment.HoldId, now));
+                batch.BatchCommands.Add(EventCatalog.Command(
+                    "UPDATE resale_listings SET hold_id = NULL, hold_expires_at = NULL WHERE hold_id = $1 AND status = 'listed'", payment.HoldId));
             }
 
             await batch.ExecuteNonQueryAsync(ct);

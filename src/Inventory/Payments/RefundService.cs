@@ -80,6 +80,11 @@ public sealed partial class RefundService(
                 return new InventoryError(ErrorCodes.RefundNotAllowed, $"Order '{orderId}' was not paid through the PSP; there is nothing to refund.");
             }
 
+            if (!order.EventCancelled && await MovedOnAsync(conn, tx, orderId, ct) is { } moved)
+            {
+                return new InventoryError(ErrorCodes.RefundNotAllowed, moved);
+            }
+
             if (!force && !order.EventCancelled && PolicyRefusal(order, now) is { } refusal)
             {
                 return new InventoryError(ErrorCodes.RefundNotAllowed, refusal);
@@ -110,6 +115,22 @@ public sealed partial class RefundService(
 
         LogRequested(_log, refundId, orderId, initiatedBy, force);
         return await ProcessAsync(refundId, ct);
+    }
+
+    /// <summary>
+    /// Why an order cannot be refunded because its tickets moved on, or null: a resale purchase is final (the seller was
+    /// paid), and an order whose tickets were resold or transferred no longer holds them (refunding it would void a ticket
+    /// someone else owns). Only an event's cancellation refunds those.
+    /// </summary>
+    private static async Task<string?> MovedOnAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid orderId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT CASE WHEN (SELECT listing_id FROM orders WHERE id = $1) IS NOT NULL THEN 'a resale purchase is final'
+                        WHEN EXISTS (SELECT 1 FROM tickets WHERE order_id = $1 AND status IN ('resold', 'transferred')) THEN 'some of its tickets were resold or transferred'
+                   END
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = orderId });
+        return await cmd.ExecuteScalarAsync(ct) is string why ? $"Order '{orderId}' cannot be refunded: {why}." : null;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Npgsql;
 using TicketAspire.Inventory.Events;
+using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Model;
@@ -13,9 +14,11 @@ namespace TicketAspire.Inventory.Sales;
 /// payment marked succeeded, the sale posted to the ledger and <c>order.confirmed</c> written to the outbox, in one
 /// transaction. A hold is sold only against a payment the PSP captured (<see cref="SellPaidAsync"/>), or for nothing when
 /// its total is zero (<see cref="SellFreeAsync"/>); there is no other way to sell. Selling a sold hold again answers its
-/// order (safe retries).
+/// order (safe retries). A resale hold (one that names a listing) is sold by reissuing the listed ticket to the buyer
+/// instead (<see cref="Tickets.TicketOwnership"/>), with the platform's commission (<see cref="FeePlan.ResaleCommissionBps"/>)
+/// and the seller's payout posted to the ledger, in the same single transaction.
 /// </summary>
-public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeProvider time)
+public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeProvider time, FeePlan? fees = null)
 {
     /// <summary>The payment reference of an order for free tickets.</summary>
     public const string FreeReference = "free";
@@ -69,6 +72,20 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
             {
                 return new InventoryError(ErrorCodes.PaymentRequired,
                     $"Hold '{holdId}' costs {hold.TotalMinor} {hold.Currency} (minor units): it is sold only against a captured payment.");
+            }
+
+            if (hold.ListingId is { } listingId)
+            {
+                var resold = await ResaleSale.SellAsync(conn, tx, holdId, listingId, hold, paid!, fees ?? new FeePlan(), now, ct);
+                if (resold.Error is { } refused)
+                {
+                    await tx.RollbackAsync(ct);
+                    return refused;
+                }
+
+                await tx.CommitAsync(ct);
+                InventoryMetrics.TicketsSold.Add(1);
+                return await new OrderQueries(db).GetAsync(resold.Value, ct);
             }
 
             await using (var sell = new NpgsqlCommand($"""
@@ -129,7 +146,7 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
     }
 
     /// <summary>$1 order, $2 event, $3 hold, $4 now: what resellers and the buyer's confirmation e-mail need.</summary>
-    private const string OrderConfirmedOutbox = """
+    internal const string OrderConfirmedOutbox = """
         INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
         SELECT 'order.confirmed', o.id, o.event_id, jsonb_build_object(
                    'order_id', o.id, 'hold_id', o.hold_id, 'event_id', o.event_id, 'customer_ref', o.customer_ref,

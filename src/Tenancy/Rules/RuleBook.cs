@@ -25,6 +25,12 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
             ? new DynamicPriceRange((int)await ValueAsync(RuleNames.DynamicPriceMinPercent, ct), (int)await ValueAsync(RuleNames.DynamicPriceMaxPercent, ct))
             : null;
 
+    /// <summary>True when tickets may be resold for the current reseller.</summary>
+    public ValueTask<bool> ResaleAllowedAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.ResaleAllowed, ct);
+
+    /// <summary>The highest resale price, percent of face value, for the current reseller.</summary>
+    public async ValueTask<int> ResalePriceCapPercentAsync(CancellationToken ct) => (int)await ValueAsync(RuleNames.ResalePriceCapPercent, ct);
+
     /// <summary>Every rule that applies to the current reseller.</summary>
     public async Task<AppliedRules> GetAsync(CancellationToken ct) => new(
         cell.Value.Id,
@@ -50,8 +56,8 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
 /// <param name="Cell">The jurisdiction cell.</param>
 /// <param name="Currency">ISO 4217 currency of every price.</param>
 /// <param name="GuestCheckout">Buyers may hold and buy without an account; otherwise a signed-in end user is needed.</param>
-/// <param name="ResaleAllowed">Tickets may be resold (declared; not yet enforced).</param>
-/// <param name="ResalePriceCapPercent">Highest resale price, percent of face value (declared; not yet enforced).</param>
+/// <param name="ResaleAllowed">Tickets may be resold.</param>
+/// <param name="ResalePriceCapPercent">Highest resale price, percent of face value.</param>
 /// <param name="DynamicPricingAllowed">Prices may change with demand (events that opt in; the worker's multiplier).</param>
 /// <param name="DynamicPriceMinPercent">Lowest dynamic price, percent of face value (the jurisdiction's).</param>
 /// <param name="DynamicPriceMaxPercent">Highest dynamic price, percent of face value (the jurisdiction's).</param>

@@ -12,12 +12,16 @@ public static class MailKinds
     /// <summary>The order is held for a fraud review (<c>payment.fraud_flagged</c>).</summary>
     public const string FraudHold = "fraud_hold";
 
+    /// <summary>A ticket sent to the recipient, with its claim token (<c>ticket.transfer_offered</c>).</summary>
+    public const string TransferOffer = "transfer_offer";
+
     /// <summary>The e-mail a topic calls for, or null.</summary>
     public static string? ForTopic(string topic) => topic switch
     {
         "order.confirmed" => OrderConfirmation,
         "order.refunded" => RefundProcessed,
         "payment.fraud_flagged" => FraudHold,
+        "ticket.transfer_offered" => TransferOffer,
         _ => null,
     };
 }

@@ -79,6 +79,30 @@ public sealed class MailRenderer(NpgsqlDataSource db)
                 html.Append("<p>We will write to you again once the review is finished; there is nothing you need to do now.</p>");
                 break;
 
+            case MailKinds.TransferOffer:
+                var claim = data.TryGetProperty("private", out var secret) && secret.TryGetProperty("claim_token", out var claimToken) ? claimToken.GetString() ?? "" : "";
+                var eventName = data.TryGetProperty("event_id", out var ev) && ev.TryGetGuid(out var eventId) ? await EventNameAsync(eventId, ct) : null;
+                var expires = data.TryGetProperty("expires_at", out var x) && x.TryGetDateTimeOffset(out var at) ? at : (DateTimeOffset?)null;
+                var note = data.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                subject = eventName is null ? "A ticket was sent to you" : $"A ticket for {eventName} was sent to you";
+                text.AppendLine(CultureInfo.InvariantCulture, $"A ticket{(eventName is null ? "" : $" for {eventName}")} was sent to you.");
+                if (note is not null)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"Their message: {note}");
+                }
+
+                text.AppendLine(CultureInfo.InvariantCulture, $"Claim it{(expires is { } e1 ? $" before {e1.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "")} with this claim code (it works once):");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {claim}");
+                text.AppendLine("Signed in to your account, claim it at /v1/transfers/claim; the ticket is then issued to you with a new code.");
+                html.Append(CultureInfo.InvariantCulture, $"<p>A ticket{(eventName is null ? "" : $" for <strong>{E(eventName)}</strong>")} was sent to you.</p>");
+                if (note is not null)
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<p>Their message: {E(note)}</p>");
+                }
+
+                html.Append(CultureInfo.InvariantCulture, $"<p>Claim it{(expires is { } e2 ? $" before {e2.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "")} with this claim code (it works once):<br><code>{E(claim)}</code></p>");
+                break;
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown mail kind");
         }
@@ -96,6 +120,13 @@ public sealed class MailRenderer(NpgsqlDataSource db)
         return await reader.ReadAsync(ct)
             ? new OrderInfo(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2), reader.GetString(3))
             : null;
+    }
+
+    private async Task<string?> EventNameAsync(Guid eventId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT name FROM events WHERE id = $1");
+        cmd.Parameters.Add(new() { Value = eventId });
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
     private async Task<List<TicketLine>> TicketsAsync(Guid orderId, CancellationToken ct)

@@ -8,7 +8,9 @@ namespace TicketAspire.Webhooks.Services;
 /// <summary>
 /// Turns a reseller's unprocessed outbox rows into webhook messages, one pending delivery per enabled endpoint subscribed
 /// to the topic, and the end-user mail jobs the topic calls for, all in one transaction that also marks the rows
-/// processed. Rows are locked with <c>SKIP LOCKED</c>, so concurrent dispatchers never process a row twice.
+/// processed. Rows are locked with <c>SKIP LOCKED</c>, so concurrent dispatchers never process a row twice. A payload's
+/// <c>private</c> member (a transfer's claim token) is for the e-mail alone: the webhook message is written without it, and
+/// so is the outbox row once processed.
 /// </summary>
 public sealed class OutboxDispatcher(NpgsqlDataSource db, TimeProvider time)
 {
@@ -40,7 +42,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource db, TimeProvider time)
         {
             var messageId = "msg_" + Guid.CreateVersion7(now).ToString("N");
             batch.BatchCommands.Add(Command(
-                "INSERT INTO webhook_messages (id, outbox_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)",
+                "INSERT INTO webhook_messages (id, outbox_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4::jsonb - 'private', $5)",
                 messageId, id, topic, payload, now));
             batch.BatchCommands.Add(Command("""
                 INSERT INTO webhook_deliveries (id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at)
@@ -65,7 +67,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource db, TimeProvider time)
             }
         }
 
-        batch.BatchCommands.Add(Command("UPDATE outbox SET processed_at = $1 WHERE id = ANY ($2)", now, rows.Select(r => r.Id).ToArray()));
+        batch.BatchCommands.Add(Command("UPDATE outbox SET processed_at = $1, payload = payload - 'private' WHERE id = ANY ($2)", now, rows.Select(r => r.Id).ToArray()));
         await batch.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return rows.Count;
