@@ -15,7 +15,7 @@ public sealed class ReportsTests(PlatformFixture platform)
 
         Assert.True((bool)statement["balanced"]!, statement.ToJsonString());
         Assert.Equal("EUR", (string)statement["currency"]!);
-        Assert.Equal(6, statement["balances"]!.AsArray().Count);
+        Assert.Equal(7, statement["balances"]!.AsArray().Count);
     }
 
     [Theory]
