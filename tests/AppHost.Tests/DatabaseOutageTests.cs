@@ -21,46 +21,27 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
 {
     private const int Workers = 100;
     private static readonly TimeSpan Fast = TimeSpan.FromSeconds(2);
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ta-db-" + Guid.NewGuid().ToString("N")[..8]);
-    private DistributedApplication? _app;
+    private OwnAppHost? _host;
 
-    public async Task InitializeAsync()
-    {
-        using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["TicketAspire:Cells=eu", $"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=true", "TicketAspire:FixedPorts=false",
-             "TicketAspire:ApiReplicas=1", $"Parameters:eu-acme-client-secret={PlatformFixture.ClientSecret("acme")}"],
-            cts.Token);
+    public async Task InitializeAsync() => _host = await OwnAppHost.StartAsync("ta-db",
+        ["TicketAspire:Cells=eu", "TicketAspire:Durable=true", "TicketAspire:ApiReplicas=1",
+         $"Parameters:eu-acme-client-secret={PlatformFixture.ClientSecret("acme")}"],
+        ["eu-api", "eu-identity", "eu-acme-db"],
         // thousands of holds by one integrator within seconds: no rate or velocity limit in the way
-        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "eu-api"));
-        api.WithEnvironment("RateLimiting__Enabled", "false").WithEnvironment("Abuse__Enabled", "false");
-        _app = await builder.BuildAsync(cts.Token);
-        await _app.StartAsync(cts.Token);
-        foreach (var resource in new[] { "eu-api", "eu-identity", "eu-acme-db" })
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
-        }
-    }
+        builder => OwnAppHost.SetEnvironment(builder, "eu-api", ("RateLimiting__Enabled", "false"), ("Abuse__Enabled", "false")));
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await _app.StopAsync(cts.Token);
-            await _app.DisposeAsync();
-        }
-
-        if (Directory.Exists(_dataDir))
-        {
-            Directory.Delete(_dataDir, recursive: true);
+            await _host.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task Killing_postgres_during_concurrent_holds_answers_503_database_unavailable_fast_heals_by_itself_and_loses_nothing_acknowledged()
     {
-        var app = _app!;
+        var app = _host!.App;
         using var identity = new HttpClient { BaseAddress = app.GetEndpoint("eu-identity", "http") };
         var token = await Tokens.ClientCredentialsAsync(identity, "acme", "acme-backend", PlatformFixture.ClientSecret("acme"), Tokens.AllIntegratorScopes);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
@@ -91,7 +72,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
 
         // a few seconds of selling, then SIGKILL to the postmaster (no shutdown, no checkpoint)
         Assert.True(await WaitForAsync(() => answers.Count(a => a.Status == 201) >= 200, TimeSpan.FromSeconds(60)), "no 200 holds before the kill");
-        var pidFile = Path.Combine(_dataDir, "eu-postgres", "postmaster.pid");
+        var pidFile = Path.Combine(_host.DataDir, "eu-postgres", "postmaster.pid");
         var pid = int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture);
         var killedAt = clock.Elapsed;
         Process.GetProcessById(pid).Kill();

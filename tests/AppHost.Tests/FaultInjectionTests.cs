@@ -30,64 +30,39 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
     private static readonly TimeSpan Pace = TimeSpan.FromSeconds(1);        // each buyer starts at most one purchase a second
     private static readonly TimeSpan StepDeadline = TimeSpan.FromMinutes(3); // a buyer's client gives up on one step after this
     private static readonly TimeSpan Down = TimeSpan.FromSeconds(8);          // how long a killed service stays dead before its restart
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ta-faults-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly ConcurrentQueue<Attempt> _attempts = new();
     private readonly ConcurrentDictionary<string, bool> _holds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _orders = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private DistributedApplication? _app;
+    private OwnAppHost? _host;
 
     private sealed record Attempt(string Step, TimeSpan At, TimeSpan Latency, int Status, string? Code, bool RetryAfter, string Body, int Try = 1, bool Replayed = false);
 
     private sealed record Fault(string Name, TimeSpan KilledAt, TimeSpan BackAt);
 
-    public async Task InitializeAsync()
-    {
-        using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["TicketAspire:Cells=eu", $"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=true", "TicketAspire:FixedPorts=false",
-             "TicketAspire:ApiReplicas=2", $"Parameters:eu-acme-client-secret={PlatformFixture.ClientSecret("acme")}",
-             "TicketAspire:Payments:WebhookRetrySchedule=00:00:01,00:00:02,00:00:05,00:00:10,00:00:20", "TicketAspire:Payments:AttemptTimeout=00:00:02",
-             "TicketAspire:Webhooks:RetrySchedule:0=00:00:01", "TicketAspire:Webhooks:RetrySchedule:1=00:00:02", "TicketAspire:Webhooks:RetrySchedule:2=00:00:05",
-             "TicketAspire:Webhooks:RetrySchedule:3=00:00:10", "TicketAspire:Webhooks:PollInterval=00:00:00.200",
-             "TicketAspire:AllowPrivateWebhookTargets=true"],
-            cts.Token);
+    public async Task InitializeAsync() => _host = await OwnAppHost.StartAsync("ta-faults",
+        ["TicketAspire:Cells=eu", "TicketAspire:Durable=true", "TicketAspire:ApiReplicas=2",
+         $"Parameters:eu-acme-client-secret={PlatformFixture.ClientSecret("acme")}",
+         "TicketAspire:Payments:WebhookRetrySchedule=00:00:01,00:00:02,00:00:05,00:00:10,00:00:20", "TicketAspire:Payments:AttemptTimeout=00:00:02",
+         "TicketAspire:Webhooks:RetrySchedule:0=00:00:01", "TicketAspire:Webhooks:RetrySchedule:1=00:00:02", "TicketAspire:Webhooks:RetrySchedule:2=00:00:05",
+         "TicketAspire:Webhooks:RetrySchedule:3=00:00:10", "TicketAspire:Webhooks:PollInterval=00:00:00.200",
+         "TicketAspire:AllowPrivateWebhookTargets=true"],
+        ["eu-api", "eu-identity", "eu-worker", "eu-payments", "eu-acme-db", "eu-acme-redis"],
         // one integrator selling a whole on-sale within minutes: no rate or velocity limit in the way
-        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "eu-api"));
-        api.WithEnvironment("RateLimiting__Enabled", "false").WithEnvironment("Abuse__Enabled", "false");
-        _app = await builder.BuildAsync(cts.Token);
-        await _app.StartAsync(cts.Token);
-        foreach (var resource in new[] { "eu-api", "eu-identity", "eu-worker", "eu-payments", "eu-acme-db", "eu-acme-redis" })
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
-        }
-    }
+        builder => OwnAppHost.SetEnvironment(builder, "eu-api", ("RateLimiting__Enabled", "false"), ("Abuse__Enabled", "false")));
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await _app.StopAsync(cts.Token);
-            await _app.DisposeAsync();
-        }
-
-        try
-        {
-            if (Directory.Exists(_dataDir))
-            {
-                Directory.Delete(_dataDir, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
+            await _host.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task An_on_sale_survives_killing_an_api_replica_the_worker_the_resellers_redis_and_postgres_in_turn()
     {
-        var app = _app!;
+        var app = _host!.App;
         using var identity = new HttpClient { BaseAddress = app.GetEndpoint("eu-identity", "http") };
         var token = await Tokens.ClientCredentialsAsync(identity, "acme", "acme-backend", PlatformFixture.ClientSecret("acme"), Tokens.AllIntegratorScopes);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
@@ -149,7 +124,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         var (redisId, redisPid) = (await RunningProcessesAsync(app, "eu-acme-redis", 1))[0];
         faults.Add(await KillAndWaitForHealingAsync(app, "acme's Redis", redisId, redisPid));
         await AfterOrdersAsync(OrdersBetweenFaults);
-        var postmaster = int.Parse(File.ReadLines(Path.Combine(_dataDir, "eu-postgres", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_host.DataDir, "eu-postgres", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
         faults.Add(await KillAndWaitForHealingAsync(app, "the cell's Postgres", "eu-postgres", postmaster));
 
         await Task.WhenAll(buyers);

@@ -12,25 +12,17 @@ public sealed class UkCellTests : IAsyncLifetime
 {
     private const string Reseller = "vandelay";
     private const string Host = "vandelay.uk.localhost";
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ta-uk-" + Guid.NewGuid().ToString("N")[..8]);
-    private DistributedApplication? _app;
+    private OwnAppHost? _host;
 
     public async Task InitializeAsync()
     {
+        _host = await OwnAppHost.StartAsync("ta-uk",
+            ["TicketAspire:Cells=uk", "TicketAspire:Durable=false", "TicketAspire:ApiReplicas=1",
+             $"Parameters:uk-{Reseller}-client-secret={PlatformFixture.ClientSecret(Reseller)}"],
+            ["uk-api", "uk-identity", "uk-payments", $"uk-{Reseller}-db", "router"]);
         using var cts = new CancellationTokenSource(PlatformFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["TicketAspire:Cells=uk", $"TicketAspire:DataDir={_dataDir}", "TicketAspire:Durable=false", "TicketAspire:FixedPorts=false",
-             "TicketAspire:ApiReplicas=1", $"Parameters:uk-{Reseller}-client-secret={PlatformFixture.ClientSecret(Reseller)}"],
-            cts.Token);
-        _app = await builder.BuildAsync(cts.Token);
-        await _app.StartAsync(cts.Token);
-        foreach (var resource in new[] { "uk-api", "uk-identity", "uk-payments", $"uk-{Reseller}-db", "router" })
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
-        }
-
         // the router is healthy before its own health probe has found uk-api (until then: 503 cell.unavailable)
-        using var router = new HttpClient { BaseAddress = _app.GetEndpoint("router", "http") };
+        using var router = new HttpClient { BaseAddress = _host.App.GetEndpoint("router", "http") };
         router.DefaultRequestHeaders.Host = Host;
         await Eventually.GetAsync(async () =>
         {
@@ -41,23 +33,16 @@ public sealed class UkCellTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await _app.StopAsync(cts.Token);
-            await _app.DisposeAsync();
-        }
-
-        if (Directory.Exists(_dataDir))
-        {
-            Directory.Delete(_dataDir, recursive: true);
+            await _host.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task A_uk_reseller_gets_the_uk_rules_in_gbp_holds_in_gbp_and_pays_the_uk_tax()
     {
-        var app = _app!;
+        var app = _host!.App;
         // the storefront asks what applies, by host, without a token: at the cell's API and through the router
         foreach (var edge in new[] { app.GetEndpoint("uk-api", "http"), app.GetEndpoint("router", "http") })
         {
