@@ -303,6 +303,7 @@ public static class CellExtensions
                 .WithEnvironment("CellRules__DynamicPricingAllowed", rules.DynamicPricingAllowed.ToString())
                 .WithEnvironment("CellRules__DynamicPriceMinPercent", rules.DynamicPriceMinPercent.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__DynamicPriceMaxPercent", rules.DynamicPriceMaxPercent.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("CellRules__TransfersAllowed", rules.TransfersAllowed.ToString())
                 .WithEnvironment("CellRules__GuestCheckout", rules.GuestCheckout.ToString())
                 .WithEnvironment("CellRules__DataRetentionDays", rules.DataRetentionDays.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__TaxRatePercent", rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture));

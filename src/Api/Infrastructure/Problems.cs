@@ -57,6 +57,7 @@ public static class Problems
             ErrorCodes.TransferNotAllowed => (StatusCodes.Status403Forbidden, "Transfer not allowed"),
             ErrorCodes.TransferNotFound => (StatusCodes.Status404NotFound, "Transfer not found"),
             ErrorCodes.TransferExpired => (StatusCodes.Status410Gone, "Transfer expired"),
+            ErrorCodes.ErasureBlocked => (StatusCodes.Status409Conflict, "Personal data cannot be erased yet"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -69,6 +69,7 @@ public static class ErrorCodes
     public const string TransferNotAllowed = "transfer_not_allowed";
     public const string TransferNotFound = "transfer_not_found";
     public const string TransferExpired = "transfer_expired";
+    public const string ErasureBlocked = "erasure_blocked";
 }
 
 /// <summary>A value or an error.</summary>
