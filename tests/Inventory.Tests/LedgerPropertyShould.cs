@@ -55,6 +55,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
 
         var model = new Model();
         var orders = new List<OrderModel>();
+        var resales = new List<ResaleModel>();
         var posted = new List<JournalEntry>();
         var at = new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero);
         var reports = new LedgerReports(_inventory.Db);
@@ -129,6 +130,21 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                 entry = Postings.Payout(Guid.NewGuid(), eventId, amount, Eur, at);
                 model.Payout(eventId, amount);
             }
+            else if (roll < 94 && resales.Any(r => !r.Closed) && random.Next(2) == 0)
+            {
+                // a resale purchase undone (its event cancelled, or disputed): the seller's share and the platform's part go back
+                var openResales = resales.Where(r => !r.Closed).ToList();
+                var resale = openResales[random.Next(openResales.Count)];
+                var fee = random.Next(2) == 0 ? plan.ChargebackFeeMinor : 0L;
+                entry = fee > 0 || random.Next(2) == 0
+                    ? Postings.Chargeback($"psp-dispute-{resale.OrderId:N}", resale.OrderId, resale.EventId, [new ClassAmount(resale.ClassId, 1, resale.Price.SubtotalMinor)],
+                        resale.Price, fee, fromReserve: false, at, resaleSellerShare: resale.Price.SubtotalMinor - resale.Commission)
+                    : Postings.Refund(Guid.NewGuid(), resale.OrderId, resale.EventId, [new ClassAmount(resale.ClassId, 1, resale.Price.SubtotalMinor)],
+                        resale.Price, fromReserve: false, at, resaleSellerShare: resale.Price.SubtotalMinor - resale.Commission);
+                Assert.Equal(0L, entry.Lines.Where(l => l.Account is LedgerAccount.ResellerPayable or LedgerAccount.ResellerReserve).Sum(l => l.DebitMinor + l.CreditMinor));
+                model.ResaleReversal(resale.Price, resale.Commission, entry.Kind == JournalKinds.Chargeback ? fee : 0);
+                resale.Closed = true;
+            }
             else if (roll < 94)
             {
                 // a ticket resold at an asking price: the buyer pays it with the platform's fees; the seller is owed it less the commission
@@ -138,7 +154,9 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                 var price = FeeCalculator.Quote(plan, asking, 1, Eur);
                 var commission = FeeCalculator.ResaleCommission(plan, asking);
                 Assert.Equal(((asking * plan.ResaleCommissionBps) + 5_000) / 10_000, commission);
-                entry = Postings.Resale(Guid.NewGuid(), ev.Id, ticketClass.Id, price, commission, at);
+                var resaleOrder = Guid.NewGuid();
+                entry = Postings.Resale(resaleOrder, ev.Id, ticketClass.Id, price, commission, at);
+                resales.Add(new ResaleModel(resaleOrder, ev.Id, ticketClass.Id, price, commission));
                 Assert.Equal(asking - commission, entry.Lines.Where(l => l.Account == LedgerAccount.SellerPayable).Sum(l => l.CreditMinor));
                 model.Resale(price, commission);
             }
@@ -159,6 +177,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
 
         // the run exercised every kind of entry
         Assert.All(JournalKinds.All, kind => Assert.True(posted.Count(e => e.Kind == kind) >= 5, $"only {posted.Count(e => e.Kind == kind)} {kind} entries"));
+        Assert.True(resales.Count(r => r.Closed) >= 2, $"only {resales.Count(r => r.Closed)} resales undone");
         await AssertLedgerAsync(reports, model, cut!.Value, atCut!);
     }
 
@@ -270,6 +289,13 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
             (SellerPayable, Commission, ResalePlatformFees) = (SellerPayable + price.SubtotalMinor - commission, Commission + commission, ResalePlatformFees + price.PlatformFeeMinor);
         }
 
+        public void ResaleReversal(PriceBreakdown price, long commission, long chargebackFee)
+        {
+            SellerPayable -= price.SubtotalMinor - commission;
+            (Psp, Tax) = (Psp - price.TotalMinor, Tax - price.TaxMinor);
+            (Platform, Processing) = (Platform - commission - price.PlatformFeeMinor - price.ProcessingFeeMinor - chargebackFee, Processing + chargebackFee);
+        }
+
         public void Sale(OrderModel o)
         {
             AddPayable(o.EventId, o.Price.SubtotalMinor);
@@ -315,5 +341,11 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
         }
 
         private void AddPayable(Guid eventId, long amount) => PayableByEvent[eventId] = PayableByEvent.GetValueOrDefault(eventId) + amount;
+    }
+
+    /// <summary>A resale purchase posted, and whether it was undone.</summary>
+    private sealed record ResaleModel(Guid OrderId, Guid EventId, Guid ClassId, PriceBreakdown Price, long Commission)
+    {
+        public bool Closed { get; set; }
     }
 }

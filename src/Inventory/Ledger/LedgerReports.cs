@@ -71,7 +71,8 @@ public sealed class LedgerReports(NpgsqlDataSource db)
             {
                 new NpgsqlBatchCommand($"""
                     SELECT {Totals},
-                        coalesce(sum(l.credit_minor) FILTER (WHERE e.kind = 'chargeback' AND l.account = 'processing_fees_payable'), 0)::bigint,
+                        coalesce(sum(l.credit_minor) FILTER (WHERE e.kind = 'chargeback' AND l.account = 'processing_fees_payable'
+                            AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.order_id = e.order_id AND r.kind = 'resale')), 0)::bigint,
                         coalesce(sum(l.credit_minor - l.debit_minor) FILTER (WHERE e.kind = 'fraud_reserve' AND l.account = 'reseller_reserve'), 0)::bigint,
                         coalesce(sum(l.debit_minor - l.credit_minor) FILTER (WHERE e.kind = 'payout' AND l.account = 'reseller_payable'), 0)::bigint
                     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
