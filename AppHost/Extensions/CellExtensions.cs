@@ -152,6 +152,12 @@ public static class CellExtensions
         var waitingRoomKey = builder.AddParameter(N("waiting-room-key"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "waiting-room-key")), secret: true);
         api.WithEnvironment("WaitingRoom__SigningKey", waitingRoomKey);
         worker.WithEnvironment("WaitingRoom__SigningKey", waitingRoomKey);
+
+        // the seed every reseller's ticket signing key (QR codes, ES256) is derived from: the API signs and checks, the
+        // worker signs the QR codes of the confirmation e-mails
+        var ticketSigningSeed = builder.AddParameter(N("ticket-signing-seed"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "ticket-signing-seed")), secret: true);
+        api.WithEnvironment("Tickets__SigningSeed", ticketSigningSeed);
+        worker.WithEnvironment("Tickets__SigningSeed", ticketSigningSeed);
         if (builder.Configuration["TicketAspire:WaitingRoom:Interval"] is { Length: > 0 } admitInterval)
         {
             worker.WithEnvironment("WaitingRoom__Interval", admitInterval);

@@ -37,6 +37,7 @@ v1.MapOrdersApi();
 v1.MapTicketsApi();
 v1.MapResaleApi();
 v1.MapTransfersApi();
+v1.MapCheckInApi();
 v1.MapMyDataApi();
 v1.MapAuditApi();
 v1.MapReportsApi();

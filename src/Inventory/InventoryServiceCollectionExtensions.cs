@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TicketAspire.Inventory.CheckIn;
 using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Ledger;
@@ -26,7 +27,7 @@ public static class InventoryServiceCollectionExtensions
     /// Registers the core: every use-case owner scoped to the <see cref="ResellerScope"/> the host opens (events, holds,
     /// sale, orders, checkout, refunds, waiting rooms, waitlists, ledger, personal data and its retention), the per-process state they share (the claim
     /// batchers, event metadata and shortfall memories, the waiting-room cache) and the payment gateway. The host adds
-    /// <see cref="TimeProvider"/> and <see cref="AdmissionTokens"/> (the cell's signing key), and may bind
+    /// <see cref="TimeProvider"/>, <see cref="AdmissionTokens"/> (the cell's signing key) and <see cref="TicketSigner"/> (the cell's ticket signing seed), and may bind
     /// <see cref="ClaimBatchingOptions"/> and <see cref="AccountBlockOptions"/> (the API binds the <c>Abuse</c> section;
     /// the worker only makes waitlist offers, which blocks do not apply to) from configuration (defaults otherwise).
     /// </summary>
@@ -64,6 +65,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new ResaleService(Scope(sp).Db, Time(sp), Scope(sp).Holds));
         services.AddScoped(sp => new TicketQueries(Scope(sp).Db));
         services.AddScoped(sp => new TransferService(Scope(sp).Db, Time(sp)));
+        services.AddScoped(sp => new CheckInService(Scope(sp).Db, Time(sp), sp.GetRequiredService<TicketSigner>(), Scope(sp).ResellerId));
         services.AddScoped(sp => new OrderQueries(Scope(sp).Db));
         services.AddScoped(sp => new SeatFeed(Scope(sp).Db));
         services.AddScoped(sp => new LedgerReports(Scope(sp).Db));

@@ -15,6 +15,7 @@ using TicketAspire.Tenancy.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory;
+using TicketAspire.Inventory.CheckIn;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Queue;
@@ -86,6 +87,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped<ResellerStorage>();
         // the inventory core, as the worker registers it; each request's ResellerScope is opened by ResellerStorage
         services.AddInventory();
+        services.AddTicketSigning();
         // concurrent claims of one reseller database share round trips and transactions (ClaimBatching)
         services.AddOptions<ClaimBatchingOptions>().BindConfiguration(ClaimBatchingOptions.SectionName)
             .Validate(o => o.IsValid(), "ClaimBatching: MaxBatch 1..1000, LoopsPerEvent 1..16").ValidateOnStart();

@@ -58,6 +58,9 @@ public static class Problems
             ErrorCodes.TransferNotFound => (StatusCodes.Status404NotFound, "Transfer not found"),
             ErrorCodes.TransferExpired => (StatusCodes.Status410Gone, "Transfer expired"),
             ErrorCodes.ErasureBlocked => (StatusCodes.Status409Conflict, "Personal data cannot be erased yet"),
+            ErrorCodes.TicketQrInvalid => (StatusCodes.Status422UnprocessableEntity, "Not a ticket of this reseller"),
+            ErrorCodes.TicketForAnotherEvent => (StatusCodes.Status422UnprocessableEntity, "Ticket for another event"),
+            ErrorCodes.AlreadyCheckedIn => (StatusCodes.Status409Conflict, "Ticket already checked in"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -70,6 +70,9 @@ public static class ErrorCodes
     public const string TransferNotFound = "transfer_not_found";
     public const string TransferExpired = "transfer_expired";
     public const string ErasureBlocked = "erasure_blocked";
+    public const string TicketQrInvalid = "ticket_qr_invalid";
+    public const string TicketForAnotherEvent = "ticket_for_another_event";
+    public const string AlreadyCheckedIn = "already_checked_in";
 }
 
 /// <summary>A value or an error.</summary>

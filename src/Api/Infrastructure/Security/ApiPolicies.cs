@@ -36,6 +36,9 @@ public static class ApiPolicies
     /// <summary>An event's waiting room: integrators (<c>inventory:write</c>), support.</summary>
     public const string WaitingRoomManage = "waiting-room-manage";
 
+    /// <summary>Check tickets in and download an event's scanner bundle: integrators (<c>checkin</c> or <c>inventory:write</c>), support.</summary>
+    public const string CheckIn = "check-in";
+
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
 
@@ -56,6 +59,7 @@ public static class ApiPolicies
             .AddPolicy(WebhooksManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.WebhooksManage), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(MailboxRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(WaitingRoomManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(CheckIn, Grants(new Grant(ActorKind.Integrator, ApiScopes.CheckIn, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 
