@@ -12,7 +12,7 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, Operator }
+    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, CheckIn, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
@@ -78,6 +78,11 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["GetRules"] = new("GET", _ => "/v1/rules", null, Access.Public, Reach.None),
         ["SetTicketPolicy"] = new("PUT", r => $"/v1/events/{r.EventId}/ticket-policy", _ => new { resale_allowed = true }, Access.InventoryWrite, Reach.ById),
         ["GetTicket"] = new("GET", r => $"/v1/tickets/{r.TicketId}", null, Access.OrdersRead, Reach.ById),
+        ["GetTicketQr"] = new("GET", r => $"/v1/tickets/{r.TicketId}/qr", null, Access.OrdersRead, Reach.ById),
+        ["GetTicketQrImage"] = new("GET", r => $"/v1/tickets/{r.TicketId}/qr.png", null, Access.OrdersRead, Reach.ById),
+        ["GetTicketSigningKey"] = new("GET", r => $"/v1/events/{r.EventId}/signing-key", null, Access.Public, Reach.ById),
+        ["GetScannerBundle"] = new("GET", r => $"/v1/events/{r.EventId}/scanner-bundle", null, Access.CheckIn, Reach.ById),
+        ["CheckIn"] = new("POST", _ => "/v1/check-in", _ => new { qr = "TA1.e30.AAAA" }, Access.CheckIn, Reach.None),
         ["ListMyTickets"] = new("GET", _ => "/v1/me/tickets", null, Access.Customer, Reach.None),
         ["ListTicketForResale"] = new("POST", r => $"/v1/tickets/{r.TicketId}/resale", _ => new { asking_price_minor = 100 }, Access.OrdersWrite, Reach.ById),
         ["ListResaleListings"] = new("GET", r => $"/v1/events/{r.EventId}/resale", null, Access.Public, Reach.ById),
@@ -217,7 +222,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 // end users: refused where they have no business, and never reach another customer's holds, orders, queue places
                 // and waitlist entries (holding, joining a queue or a waitlist for themselves is their business)
                 if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
-                    or Access.WaitingRoomManage or Access.Operator)
+                    or Access.WaitingRoomManage or Access.CheckIn or Access.Operator)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
                 }
@@ -232,7 +237,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
                 // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)
                 if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
-                    or Access.WaitingRoomManage)
+                    or Access.WaitingRoomManage or Access.CheckIn)
                 {
                     await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.OK, "200");
                 }
