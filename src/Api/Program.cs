@@ -38,6 +38,7 @@ v1.MapTicketsApi();
 v1.MapResaleApi();
 v1.MapTransfersApi();
 v1.MapCheckInApi();
+v1.MapLotteryApi();
 v1.MapMyDataApi();
 v1.MapAuditApi();
 v1.MapReportsApi();

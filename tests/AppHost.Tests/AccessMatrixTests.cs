@@ -21,7 +21,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     private sealed record Resources(
         string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email,
-        string TicketId, string ListingId, string TransferId);
+        string TicketId, string ListingId, string TransferId, string LotteryEventId);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -67,6 +67,14 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ConfigureWaitingRoom"] = new("PUT", r => $"/v1/events/{r.EventId}/waiting-room", _ => new { on_sale_at = "2026-01-01T00:00:00Z", admit_per_minute = 60, window_seconds = 600 }, Access.WaitingRoomManage, Reach.ById),
         ["GetWaitingRoom"] = new("GET", r => $"/v1/events/{r.EventId}/waiting-room", null, Access.WaitingRoomManage, Reach.ById),
         ["DisableWaitingRoom"] = new("DELETE", r => $"/v1/events/{r.EventId}/waiting-room", null, Access.WaitingRoomManage, Reach.ById),
+        ["ConfigureLottery"] = new("PUT", r => $"/v1/events/{r.LotteryEventId}/lottery",
+            _ => new { registration_opens_at = "2026-01-01T00:00:00Z", registration_closes_at = "2036-01-01T00:00:00Z", winners = 1, window_seconds = 600 },
+            Access.WaitingRoomManage, Reach.ById),
+        ["GetLottery"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery", null, Access.Public, Reach.ById),
+        ["DrawLottery"] = new("POST", r => $"/v1/events/{r.LotteryEventId}/lottery/draw", null, Access.WaitingRoomManage, Reach.ById),
+        ["ListLotteryResults"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery/results", null, Access.WaitingRoomManage, Reach.ById),
+        ["RegisterForLottery"] = new("POST", r => $"/v1/events/{r.LotteryEventId}/lottery/entries", _ => new { customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
+        ["GetLotteryEntry"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery/entry?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ById),
         ["JoinQueue"] = new("POST", r => $"/v1/queue/events/{r.EventId}/join", _ => new { customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
         ["GetMyQueueEntry"] = new("GET", r => $"/v1/queue/events/{r.EventId}/me", null, Access.Customer, Reach.ById),
         ["StreamMyQueueEntry"] = new("GET", r => $"/v1/queue/events/{r.EventId}/me/stream", null, Access.Customer, Reach.ById),
@@ -226,7 +234,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
                 }
-                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist" or "HoldResaleListing"))
+                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist" or "HoldResaleListing" or "RegisterForLottery"))
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.NotFound, "404 (another customer's)");
                 }
@@ -301,6 +309,18 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.OK, room.StatusCode);
         }
 
+        // a second event sold by lottery (registration open for a day), with the customer registered
+        var lotteryEvent = await http.PostJsonAsync("/v1/events", Api.GaEvent($"Matrix lottery {reseller} {Guid.NewGuid()}", 10), HttpStatusCode.Created);
+        using (var lottery = await http.PutAsJsonAsync($"/v1/events/{lotteryEvent.Id()}/lottery", new
+        {
+            registration_opens_at = DateTimeOffset.UtcNow.AddMinutes(-1), registration_closes_at = DateTimeOffset.UtcNow.AddDays(1), winners = 1, window_seconds = 600,
+        }, PlatformFixture.Json))
+        {
+            Assert.Equal(HttpStatusCode.OK, lottery.StatusCode);
+        }
+
+        await http.PostJsonAsync($"/v1/events/{lotteryEvent.Id()}/lottery/entries", new { customer_ref = customerRef }, HttpStatusCode.OK);
+
         await using var db = await platform.OpenDatabaseAsync("eu", $"reseller_{reseller}");
         async Task<string> WaitForAsync(string sql, string what)
         {
@@ -323,6 +343,6 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email,
-            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id());
+            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id());
     }
 }

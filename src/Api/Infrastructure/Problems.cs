@@ -61,6 +61,12 @@ public static class Problems
             ErrorCodes.TicketQrInvalid => (StatusCodes.Status422UnprocessableEntity, "Not a ticket of this reseller"),
             ErrorCodes.TicketForAnotherEvent => (StatusCodes.Status422UnprocessableEntity, "Ticket for another event"),
             ErrorCodes.AlreadyCheckedIn => (StatusCodes.Status409Conflict, "Ticket already checked in"),
+            ErrorCodes.LotteryNotFound => (StatusCodes.Status404NotFound, "No lottery for this event"),
+            ErrorCodes.LotteryClosed => (StatusCodes.Status409Conflict, "Lottery registration is not open"),
+            ErrorCodes.LotteryNotDrawn => (StatusCodes.Status409Conflict, "The lottery is not drawn yet"),
+            ErrorCodes.LotteryDrawn => (StatusCodes.Status409Conflict, "The lottery was drawn"),
+            ErrorCodes.LotteryEntryNotFound => (StatusCodes.Status404NotFound, "Not registered for the lottery"),
+            ErrorCodes.QueueIsALottery => (StatusCodes.Status409Conflict, "The event sells by lottery"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -73,6 +73,12 @@ public static class ErrorCodes
     public const string TicketQrInvalid = "ticket_qr_invalid";
     public const string TicketForAnotherEvent = "ticket_for_another_event";
     public const string AlreadyCheckedIn = "already_checked_in";
+    public const string LotteryNotFound = "lottery_not_found";
+    public const string LotteryClosed = "lottery_closed";
+    public const string LotteryNotDrawn = "lottery_not_drawn";
+    public const string LotteryDrawn = "lottery_drawn";
+    public const string LotteryEntryNotFound = "lottery_entry_not_found";
+    public const string QueueIsALottery = "queue_is_a_lottery";
 }
 
 /// <summary>A value or an error.</summary>

@@ -58,6 +58,9 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
                     'created_at', x.created_at, 'closed_at', x.closed_at, 'new_ticket_id', x.new_ticket_id) ORDER BY x.created_at, x.id)
                 FROM ticket_transfers x
                 WHERE x.accepted_by = $2 OR EXISTS (SELECT 1 FROM account a WHERE lower(x.to_email) = lower(a.email))), '[]'::jsonb),
+            'lottery_entries', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'event_id', x.event_id, 'customer_email', x.customer_email, 'registered_at', x.registered_at, 'rank', x.rank, 'won', x.won)
+                ORDER BY x.registered_at) FROM lottery_entries x WHERE x.customer_ref = $2), '[]'::jsonb),
             'queue_entries', coalesce((SELECT jsonb_agg(jsonb_build_object(
                     'event_id', q.event_id, 'position', q.position, 'joined_at', q.joined_at, 'admitted_at', q.admitted_at, 'used_at', q.used_at)
                 ORDER BY q.joined_at) FROM queue_entries q WHERE q.customer_ref = $2), '[]'::jsonb),
@@ -90,6 +93,7 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
         "UPDATE resale_listings SET seller_ref = 'erased' WHERE seller_ref = $2",
         "UPDATE tickets SET owner_ref = 'erased', owner_email = NULL WHERE owner_ref = $2",
         "DELETE FROM queue_entries WHERE customer_ref = $2",
+        "DELETE FROM lottery_entries WHERE customer_ref = $2",
         "DELETE FROM account_blocks WHERE customer_ref = $2",
         """
         UPDATE outbox SET payload = payload - 'customer_email' - 'customer_ref'

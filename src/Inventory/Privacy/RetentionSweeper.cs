@@ -77,6 +77,13 @@ public sealed class RetentionSweeper(NpgsqlDataSource db, TimeProvider time)
                 LIMIT $2 FOR UPDATE OF q SKIP LOCKED) old
             WHERE q.event_id = old.event_id AND q.position = old.position
             """),
+        ("lottery_entries", """
+            DELETE FROM lottery_entries x USING (
+                SELECT x.event_id, x.customer_ref FROM lottery_entries x JOIN events e ON e.id = x.event_id
+                WHERE x.registered_at < $1 AND e.starts_at < $1
+                LIMIT $2 FOR UPDATE OF x SKIP LOCKED) old
+            WHERE x.event_id = old.event_id AND x.customer_ref = old.customer_ref
+            """),
         ("account_blocks", """
             DELETE FROM account_blocks b USING (
                 SELECT customer_ref FROM account_blocks WHERE blocked_until < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) old

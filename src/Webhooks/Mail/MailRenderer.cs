@@ -90,6 +90,19 @@ public sealed class MailRenderer(NpgsqlDataSource db, (TicketSigner Signer, stri
                 html.Append("<p>We will write to you again once the review is finished; there is nothing you need to do now.</p>");
                 break;
 
+            case MailKinds.LotteryResult:
+                var lotteryEvent = data.TryGetProperty("event_id", out var le) && le.ValueKind == JsonValueKind.String && le.TryGetGuid(out var lotteryEventId) ? await EventNameAsync(lotteryEventId, ct) : null;
+                var won = data.TryGetProperty("won", out var w) && w.ValueKind == JsonValueKind.True;
+                var until = data.TryGetProperty("window_ends_at", out var u) && u.ValueKind == JsonValueKind.String && u.TryGetDateTimeOffset(out var untilAt) ? untilAt : (DateTimeOffset?)null;
+                var what = lotteryEvent is null ? "the lottery" : $"the lottery for {lotteryEvent}";
+                subject = won ? $"You won {what}" : $"The result of {what}";
+                var line = won
+                    ? $"You won {what}: you may buy tickets{(until is { } u1 ? $" until {u1.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "")}. Sign in and go to the event to buy them."
+                    : $"Thank you for registering for {what}. You were not drawn this time; no tickets were reserved for you and nothing was charged.";
+                text.AppendLine(line);
+                html.Append(CultureInfo.InvariantCulture, $"<p>{E(line)}</p>");
+                break;
+
             case MailKinds.TransferOffer:
                 var claim = data.TryGetProperty("private", out var secret) && secret.TryGetProperty("claim_token", out var claimToken) ? claimToken.GetString() ?? "" : "";
                 var eventName = data.TryGetProperty("event_id", out var ev) && ev.TryGetGuid(out var eventId) ? await EventNameAsync(eventId, ct) : null;
