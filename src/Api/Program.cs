@@ -39,6 +39,7 @@ v1.MapResaleApi();
 v1.MapTransfersApi();
 v1.MapCheckInApi();
 v1.MapLotteryApi();
+v1.MapPresaleApi();
 v1.MapMyDataApi();
 v1.MapAuditApi();
 v1.MapReportsApi();

@@ -43,6 +43,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton(sp => new ShortfallMemo(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ClaimBatchers(sp.GetRequiredService<IOptions<ClaimBatchingOptions>>().Value));
         services.TryAddSingleton<WaitingRoomCache>();
+        services.TryAddSingleton<PresaleCache>();
 
         // one reseller's work
         services.AddScoped<ResellerScope>();
@@ -52,6 +53,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new AdmissionGate(Scope(sp).Db, sp.GetRequiredService<AdmissionTokens>(), Scope(sp).ResellerId, sp.GetRequiredService<WaitingRoomCache>()));
         services.AddScoped(sp => new WaitingRoomService(Scope(sp).Db, sp.GetRequiredService<AdmissionTokens>(), Scope(sp).ResellerId,
             sp.GetRequiredService<WaitingRoomCache>(), Time(sp)));
+        services.AddScoped(sp => new PresaleService(Scope(sp).Db, sp.GetRequiredService<PresaleCache>(), Time(sp)));
         services.AddScoped(sp => new LotteryService(Scope(sp).Db, sp.GetRequiredService<WaitingRoomService>(), sp.GetRequiredService<WaitingRoomCache>(), Time(sp)));
         services.AddScoped(sp => new HoldService(Scope(sp).Db, Scope(sp).Cache, Time(sp), Scope(sp).Holds, sp.GetRequiredService<EventMetadataCache>(),
             sp.GetRequiredService<AdmissionGate>(), sp.GetRequiredService<ClaimBatchers>().For(Scope(sp).Db), sp.GetRequiredService<ShortfallMemo>(),

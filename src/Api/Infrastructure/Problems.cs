@@ -67,6 +67,9 @@ public static class Problems
             ErrorCodes.LotteryDrawn => (StatusCodes.Status409Conflict, "The lottery was drawn"),
             ErrorCodes.LotteryEntryNotFound => (StatusCodes.Status404NotFound, "Not registered for the lottery"),
             ErrorCodes.QueueIsALottery => (StatusCodes.Status409Conflict, "The event sells by lottery"),
+            ErrorCodes.PresaleNotOpen => (StatusCodes.Status403Forbidden, "Sales have not started"),
+            ErrorCodes.PresaleNotFound => (StatusCodes.Status404NotFound, "No such presale"),
+            ErrorCodes.PresaleCodeRequired => (StatusCodes.Status403Forbidden, "Presale buyers only"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -79,6 +79,9 @@ public static class ErrorCodes
     public const string LotteryDrawn = "lottery_drawn";
     public const string LotteryEntryNotFound = "lottery_entry_not_found";
     public const string QueueIsALottery = "queue_is_a_lottery";
+    public const string PresaleNotOpen = "presale_not_open";
+    public const string PresaleNotFound = "presale_not_found";
+    public const string PresaleCodeRequired = "presale_code_required";
 }
 
 /// <summary>A value or an error.</summary>
