@@ -69,6 +69,14 @@ public static class ErrorCodes
     public const string TransferNotAllowed = "transfer_not_allowed";
     public const string TransferNotFound = "transfer_not_found";
     public const string TransferExpired = "transfer_expired";
+    public const string VoucherNotFound = "voucher_not_found";
+    public const string VoucherCodeTaken = "voucher_code_taken";
+    public const string VoucherInvalid = "voucher_invalid";
+    public const string VoucherExhausted = "voucher_exhausted";
+    public const string VoucherLimitReached = "voucher_limit_reached";
+    public const string VoucherNotApplicable = "voucher_not_applicable";
+    public const string EventHasSales = "event_has_sales";
+    public const string EventHasHolds = "event_has_holds";
 }
 
 /// <summary>A value or an error.</summary>
