@@ -33,6 +33,7 @@ var v1 = app.MapApiVersion(1).WithDefaultBodyLimit(app.Services);
 v1.MapEventsApi();
 v1.MapEventStreamApi();
 v1.MapHoldsApi();
+v1.MapVouchersApi();
 v1.MapOrdersApi();
 v1.MapTicketsApi();
 v1.MapResaleApi();

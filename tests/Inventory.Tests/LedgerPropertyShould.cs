@@ -89,10 +89,14 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                     continue;   // a free order moves no money
                 }
 
+                // a third of the sales redeemed a voucher: the classes' prices are after its discount, which the entry shows on its own lines
+                var discount = random.Next(3) == 0
+                    ? new VoucherDiscount(Guid.NewGuid(), [.. classes.Where(_ => random.Next(2) == 0).Select(c => c with { SubtotalMinor = random.Next(0, 5_000) })])
+                    : null;
                 var order = new OrderModel(Guid.NewGuid(), ev.Id, classes, price);
-                entry = Postings.Sale(order.Id, ev.Id, classes, price, at);
+                entry = Postings.Sale(order.Id, ev.Id, classes, price, at, discount);
                 orders.Add(order);
-                model.Sale(order);
+                model.Sale(order, discount?.Classes.Sum(c => c.SubtotalMinor) ?? 0);
             }
             else if (roll < 50)
             {
@@ -204,6 +208,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
             (model.Tickets, model.Gross, model.Refunds, model.Chargebacks, model.ChargebackFees, model.FraudReserved, model.Payouts),
             (statement.TicketsSold, statement.GrossSales, statement.Refunds, statement.Chargebacks, statement.ChargebackFees, statement.FraudReserved, statement.Payouts));
         Assert.Equal((model.Platform, model.Processing, model.Tax), (statement.PlatformFees, statement.ProcessingFees, statement.Tax));
+        Assert.Equal((model.Discounts, model.Gross - model.Discounts - model.Refunds - model.Chargebacks), (statement.Discounts, statement.Net));
         // the seller is owed what the resales left them; the platform earned the commissions on top of the buyers' fees
         Assert.Equal(model.SellerPayable, Balance(statement, LedgerAccount.SellerPayable));
         Assert.Equal(model.Commission + model.ResalePlatformFees, await _inventory.ScalarAsync<long>(
@@ -220,6 +225,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                     (expected.TicketsSold, expected.GrossSales, expected.PlatformFees, expected.ProcessingFees, expected.Tax, expected.Refunds, expected.Chargebacks, expected.Net),
                     (rows.Sum(r => r.TicketsSold), rows.Sum(r => r.GrossSales), rows.Sum(r => r.PlatformFees), rows.Sum(r => r.ProcessingFees),
                      rows.Sum(r => r.Tax), rows.Sum(r => r.Refunds), rows.Sum(r => r.Chargebacks), rows.Sum(r => r.Net)));
+                Assert.Equal(expected.Discounts, rows.Sum(r => r.Discounts));
                 Assert.Equal(rows.Count, rows.Select(r => r.Key).Distinct().Count());
             }
         }
@@ -296,11 +302,13 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
             (Platform, Processing) = (Platform - commission - price.PlatformFeeMinor - price.ProcessingFeeMinor - chargebackFee, Processing + chargebackFee);
         }
 
-        public void Sale(OrderModel o)
+        public long Discounts { get; private set; }
+
+        public void Sale(OrderModel o, long discount)
         {
             AddPayable(o.EventId, o.Price.SubtotalMinor);
             (Psp, Platform, Processing, Tax) = (Psp + o.Price.TotalMinor, Platform + o.Price.PlatformFeeMinor, Processing + o.Price.ProcessingFeeMinor, Tax + o.Price.TaxMinor);
-            (Tickets, Gross) = (Tickets + o.Tickets, Gross + o.Price.SubtotalMinor);
+            (Tickets, Gross, Discounts) = (Tickets + o.Tickets, Gross + o.Price.SubtotalMinor + discount, Discounts + discount);
         }
 
         public void FraudReserve(OrderModel o)

@@ -70,6 +70,14 @@ public static class Problems
             ErrorCodes.PresaleNotOpen => (StatusCodes.Status403Forbidden, "Sales have not started"),
             ErrorCodes.PresaleNotFound => (StatusCodes.Status404NotFound, "No such presale"),
             ErrorCodes.PresaleCodeRequired => (StatusCodes.Status403Forbidden, "Presale buyers only"),
+            ErrorCodes.VoucherNotFound => (StatusCodes.Status404NotFound, "Voucher not found"),
+            ErrorCodes.VoucherCodeTaken => (StatusCodes.Status409Conflict, "Voucher code already used for this event"),
+            ErrorCodes.VoucherInvalid => (StatusCodes.Status422UnprocessableEntity, "Voucher not valid"),
+            ErrorCodes.VoucherExhausted => (StatusCodes.Status409Conflict, "Voucher used up"),
+            ErrorCodes.VoucherLimitReached => (StatusCodes.Status409Conflict, "Voucher already used by this customer"),
+            ErrorCodes.VoucherNotApplicable => (StatusCodes.Status422UnprocessableEntity, "Voucher does not apply to these tickets"),
+            ErrorCodes.EventHasSales => (StatusCodes.Status409Conflict, "The event has sales"),
+            ErrorCodes.EventHasHolds => (StatusCodes.Status409Conflict, "The event has live holds"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -15,12 +15,27 @@ public static class Postings
     /// <summary>
     /// A confirmed order: Dr <c>psp_clearing</c> total / Cr <c>reseller_payable</c> subtotal per class,
     /// Cr <c>platform_fees</c>, Cr <c>processing_fees_payable</c>, Cr <c>tax_payable</c>. Source: the order id.
+    /// With a voucher's <paramref name="discount"/> (<paramref name="classes"/> are then after it), each class is credited
+    /// at its price before the discount and the discount is debited back from <c>reseller_payable</c> on a line of its own
+    /// (class, no quantity, the voucher): the reseller grants it, the buyer paid the rest, and the entry still balances.
     /// </summary>
-    public static JournalEntry Sale(Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, DateTimeOffset at)
+    public static JournalEntry Sale(Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, DateTimeOffset at,
+        VoucherDiscount? discount = null)
     {
         CheckPrice(classes, price);
         var lines = new List<JournalLine> { Debit(LedgerAccount.PspClearing, price.TotalMinor) };
-        lines.AddRange(classes.Where(c => c.SubtotalMinor > 0).Select(c => new JournalLine(LedgerAccount.ResellerPayable, 0, c.SubtotalMinor, c.ClassId, c.Quantity)));
+        var off = discount?.Classes.ToDictionary(c => c.ClassId, c => c.SubtotalMinor) ?? [];
+        if (off.Values.Any(v => v < 0) || discount?.Classes.Any(d => classes.All(c => c.ClassId != d.ClassId)) == true)
+        {
+            throw new ArgumentException("A discount is never negative and only on classes of the order.", nameof(discount));
+        }
+
+        lines.AddRange(classes.Select(c => (Class: c, Gross: checked(c.SubtotalMinor + off.GetValueOrDefault(c.ClassId))))
+            .Where(c => c.Gross > 0)
+            // a class the voucher made free counts no tickets sold, as a free order does not (its refund reverses none)
+            .Select(c => new JournalLine(LedgerAccount.ResellerPayable, 0, c.Gross, c.Class.ClassId, c.Class.SubtotalMinor > 0 ? c.Class.Quantity : 0)));
+        lines.AddRange(classes.Where(c => off.GetValueOrDefault(c.ClassId) > 0)
+            .Select(c => new JournalLine(LedgerAccount.ResellerPayable, off[c.ClassId], 0, c.ClassId, 0, discount!.VoucherId)));
         AddCredit(lines, LedgerAccount.PlatformFees, price.PlatformFeeMinor);
         AddCredit(lines, LedgerAccount.ProcessingFeesPayable, price.ProcessingFeeMinor);
         AddCredit(lines, LedgerAccount.TaxPayable, price.TaxMinor);

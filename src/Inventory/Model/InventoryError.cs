@@ -82,6 +82,14 @@ public static class ErrorCodes
     public const string PresaleNotOpen = "presale_not_open";
     public const string PresaleNotFound = "presale_not_found";
     public const string PresaleCodeRequired = "presale_code_required";
+    public const string VoucherNotFound = "voucher_not_found";
+    public const string VoucherCodeTaken = "voucher_code_taken";
+    public const string VoucherInvalid = "voucher_invalid";
+    public const string VoucherExhausted = "voucher_exhausted";
+    public const string VoucherLimitReached = "voucher_limit_reached";
+    public const string VoucherNotApplicable = "voucher_not_applicable";
+    public const string EventHasSales = "event_has_sales";
+    public const string EventHasHolds = "event_has_holds";
 }
 
 /// <summary>A value or an error.</summary>

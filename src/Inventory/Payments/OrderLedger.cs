@@ -32,6 +32,28 @@ internal static class OrderLedger
         return list;
     }
 
+    /// <summary>The voucher discount of an order's tickets by class (null when the order redeemed no voucher).</summary>
+    public static async Task<VoucherDiscount?> DiscountAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid orderId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT o.voucher_id, t.class_id, count(*)::int, sum(t.discount_minor)::bigint
+            FROM orders o JOIN tickets t ON t.order_id = o.id
+            WHERE o.id = $1 AND o.voucher_id IS NOT NULL
+            GROUP BY o.voucher_id, t.class_id ORDER BY t.class_id
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = orderId });
+        Guid? voucherId = null;
+        var list = new List<ClassAmount>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            voucherId = reader.GetGuid(0);
+            list.Add(new ClassAmount(reader.GetGuid(1), reader.GetInt32(2), reader.GetInt64(3)));
+        }
+
+        return voucherId is { } id ? new VoucherDiscount(id, list) : null;
+    }
+
     /// <summary>An order row locked for update, with what refunds and chargebacks need.</summary>
     public static async Task<LockedOrder?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid orderId, CancellationToken ct)
     {
