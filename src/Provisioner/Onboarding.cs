@@ -72,7 +72,7 @@ public sealed class Onboarding(
             var detail = new List<string>();
             if (job.SealedSecret is { } sealedSecret)
             {
-                var secret = ResellerSecrets.Open(key, sealedSecret, ProvisioningJob.SecretContext(id));
+                var secret = ResellerSecrets.Open(key, sealedSecret, ResellerSecrets.IntegratorSecretContext(id));
                 var outcome = await clients.EnsureIntegratorAsync(connection, $"{id}-backend", $"{registration.Name} back end", secret, null, t);
                 detail.Add($"{id}-backend {outcome.ToString().ToLowerInvariant()}");
             }

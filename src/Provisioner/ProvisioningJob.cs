@@ -23,7 +23,4 @@ public sealed class ProvisioningJob(long id, string resellerId, string kind, Jso
 
     /// <summary>Steps so far (of earlier attempts too).</summary>
     public List<ProvisioningStep> Steps { get; } = steps;
-
-    /// <summary>The context the secret is sealed with (binds it to this reseller).</summary>
-    public static string SecretContext(string resellerId) => "integrator-secret:" + resellerId;
 }

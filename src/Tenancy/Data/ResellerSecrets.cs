@@ -21,6 +21,9 @@ public static class ResellerSecrets
         return Base64Url(mac);
     }
 
+    /// <summary>The context an onboarding's integrator secret is sealed with: binds it to the reseller.</summary>
+    public static string IntegratorSecretContext(string resellerId) => "integrator-secret:" + resellerId;
+
     /// <summary>A new client secret: 32 random bytes, base64url.</summary>
     public static string NewClientSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
