@@ -136,9 +136,12 @@ public sealed partial class RedisServers(IOptions<ProvisionerOptions> options, I
             info.WorkingDirectory = Path.GetDirectoryName(o.GarnetHostAssembly)!;
             info.Environment["GARNET_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             info.Environment["GARNET_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            // not this service's telemetry identity
-            info.Environment.Remove("OTEL_SERVICE_NAME");
-            info.Environment.Remove("OTEL_RESOURCE_ATTRIBUTES");
+            // not this service's telemetry identity, nor its lean-GC settings (a Redis server is on every request's path)
+            foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)
+                         || k.StartsWith("DOTNET_gc", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_TieredPGO").ToList())
+            {
+                info.Environment.Remove(name);
+            }
         }
 
         return info;
