@@ -96,7 +96,7 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
         }
 
         Assert.True(paidAt < TimeSpan.FromSeconds(60), $"the first paid order took {paidAt.TotalSeconds:F1} s");
-        Assert.True(load.Errors.IsEmpty, $"the existing reseller's traffic saw errors: {string.Join("; ", load.Errors.Take(10))}");
+        Assert.True(load.Errors.Count == 0, $"the existing reseller's traffic saw errors: {string.Join("; ", load.Errors.Take(10))}");
         Assert.True(load.Count("during") > 0, "no load was measured during the onboarding");
 
         // its own database (with its own login role), its own Redis server, its host through the router too
@@ -170,6 +170,92 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
         }
     }
 
+    [Fact]
+    public async Task Registrations_are_validated_conflicts_refused_applications_approved_or_rejected_and_every_operator_action_audited()
+    {
+        using var operatorApi = await cell.OperatorClientAsync();
+        using var identity = cell.IdentityClient();
+
+        // 400: fields missing; 422: present but unacceptable (IBAN checksum, tax id of another country); 409: taken
+        var missing = await operatorApi.PostJsonAsync("/v1/admin/resellers", new { id = "contoso" }, HttpStatusCode.BadRequest);
+        Assert.Equal("validation", (string)missing["code"]!);
+        var invalid = await operatorApi.PostJsonAsync("/v1/admin/resellers",
+            Registration("contoso", "contoso.eu.localhost", iban: "DE89 3704 0044 0532 0130 01", taxId: "FR123456789"), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("registration.invalid", (string)invalid["code"]!);
+        Assert.Equal(["billing.payout.iban", "billing.tax_id"], invalid["errors"]!.AsObject().Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("reseller.exists", (string)(await operatorApi.PostJsonAsync("/v1/admin/resellers", Registration("acme", "acme2.eu.localhost"), HttpStatusCode.Conflict))["code"]!);
+        Assert.Equal("host.taken", (string)(await operatorApi.PostJsonAsync("/v1/admin/resellers", Registration("contoso", "acme.eu.localhost"), HttpStatusCode.Conflict))["code"]!);
+        using (var response = await operatorApi.DeleteAsync("/v1/admin/resellers/acme"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Contains("reseller.in_cell_file", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var response = await operatorApi.DeleteAsync("/v1/admin/resellers/nobody"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        // a reseller's integrator is no operator
+        var acmeToken = await Tokens.ClientCredentialsAsync(identity, "acme", "acme-backend", PlatformFixture.ClientSecret("acme"), Tokens.AllIntegratorScopes);
+        using (var acme = cell.ApiClient("acme.eu.localhost", acmeToken))
+        {
+            await acme.PostJsonAsync("/v1/admin/resellers", Registration("contoso", "contoso.eu.localhost"), HttpStatusCode.Forbidden);
+        }
+
+        // self-registration: anyone may apply, validated; the id is then taken for other applicants
+        using var anonymous = cell.ApiClient("localhost");
+        var applied = await anonymous.PostJsonAsync("/v1/reseller-applications", Registration("contoso", "contoso.eu.localhost"), HttpStatusCode.Accepted);
+        Assert.Equal("pending", (string)applied["state"]!);
+        await anonymous.PostJsonAsync("/v1/reseller-applications", Registration("contoso", "contoso2.eu.localhost"), HttpStatusCode.Conflict);
+        await anonymous.PostJsonAsync("/v1/reseller-applications", Registration("northwind", "northwind.eu.localhost", iban: "DE00 0000"), HttpStatusCode.UnprocessableEntity);
+        var rejected = await anonymous.PostJsonAsync("/v1/reseller-applications", Registration("northwind", "northwind.eu.localhost"), HttpStatusCode.Accepted);
+
+        var pending = (await operatorApi.GetJsonAsync("/v1/admin/reseller-applications"))["applications"]!.AsArray();
+        Assert.Contains(pending, a => (string)a!["reseller_id"]! == "contoso" && (string)a["registration"]!["billing"]!["payout"]!["iban"]! == "DE89370400440532013000");
+        await operatorApi.PostJsonAsync($"/v1/admin/reseller-applications/{rejected.Id()}/reject", new { reason = "no trading history" }, HttpStatusCode.OK);
+        await operatorApi.PostJsonAsync($"/v1/admin/reseller-applications/{rejected.Id()}/reject", new { reason = "twice" }, HttpStatusCode.Conflict);
+
+        // approval starts the onboarding; the integrator's secret is in this answer only
+        var approved = await operatorApi.PostJsonAsync($"/v1/admin/reseller-applications/{applied.Id()}/approve", new { }, HttpStatusCode.Accepted);
+        await operatorApi.PostJsonAsync($"/v1/admin/reseller-applications/{applied.Id()}/approve", new { }, HttpStatusCode.Conflict);
+        var secret = (string)approved["integrator"]!["client_secret"]!;
+        await Eventually.GetAsync(async () =>
+        {
+            var s = await operatorApi.GetJsonAsync("/v1/admin/resellers/contoso/provisioning");
+            Assert.NotEqual("failed", (string)s["state"]!);
+            return (string)s["state"]! == "completed" ? s : null;
+        }, "contoso's onboarding", TimeSpan.FromSeconds(60));
+        var token = await Tokens.ClientCredentialsAsync(identity, "contoso", "contoso-backend", secret, Tokens.AllIntegratorScopes);
+        using (var contoso = cell.ApiClient("contoso.eu.localhost", token))
+        {
+            await contoso.PostJsonAsync("/v1/events", Api.ReservedEvent("Contoso live", 1, 2), HttpStatusCode.Created);
+        }
+
+        Assert.Contains("contoso", (await operatorApi.GetJsonAsync("/v1/admin/resellers"))["resellers"]!.AsArray().Select(r => (string)r!["id"]!));
+        var decided = (await operatorApi.GetJsonAsync("/v1/admin/reseller-applications?state=approved"))["applications"]!.AsArray();
+        Assert.Contains(decided, a => (string)a!["reseller_id"]! == "contoso" && (string)a["decided_by"]! == "eu-operator");
+
+        // a few applications an hour per client address
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await anonymous.PostAsJsonAsync("/v1/reseller-applications", Registration($"flood-{i}", $"flood-{i}.eu.localhost"), Api.Json);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+
+        // every operator action is in the cell's operator audit, with its outcome
+        var audit = (await operatorApi.GetJsonAsync("/v1/admin/audit?size=100"))["entries"]!.AsArray()
+            .Select(e => ((string)e!["action"]!, (int?)e["status"], (string?)e["client_id"])).ToList();
+        foreach (var (action, status) in new[] { ("OnboardReseller", 422), ("OnboardReseller", 409), ("OffboardReseller", 409), ("RejectResellerApplication", 200),
+                     ("ApproveResellerApplication", 202), ("ApproveResellerApplication", 409), ("ListResellerApplications", 200) })
+        {
+            Assert.Contains((action, status, "eu-operator"), audit.Select(a => (a.Item1, a.Item2 ?? 0, a.Item3)));
+        }
+    }
+
     private static async Task<bool> PingAsync(int port)
     {
         try
@@ -198,7 +284,9 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
         private readonly ConcurrentBag<(string Phase, double Ms)> _samples = [];
         private volatile string _phase = "before";
 
-        public ConcurrentBag<string> Errors { get; } = [];
+        private readonly ConcurrentBag<(string Phase, string Error)> _errors = [];
+
+        public IReadOnlyList<string> Errors => [.. _errors.Select(e => $"{e.Phase}: {e.Error}")];
 
         public void Mark(string phase) => _phase = phase;
 
@@ -241,7 +329,7 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
                 _samples.Add((phase, sw.Elapsed.TotalMilliseconds));
                 if (!response.IsSuccessStatusCode)
                 {
-                    Errors.Add($"{what}: {(int)response.StatusCode} {body[..Math.Min(200, body.Length)]}");
+                    _errors.Add((phase, $"{what}: {(int)response.StatusCode} {body[..Math.Min(200, body.Length)]}"));
                     return null;
                 }
 
@@ -249,7 +337,7 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
             }
             catch (HttpRequestException ex)
             {
-                Errors.Add($"{what}: {ex.Message}");
+                _errors.Add((phase, $"{what}: {ex.Message}"));
                 return null;
             }
         }
@@ -265,7 +353,7 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
                 }
 
                 double P(double q) => ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(q * ms.Count) - 1)];
-                yield return $"acme load {phase,-6}: {ms.Count} requests, {Errors.Count} errors, p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {ms[^1]:F1} ms";
+                yield return $"acme load {phase,-6}: {ms.Count} requests, {_errors.Count(e => e.Phase == phase)} errors, p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {ms[^1]:F1} ms";
             }
         }
     }
