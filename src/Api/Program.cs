@@ -28,6 +28,7 @@ app.UseIdempotency();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapSheddingTestControl();
+app.MapDirectoryApi();
 
 var v1 = app.MapApiVersion(1).WithDefaultBodyLimit(app.Services);
 v1.MapEventsApi();
@@ -44,7 +45,8 @@ v1.MapPresaleApi();
 v1.MapMyDataApi();
 v1.MapAuditApi();
 v1.MapReportsApi();
-v1.MapAdminApi();
+v1.MapAdminApi().MapOnboardingApi().MapResellerApplicationsAdminApi();
+v1.MapResellerApplicationsApi();
 v1.MapPspWebhooksApi();
 v1.MapWebhooksApi();
 v1.MapMailboxApi();

@@ -86,6 +86,16 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["LeaveWaitlist"] = new("DELETE", r => $"/v1/events/{r.EventId}/waitlist/me", null, Access.Customer, Reach.ById),
         ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
         ["SetResellerRules"] = new("PUT", r => $"/v1/admin/resellers/{r.Reseller}/rules", _ => new { }, Access.Operator, Reach.None, Tenant: false),
+        ["OnboardReseller"] = new("POST", _ => "/v1/admin/resellers", _ => new { }, Access.Operator, Reach.None, Tenant: false),
+        ["GetResellerProvisioning"] = new("GET", r => $"/v1/admin/resellers/{r.Reseller}/provisioning", null, Access.Operator, Reach.None, Tenant: false),
+        ["OffboardReseller"] = new("DELETE", r => $"/v1/admin/resellers/{r.Reseller}", null, Access.Operator, Reach.None, Tenant: false),
+        ["ListOperatorAudit"] = new("GET", _ => "/v1/admin/audit", null, Access.Operator, Reach.None, Tenant: false),
+        ["ListResellerApplications"] = new("GET", _ => "/v1/admin/reseller-applications", null, Access.Operator, Reach.None, Tenant: false),
+        ["ApproveResellerApplication"] = new("POST", _ => $"/v1/admin/reseller-applications/{Guid.Empty}/approve", null, Access.Operator, Reach.None, Tenant: false),
+        ["RejectResellerApplication"] = new("POST", _ => $"/v1/admin/reseller-applications/{Guid.Empty}/reject", _ => new { reason = "matrix" }, Access.Operator, Reach.None, Tenant: false),
+        // a prospective reseller's self-registration: anyone may send it (validated, a few per address an hour); the
+        // matrix's empty body is refused 400 and stores nothing
+        ["ApplyAsReseller"] = new("POST", _ => "/v1/reseller-applications", _ => new { }, Access.Public, Reach.None, Tenant: false),
         ["GetRules"] = new("GET", _ => "/v1/rules", null, Access.Public, Reach.None),
         ["SetTicketPolicy"] = new("PUT", r => $"/v1/events/{r.EventId}/ticket-policy", _ => new { resale_allowed = true }, Access.InventoryWrite, Reach.ById),
         ["GetTicket"] = new("GET", r => $"/v1/tickets/{r.TicketId}", null, Access.OrdersRead, Reach.ById),
@@ -109,9 +119,9 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     /// <summary>
     /// Writes anyone may send: a device id is signed, not stored, and each client address gets a few an hour
-    /// (RateLimiting:DeviceIds).
+    /// (RateLimiting:DeviceIds); a reseller application is validated and limited to a few per address an hour.
     /// </summary>
-    private static readonly HashSet<string> PublicWrites = ["IssueDeviceId"];
+    private static readonly HashSet<string> PublicWrites = ["IssueDeviceId", "ApplyAsReseller"];
 
     [Fact]
     public async Task Every_endpoint_of_the_api_is_in_the_matrix_and_every_write_needs_a_token()
@@ -172,7 +182,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             var isProtected = c.Access != Access.Public;
             // nobody: public endpoints answer, the rest want a token
             await Expect(name, "anonymous", acme, acmeHost, null,
-                s => isProtected ? s == HttpStatusCode.Unauthorized : s == HttpStatusCode.OK, isProtected ? "401" : "200");
+                s => isProtected ? s == HttpStatusCode.Unauthorized : s == HttpStatusCode.OK || (name == "ApplyAsReseller" && s == HttpStatusCode.BadRequest),
+                isProtected ? "401" : "200");
 
             if (c.Tenant)
             {

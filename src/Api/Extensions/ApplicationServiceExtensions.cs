@@ -69,6 +69,9 @@ public static class ApplicationServiceExtensions
             .WithHostStrategy()
             .WithCatalogStore();
         services.AddResellerStorage(builder.Configuration);
+        // onboarding and offboarding at run time: jobs for the cell's provisioner, operator actions audited in the catalog
+        services.AddSingleton<TicketAspire.Api.Infrastructure.Onboarding.ProvisioningRequests>();
+        services.AddSingleton<TicketAspire.Api.Infrastructure.Onboarding.OperatorAudit>();
         services.AddApiRateLimiting(builder.Configuration);
         services.AddIdempotency();
         services.AddLoadShedding();
