@@ -50,7 +50,7 @@ foreach (var cell in started)
 }
 
 // the cell router: every reseller host of the started cells on one port (TicketAspire:RouterPort, default 5000)
-builder.AddCellRouter(started, settings.FixedPorts ? (int.TryParse(config["TicketAspire:RouterPort"], out var routerPort) ? routerPort : RouterExtensions.DefaultPort) : null);
+builder.AddCellRouter(started, settings.FixedPorts ? (int.TryParse(config["TicketAspire:RouterPort"], out var routerPort) ? routerPort : RouterExtensions.DefaultPort) : null, settings.DataRoot);
 
 // every project runs from its built output (`dotnet <assembly>`), not under one `dotnet run` each (TicketAspire:LaunchBuiltOutput=false
 // goes back to `dotnet run`): the same resources, about 65 MiB less per process (bench/footprint.sh)

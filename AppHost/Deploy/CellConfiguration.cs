@@ -28,6 +28,7 @@ public static class CellConfiguration
             Add("CellRules__DynamicPricingAllowed", rules.DynamicPricingAllowed.ToString());
             Add("CellRules__DynamicPriceMinPercent", I(rules.DynamicPriceMinPercent));
             Add("CellRules__DynamicPriceMaxPercent", I(rules.DynamicPriceMaxPercent));
+            Add("CellRules__TransfersAllowed", rules.TransfersAllowed.ToString());
             Add("CellRules__GuestCheckout", rules.GuestCheckout.ToString());
             Add("CellRules__DataRetentionDays", I(rules.DataRetentionDays));
             Add("CellRules__TaxRatePercent", rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture));

@@ -67,6 +67,12 @@ public static class CellExtensions
             .WithReference(postgres, connectionName: "postgres").WaitFor(postgres)
             .WithCellConfiguration(cell, includeResellers: true);
 
+        // the cell's onboarding key (Parameters:<cell>-onboarding-key, else generated once under the data root): the
+        // database passwords of resellers onboarded at run time are derived from it, and their integrator secrets travel
+        // from the API to the provisioner sealed with it (docs/onboarding.md)
+        var onboardingKey = builder.AddParameter(N("onboarding-key"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "onboarding-key")), secret: true);
+        migrator.WithEnvironment("ResellerStorageOptions__OnboardingKey", onboardingKey);
+
         // clients the migrator provisions, with secrets that are never committed: Parameters:<cell>-<reseller>-client-secret
         // (and optionally Parameters:<cell>-<reseller>-client-jwks, public keys for private_key_jwt) for each reseller's
         // integrator, Parameters:<cell>-support-client-secret and <cell>-operator-client-secret for the platform staff; from
@@ -152,6 +158,12 @@ public static class CellExtensions
         var waitingRoomKey = builder.AddParameter(N("waiting-room-key"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "waiting-room-key")), secret: true);
         api.WithEnvironment("WaitingRoom__SigningKey", waitingRoomKey);
         worker.WithEnvironment("WaitingRoom__SigningKey", waitingRoomKey);
+
+        // the seed every reseller's ticket signing key (QR codes, ES256) is derived from: the API signs and checks, the
+        // worker signs the QR codes of the confirmation e-mails
+        var ticketSigningSeed = builder.AddParameter(N("ticket-signing-seed"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "ticket-signing-seed")), secret: true);
+        api.WithEnvironment("Tickets__SigningSeed", ticketSigningSeed);
+        worker.WithEnvironment("Tickets__SigningSeed", ticketSigningSeed);
         if (builder.Configuration["TicketAspire:WaitingRoom:Interval"] is { Length: > 0 } admitInterval)
         {
             worker.WithEnvironment("WaitingRoom__Interval", admitInterval);
@@ -265,6 +277,28 @@ public static class CellExtensions
             }
         }
 
+        foreach (var service in new[] { api, identity, worker })
+        {
+            service.WithEnvironment("ResellerStorageOptions__OnboardingKey", onboardingKey);
+        }
+
+        // the cell's provisioner: onboards and offboards resellers at run time (jobs the API writes into the catalog); it
+        // has the superuser, as the migrator, and starts each onboarded reseller's own Redis server as a child process
+        var provisioner = builder.AddProject<Projects.Provisioner>(N("provisioner"))
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health")
+            .WithReference(postgres, connectionName: "postgres").WaitFor(postgres).WaitForCompletion(migrator)
+            .WithCellConfiguration(cell, includeResellers: false)
+            .WithEnvironment("ResellerStorageOptions__OnboardingKey", onboardingKey)
+            .WithEnvironment("Provisioner__RedisKind", cell.RedisKind == "redis-server" ? "redis-server" : "garnet")
+            .WithEnvironment("Provisioner__GarnetHostAssembly", GarnetHostAssembly())
+            .WithEnvironment("Provisioner__ExportDirectory", Path.Combine(settings.DataRoot, N("exports")))
+            .WithEnvironment("Provisioner__ApiUrl", api.GetEndpoint("http"));
+        if (builder.Configuration["TicketAspire:Provisioner:DrainDelay"] is { Length: > 0 } drain)
+        {
+            provisioner.WithEnvironment("Provisioner__DrainDelay", drain);
+        }
+
         foreach (var (reseller, server, endpoint) in redisServers)
         {
             var connectionName = "ConnectionStrings__" + ResellerTenantInfo.RedisConnectionNameFor(reseller.Id);
@@ -272,6 +306,15 @@ public static class CellExtensions
             api.WithEnvironment(connectionName, hostAndPort).WaitFor(server);
             worker.WithEnvironment(connectionName, hostAndPort).WaitFor(server);
         }
+    }
+
+    /// <summary>GarnetHost's built assembly (the provisioner runs <c>dotnet &lt;it&gt;</c> per onboarded reseller).</summary>
+    private static string GarnetHostAssembly()
+    {
+        var project = Path.GetFullPath(new Projects.GarnetHost().ProjectPath);
+        return BuiltOutputLaunch.ServiceOutputs.TryGetValue(project, out var assembly)
+            ? assembly
+            : Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug", "net10.0", "TicketAspire.GarnetHost.dll");
     }
 
     /// <summary>A database resource turns Running when the migrator finished successfully, FailedToStart otherwise.</summary>
@@ -329,6 +372,7 @@ public static class CellExtensions
                 .WithEnvironment("CellRules__DynamicPricingAllowed", rules.DynamicPricingAllowed.ToString())
                 .WithEnvironment("CellRules__DynamicPriceMinPercent", rules.DynamicPriceMinPercent.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__DynamicPriceMaxPercent", rules.DynamicPriceMaxPercent.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("CellRules__TransfersAllowed", rules.TransfersAllowed.ToString())
                 .WithEnvironment("CellRules__GuestCheckout", rules.GuestCheckout.ToString())
                 .WithEnvironment("CellRules__DataRetentionDays", rules.DataRetentionDays.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("CellRules__TaxRatePercent", rules.TaxRatePercent.ToString(CultureInfo.InvariantCulture));

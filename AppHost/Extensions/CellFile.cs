@@ -193,6 +193,7 @@ public sealed record CellFile(
 /// <summary>The rules of a jurisdiction (feature flags and limits).</summary>
 /// <param name="DynamicPriceMinPercent">Lowest dynamic price, percent of face value (1..100; default 100).</param>
 /// <param name="DynamicPriceMaxPercent">Highest dynamic price, percent of face value (100..1000; default 100).</param>
+/// <param name="TransfersAllowed">Tickets may be transferred to another person by e-mail (default true).</param>
 public sealed record CellRules(
     bool ResaleAllowed,
     int ResalePriceCapPercent,
@@ -201,7 +202,8 @@ public sealed record CellRules(
     int DataRetentionDays,
     decimal TaxRatePercent,
     int DynamicPriceMinPercent = 100,
-    int DynamicPriceMaxPercent = 100);
+    int DynamicPriceMaxPercent = 100,
+    bool TransfersAllowed = true);
 
 /// <summary>A reseller of the cell.</summary>
 /// <param name="IntegratorClientId">Client id of the reseller's first integrator client (default <c>&lt;id&gt;-backend</c>).</param>

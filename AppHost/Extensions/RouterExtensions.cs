@@ -13,11 +13,21 @@ public static class RouterExtensions
     /// <c>&lt;cell&gt;-api</c> and <c>&lt;cell&gt;-identity</c> endpoints. It waits for no cell: a cell that is down fails
     /// only its own resellers.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddCellRouter(this IDistributedApplicationBuilder builder, IEnumerable<CellFile> cells, int? port)
+    public static IResourceBuilder<ProjectResource> AddCellRouter(this IDistributedApplicationBuilder builder, IEnumerable<CellFile> cells, int? port, string dataRoot)
     {
+        // the key the router reads each cell API's directory with (resellers onboarded at run time): Parameters:router-directory-key,
+        // else generated once under the data root
+        var directoryKey = builder.AddParameter("router-directory-key",
+            new GeneratedSecretFile(Path.Combine(dataRoot, "router-secrets", "directory-key")), secret: true);
         var router = builder.AddProject<Projects.Router>("router")
             .WithHttpEndpoint(port: port)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithEnvironment("Router__DirectoryKey", directoryKey);
+        if (builder.Configuration["TicketAspire:Router:DirectoryInterval"] is { Length: > 0 } interval)
+        {
+            router.WithEnvironment("Router__DirectoryInterval", interval);
+        }
+
         foreach (var cell in cells)
         {
             var prefix = $"Router__Cells__{cell.Id}__";
@@ -26,6 +36,10 @@ public static class RouterExtensions
                 var resource = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == $"{cell.Id}-{service}");
                 var target = builder.CreateResourceBuilder(resource);
                 router.WithEnvironment(prefix + key, target.GetEndpoint("http")).WithReferenceRelationship(resource);
+                if (service == "api")
+                {
+                    target.WithEnvironment("Directory__Key", directoryKey);
+                }
             }
 
             // Router__Cells__<cell>__Web: the cell's storefront (every path that is not the API's or the identity service's)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TicketAspire.Inventory.CheckIn;
 using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Ledger;
@@ -26,7 +27,7 @@ public static class InventoryServiceCollectionExtensions
     /// Registers the core: every use-case owner scoped to the <see cref="ResellerScope"/> the host opens (events, holds,
     /// sale, orders, checkout, refunds, waiting rooms, waitlists, ledger, personal data and its retention), the per-process state they share (the claim
     /// batchers, event metadata and shortfall memories, the waiting-room cache) and the payment gateway. The host adds
-    /// <see cref="TimeProvider"/> and <see cref="AdmissionTokens"/> (the cell's signing key), and may bind
+    /// <see cref="TimeProvider"/>, <see cref="AdmissionTokens"/> (the cell's signing key) and <see cref="TicketSigner"/> (the cell's ticket signing seed), and may bind
     /// <see cref="ClaimBatchingOptions"/> and <see cref="AccountBlockOptions"/> (the API binds the <c>Abuse</c> section;
     /// the worker only makes waitlist offers, which blocks do not apply to) from configuration (defaults otherwise).
     /// </summary>
@@ -42,6 +43,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton(sp => new ShortfallMemo(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ClaimBatchers(sp.GetRequiredService<IOptions<ClaimBatchingOptions>>().Value));
         services.TryAddSingleton<WaitingRoomCache>();
+        services.TryAddSingleton<PresaleCache>();
 
         // one reseller's work
         services.AddScoped<ResellerScope>();
@@ -51,6 +53,8 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new AdmissionGate(Scope(sp).Db, sp.GetRequiredService<AdmissionTokens>(), Scope(sp).ResellerId, sp.GetRequiredService<WaitingRoomCache>()));
         services.AddScoped(sp => new WaitingRoomService(Scope(sp).Db, sp.GetRequiredService<AdmissionTokens>(), Scope(sp).ResellerId,
             sp.GetRequiredService<WaitingRoomCache>(), Time(sp)));
+        services.AddScoped(sp => new PresaleService(Scope(sp).Db, sp.GetRequiredService<PresaleCache>(), Time(sp)));
+        services.AddScoped(sp => new LotteryService(Scope(sp).Db, sp.GetRequiredService<WaitingRoomService>(), sp.GetRequiredService<WaitingRoomCache>(), Time(sp)));
         services.AddScoped(sp => new HoldService(Scope(sp).Db, Scope(sp).Cache, Time(sp), Scope(sp).Holds, sp.GetRequiredService<EventMetadataCache>(),
             sp.GetRequiredService<AdmissionGate>(), sp.GetRequiredService<ClaimBatchers>().For(Scope(sp).Db), sp.GetRequiredService<ShortfallMemo>(),
             sp.GetRequiredService<AccountBlocks>(), sp.GetService<IPriceRules>()));
@@ -64,6 +68,8 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new ResaleService(Scope(sp).Db, Time(sp), Scope(sp).Holds));
         services.AddScoped(sp => new TicketQueries(Scope(sp).Db));
         services.AddScoped(sp => new TransferService(Scope(sp).Db, Time(sp)));
+        services.AddScoped(sp => new CheckInService(Scope(sp).Db, Time(sp), sp.GetRequiredService<TicketSigner>(), Scope(sp).ResellerId));
+        services.AddScoped(sp => new Vouchers.VoucherService(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new OrderQueries(Scope(sp).Db));
         services.AddScoped(sp => new SeatFeed(Scope(sp).Db));
         services.AddScoped(sp => new LedgerReports(Scope(sp).Db));

@@ -7,8 +7,8 @@ using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Catalog;
+using TicketAspire.Tenancy.Data;
 using TicketAspire.Tenancy.Security;
-using TicketAspire.Webhooks.Infrastructure;
 
 namespace TicketAspire.Migrator;
 
@@ -53,20 +53,16 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
 
             foreach (var (entry, reseller) in options.Resellers.Zip(resellers))
             {
-                var created = await SqlMigrator.EnsureDatabaseAsync(serverDb, reseller.DatabaseName, ct);
+                var (created, applied) = await ResellerDatabase.CreateAndMigrateAsync(serverDb, server, reseller.DatabaseName, ct);
                 var connectionString = WithDatabase(server, reseller.DatabaseName);
-                await using var db = NpgsqlDataSource.Create(connectionString);
-                // inventory scripts are versions 1.., webhooks' 6..7, identity's (OpenIddict tables, end users) 1001..; one
-                // schema_migrations table
-                var applied = (await SqlMigrator.MigrateAsync(db, SqlMigrator.InventoryMigrations, ct))
-                    .Concat(await SqlMigrator.MigrateAsync(db, WebhookMigrations.All, ct)).ToList();
-                var appliedIdentity = await SqlMigrator.MigrateAsync(db, IdentityMigrations.Reseller, ct);
                 logger.LogInformation("{Reseller}: database {Database} {Created}, migrations {Applied}",
                     reseller.Id, reseller.DatabaseName, created ? "created" : "exists",
-                    applied.Count + appliedIdentity.Count == 0 ? "up to date" : string.Join(", ", applied.Concat(appliedIdentity)));
+                    applied.Count == 0 ? "up to date" : string.Join(", ", applied));
                 await ProvisionResellerClientsAsync(clients, entry, connectionString, ct);
                 await EnsureLoginRoleAsync(serverDb, connectionString, reseller.DatabaseName, ct);
             }
+
+            await MigrateOnboardedAsync(serverDb, server, ct);
 
             await DatabaseRoles.CloseMaintenanceDatabasesAsync(serverDb, ct);
 
@@ -77,6 +73,41 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
         {
             logger.LogError(ex, "Cell {Cell}: migration failed", options.Id);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The resellers onboarded at run time (the catalog's, not the cell file's): their databases get the scripts added
+    /// since, and their login roles the password derived from the cell's onboarding key. Their clients stay as the
+    /// provisioner registered them (the integrator's secret was shown once and is not known here).
+    /// </summary>
+    private async Task MigrateOnboardedAsync(NpgsqlDataSource serverDb, string server, CancellationToken ct)
+    {
+        var onboarded = new List<(string Id, string Database)>();
+        await using (var catalog = NpgsqlDataSource.Create(WithDatabase(server, CatalogDataSource.DatabaseName)))
+        await using (var cmd = catalog.CreateCommand("SELECT id, database_name FROM resellers WHERE origin = 'onboarded' ORDER BY id"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                onboarded.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var key = configuration["ResellerStorageOptions:OnboardingKey"];
+        foreach (var (id, database) in onboarded)
+        {
+            var (_, applied) = await ResellerDatabase.CreateAndMigrateAsync(serverDb, server, database, ct);
+            logger.LogInformation("{Reseller} (onboarded): database {Database}, migrations {Applied}", id, database,
+                applied.Count == 0 ? "up to date" : string.Join(", ", applied));
+            if (string.IsNullOrEmpty(key))
+            {
+                logger.LogWarning("no ResellerStorageOptions:OnboardingKey configured: login role {Role} left as it is", database);
+                continue;
+            }
+
+            await using var db = NpgsqlDataSource.Create(WithDatabase(server, database));
+            await DatabaseRoles.EnsureAsync(serverDb, db, database, ResellerSecrets.DatabasePassword(key, database), ct);
         }
     }
 

@@ -10,6 +10,11 @@ var options = new RouterOptions();
 builder.Configuration.GetSection(RouterOptions.Section).Bind(options);
 var (routes, clusters) = RouteTable.Build(options);
 builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+// resellers onboarded or offboarded at run time: each cell's directory, read every Router:DirectoryInterval
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHttpClient(DirectoryRefresh.ClientName);
+builder.Services.AddHostedService<DirectoryRefresh>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

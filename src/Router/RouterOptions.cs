@@ -13,6 +13,15 @@ public sealed class RouterOptions
     /// <summary>Each cell by id.</summary>
     public Dictionary<string, CellRoute> Cells { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The key the router shows each cell's API (<c>X-Directory-Key</c>) to read its reseller hosts
+    /// (<c>/internal/directory</c>); empty: only the hosts of the configuration are served.
+    /// </summary>
+    public string DirectoryKey { get; set; } = "";
+
+    /// <summary>How often each cell's directory is read (<c>Router:DirectoryInterval</c>): a reseller onboarded at run time is routed within it.</summary>
+    public TimeSpan DirectoryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The <c>Retry-After</c> (seconds) of a <c>503 cell.unavailable</c> answer.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 

@@ -18,6 +18,19 @@ public sealed record ResellerTenantInfo(
     string RedisConnectionName,
     IReadOnlyList<string> Hosts) : TenantInfo(Id, Id)
 {
+    /// <summary>
+    /// True for a reseller onboarded at run time (operator API) rather than listed in the cell file: its database password
+    /// is derived from the cell's onboarding key (<see cref="Data.ResellerSecrets"/>) and its Redis endpoint comes from the
+    /// catalog (<see cref="RedisEndpoint"/>), since the services were started before it existed.
+    /// </summary>
+    public bool Onboarded { get; init; }
+
+    /// <summary>
+    /// <c>host:port</c> of the reseller's own Redis-protocol server as the catalog records it (onboarded resellers); null
+    /// when it comes from configuration (<c>ConnectionStrings:{RedisConnectionName}</c>).
+    /// </summary>
+    public string? RedisEndpoint { get; init; }
+
     /// <summary>Database name used for a reseller id.</summary>
     public static string DatabaseNameFor(string resellerId) => "reseller_" + resellerId.Replace('-', '_');
 

@@ -31,6 +31,12 @@ public sealed partial class WaitingRoomWorker(
             LogAdmitted(logger, admitted, reseller.Id);
         }
 
+        var drawn = await services.GetRequiredService<LotteryService>().DrawDueAsync(ct);
+        if (drawn > 0)
+        {
+            LogDrawn(logger, drawn, reseller.Id);
+        }
+
         var offers = await services.GetRequiredService<WaitlistService>().OfferAsync(services.GetRequiredService<HoldService>(), options.Value.OfferSeconds, ct);
         foreach (var offer in offers)
         {
@@ -40,6 +46,9 @@ public sealed partial class WaitingRoomWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admitted {Count} queued customers of reseller {Reseller}")]
     private static partial void LogAdmitted(ILogger logger, int count, string reseller);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drew {Count} lotteries of reseller {Reseller}")]
+    private static partial void LogDrawn(ILogger logger, int count, string reseller);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Offered waitlist entry {Entry} hold {Hold} of reseller {Reseller}")]
     private static partial void LogOffered(ILogger logger, Guid entry, Guid hold, string reseller);

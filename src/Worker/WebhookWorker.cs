@@ -3,6 +3,7 @@ using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
 using TicketAspire.Webhooks.Mail;
 using TicketAspire.Webhooks.Services;
+using TicketAspire.Inventory.CheckIn;
 
 namespace TicketAspire.Worker;
 
@@ -21,7 +22,8 @@ public sealed partial class WebhookWorker(
     IOptions<CellOptions> cell,
     TimeProvider time,
     ILoggerFactory loggers,
-    ILogger<WebhookWorker> logger) : BackgroundService
+    ILogger<WebhookWorker> logger,
+    TicketSigner? signer = null) : BackgroundService
 {
     private readonly HttpClient _http = WebhookHttpClient.Create(options.Value, cell.Value.Development);
     private readonly Dictionary<string, Running> _pumps = new(StringComparer.Ordinal);
@@ -104,7 +106,7 @@ public sealed partial class WebhookWorker(
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var pump = new ResellerWebhookPump(reseller.Id, _ => dataSources.GetAsync(reseller), _http, emailSender, options.Value,
-            cell.Value.Development, time, metrics, loggers);
+            cell.Value.Development, time, metrics, loggers, signer);
         // the pump's tasks inherit the reseller's tenant scope and log scope from here
         using var scope = loop.Setter.Use(reseller, loop.Accessor);
         using var log = logger.BeginScope(new Dictionary<string, object> { ["reseller"] = reseller.Id, ["cell"] = reseller.Cell });

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TicketAspire.Inventory;
+using TicketAspire.Inventory.CheckIn;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Pricing;
 using TicketAspire.Inventory.Queue;
@@ -28,6 +29,7 @@ public static class WorkerServiceExtensions
         services.AddResellerStorage(builder.Configuration);
         // the inventory core, as the API registers it; each reseller's ResellerScope is opened by the loops (ResellerLoopContext)
         services.AddInventory();
+        services.AddTicketSigning();
         services.AddOptions<HoldOptions>().BindConfiguration(nameof(HoldOptions));
         services.ConfigurePerTenant<HoldOptions, ResellerTenantInfo>((options, reseller) =>
             builder.Configuration.GetSection($"Resellers:{reseller.Id}:{nameof(HoldOptions)}").Bind(options));

@@ -57,21 +57,21 @@ public sealed class CellRulesShould : IDisposable
     public async Task GiveEveryResellerTheCellsRulesWithoutAnOverride()
     {
         As(Acme);
-        Assert.Equal(new AppliedRules("eu", "EUR", true, true, 120, false, 100, 100, 730, 20.5m), await Rules.GetAsync(default));
+        Assert.Equal(new AppliedRules("eu", "EUR", true, true, 120, true, false, 100, 100, 730, 20.5m), await Rules.GetAsync(default));
     }
 
     [Fact]
     public async Task NarrowTheRulesOfTheResellerThatChoseToAndNoOther()
     {
-        _overrides.Set("acme", new RuleOverride(GuestCheckout: false, ResaleAllowed: false, ResalePriceCapPercent: 80));
+        _overrides.Set("acme", new RuleOverride(GuestCheckout: false, ResaleAllowed: false, ResalePriceCapPercent: 80, TransfersAllowed: false));
 
         As(Acme);
         var acme = await Rules.GetAsync(default);
         As(Globex);
         var globex = await Rules.GetAsync(default);
 
-        Assert.Equal((false, false, 80), (acme.GuestCheckout, acme.ResaleAllowed, acme.ResalePriceCapPercent));
-        Assert.Equal((true, true, 120), (globex.GuestCheckout, globex.ResaleAllowed, globex.ResalePriceCapPercent));
+        Assert.Equal((false, false, 80, false), (acme.GuestCheckout, acme.ResaleAllowed, acme.ResalePriceCapPercent, acme.TransfersAllowed));
+        Assert.Equal((true, true, 120, true), (globex.GuestCheckout, globex.ResaleAllowed, globex.ResalePriceCapPercent, globex.TransfersAllowed));
     }
 
     [Fact]
@@ -89,11 +89,11 @@ public sealed class CellRulesShould : IDisposable
     [Fact]
     public void NameWhatAnOverrideWouldWiden()
     {
-        var cell = new CellRuleOptions { GuestCheckout = false, ResaleAllowed = true, ResalePriceCapPercent = 100, DynamicPricingAllowed = true };
+        var cell = new CellRuleOptions { GuestCheckout = false, ResaleAllowed = true, ResalePriceCapPercent = 100, DynamicPricingAllowed = true, TransfersAllowed = false };
 
-        var errors = new RuleOverride(GuestCheckout: true, ResaleAllowed: false, ResalePriceCapPercent: 101).Violations(cell);
+        var errors = new RuleOverride(GuestCheckout: true, ResaleAllowed: false, ResalePriceCapPercent: 101, TransfersAllowed: true).Violations(cell);
 
-        Assert.Equal(["guest_checkout", "resale_price_cap_percent"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["guest_checkout", "resale_price_cap_percent", "transfers_allowed"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(new RuleOverride(GuestCheckout: false, ResalePriceCapPercent: 100, DynamicPricingAllowed: false).Violations(cell));
     }
 

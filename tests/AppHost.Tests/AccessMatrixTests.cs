@@ -12,7 +12,7 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, Operator }
+    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, CheckIn, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
@@ -21,7 +21,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     private sealed record Resources(
         string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email,
-        string TicketId, string ListingId, string TransferId);
+        string TicketId, string ListingId, string TransferId, string LotteryEventId);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -67,6 +67,17 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ConfigureWaitingRoom"] = new("PUT", r => $"/v1/events/{r.EventId}/waiting-room", _ => new { on_sale_at = "2026-01-01T00:00:00Z", admit_per_minute = 60, window_seconds = 600 }, Access.WaitingRoomManage, Reach.ById),
         ["GetWaitingRoom"] = new("GET", r => $"/v1/events/{r.EventId}/waiting-room", null, Access.WaitingRoomManage, Reach.ById),
         ["DisableWaitingRoom"] = new("DELETE", r => $"/v1/events/{r.EventId}/waiting-room", null, Access.WaitingRoomManage, Reach.ById),
+        ["ConfigureLottery"] = new("PUT", r => $"/v1/events/{r.LotteryEventId}/lottery",
+            _ => new { registration_opens_at = "2026-01-01T00:00:00Z", registration_closes_at = "2036-01-01T00:00:00Z", winners = 1, window_seconds = 600 },
+            Access.WaitingRoomManage, Reach.ById),
+        ["GetLottery"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery", null, Access.Public, Reach.ById),
+        ["DrawLottery"] = new("POST", r => $"/v1/events/{r.LotteryEventId}/lottery/draw", null, Access.WaitingRoomManage, Reach.ById),
+        ["ListLotteryResults"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery/results", null, Access.WaitingRoomManage, Reach.ById),
+        ["RegisterForLottery"] = new("POST", r => $"/v1/events/{r.LotteryEventId}/lottery/entries", _ => new { customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
+        ["GetLotteryEntry"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery/entry?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ById),
+        ["ConfigurePresale"] = new("PUT", r => $"/v1/events/{r.EventId}/presale", _ => new { general_on_sale_at = (string?)null }, Access.InventoryWrite, Reach.ById),
+        ["GetPresale"] = new("GET", r => $"/v1/events/{r.EventId}/presale", null, Access.Public, Reach.ById),
+        ["RegisterForPresale"] = new("POST", r => $"/v1/events/{r.EventId}/presale/registrations", null, Access.Customer, Reach.ById),
         ["JoinQueue"] = new("POST", r => $"/v1/queue/events/{r.EventId}/join", _ => new { customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
         ["GetMyQueueEntry"] = new("GET", r => $"/v1/queue/events/{r.EventId}/me", null, Access.Customer, Reach.ById),
         ["StreamMyQueueEntry"] = new("GET", r => $"/v1/queue/events/{r.EventId}/me/stream", null, Access.Customer, Reach.ById),
@@ -75,9 +86,24 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["LeaveWaitlist"] = new("DELETE", r => $"/v1/events/{r.EventId}/waitlist/me", null, Access.Customer, Reach.ById),
         ["ListResellers"] = new("GET", _ => "/v1/admin/resellers", null, Access.Operator, Reach.None, Tenant: false),
         ["SetResellerRules"] = new("PUT", r => $"/v1/admin/resellers/{r.Reseller}/rules", _ => new { }, Access.Operator, Reach.None, Tenant: false),
+        ["OnboardReseller"] = new("POST", _ => "/v1/admin/resellers", _ => new { }, Access.Operator, Reach.None, Tenant: false),
+        ["GetResellerProvisioning"] = new("GET", r => $"/v1/admin/resellers/{r.Reseller}/provisioning", null, Access.Operator, Reach.None, Tenant: false),
+        ["OffboardReseller"] = new("DELETE", r => $"/v1/admin/resellers/{r.Reseller}", null, Access.Operator, Reach.None, Tenant: false),
+        ["ListOperatorAudit"] = new("GET", _ => "/v1/admin/audit", null, Access.Operator, Reach.None, Tenant: false),
+        ["ListResellerApplications"] = new("GET", _ => "/v1/admin/reseller-applications", null, Access.Operator, Reach.None, Tenant: false),
+        ["ApproveResellerApplication"] = new("POST", _ => $"/v1/admin/reseller-applications/{Guid.Empty}/approve", null, Access.Operator, Reach.None, Tenant: false),
+        ["RejectResellerApplication"] = new("POST", _ => $"/v1/admin/reseller-applications/{Guid.Empty}/reject", _ => new { reason = "matrix" }, Access.Operator, Reach.None, Tenant: false),
+        // a prospective reseller's self-registration: anyone may send it (validated, a few per address an hour); the
+        // matrix's empty body is refused 400 and stores nothing
+        ["ApplyAsReseller"] = new("POST", _ => "/v1/reseller-applications", _ => new { }, Access.Public, Reach.None, Tenant: false),
         ["GetRules"] = new("GET", _ => "/v1/rules", null, Access.Public, Reach.None),
         ["SetTicketPolicy"] = new("PUT", r => $"/v1/events/{r.EventId}/ticket-policy", _ => new { resale_allowed = true }, Access.InventoryWrite, Reach.ById),
         ["GetTicket"] = new("GET", r => $"/v1/tickets/{r.TicketId}", null, Access.OrdersRead, Reach.ById),
+        ["GetTicketQr"] = new("GET", r => $"/v1/tickets/{r.TicketId}/qr", null, Access.OrdersRead, Reach.ById),
+        ["GetTicketQrImage"] = new("GET", r => $"/v1/tickets/{r.TicketId}/qr.png", null, Access.OrdersRead, Reach.ById),
+        ["GetTicketSigningKey"] = new("GET", r => $"/v1/events/{r.EventId}/signing-key", null, Access.Public, Reach.ById),
+        ["GetScannerBundle"] = new("GET", r => $"/v1/events/{r.EventId}/scanner-bundle", null, Access.CheckIn, Reach.ById),
+        ["CheckIn"] = new("POST", _ => "/v1/check-in", _ => new { qr = "TA1.e30.AAAA" }, Access.CheckIn, Reach.None),
         ["ListMyTickets"] = new("GET", _ => "/v1/me/tickets", null, Access.Customer, Reach.None),
         ["ListTicketForResale"] = new("POST", r => $"/v1/tickets/{r.TicketId}/resale", _ => new { asking_price_minor = 100 }, Access.OrdersWrite, Reach.ById),
         ["ListResaleListings"] = new("GET", r => $"/v1/events/{r.EventId}/resale", null, Access.Public, Reach.ById),
@@ -93,9 +119,9 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     /// <summary>
     /// Writes anyone may send: a device id is signed, not stored, and each client address gets a few an hour
-    /// (RateLimiting:DeviceIds).
+    /// (RateLimiting:DeviceIds); a reseller application is validated and limited to a few per address an hour.
     /// </summary>
-    private static readonly HashSet<string> PublicWrites = ["IssueDeviceId"];
+    private static readonly HashSet<string> PublicWrites = ["IssueDeviceId", "ApplyAsReseller"];
 
     [Fact]
     public async Task Every_endpoint_of_the_api_is_in_the_matrix_and_every_write_needs_a_token()
@@ -156,7 +182,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             var isProtected = c.Access != Access.Public;
             // nobody: public endpoints answer, the rest want a token
             await Expect(name, "anonymous", acme, acmeHost, null,
-                s => isProtected ? s == HttpStatusCode.Unauthorized : s == HttpStatusCode.OK, isProtected ? "401" : "200");
+                s => isProtected ? s == HttpStatusCode.Unauthorized : s == HttpStatusCode.OK || (name == "ApplyAsReseller" && s == HttpStatusCode.BadRequest),
+                isProtected ? "401" : "200");
 
             if (c.Tenant)
             {
@@ -217,11 +244,11 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 // end users: refused where they have no business, and never reach another customer's holds, orders, queue places
                 // and waitlist entries (holding, joining a queue or a waitlist for themselves is their business)
                 if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
-                    or Access.WaitingRoomManage or Access.Operator)
+                    or Access.WaitingRoomManage or Access.CheckIn or Access.Operator)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
                 }
-                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist" or "HoldResaleListing"))
+                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist" or "HoldResaleListing" or "RegisterForLottery"))
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.NotFound, "404 (another customer's)");
                 }
@@ -232,7 +259,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
                 // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)
                 if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
-                    or Access.WaitingRoomManage)
+                    or Access.WaitingRoomManage or Access.CheckIn)
                 {
                     await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.OK, "200");
                 }
@@ -296,6 +323,18 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.OK, room.StatusCode);
         }
 
+        // a second event sold by lottery (registration open for a day), with the customer registered
+        var lotteryEvent = await http.PostJsonAsync("/v1/events", Api.GaEvent($"Matrix lottery {reseller} {Guid.NewGuid()}", 10), HttpStatusCode.Created);
+        using (var lottery = await http.PutAsJsonAsync($"/v1/events/{lotteryEvent.Id()}/lottery", new
+        {
+            registration_opens_at = DateTimeOffset.UtcNow.AddMinutes(-1), registration_closes_at = DateTimeOffset.UtcNow.AddDays(1), winners = 1, window_seconds = 600,
+        }, PlatformFixture.Json))
+        {
+            Assert.Equal(HttpStatusCode.OK, lottery.StatusCode);
+        }
+
+        await http.PostJsonAsync($"/v1/events/{lotteryEvent.Id()}/lottery/entries", new { customer_ref = customerRef }, HttpStatusCode.OK);
+
         await using var db = await platform.OpenDatabaseAsync("eu", $"reseller_{reseller}");
         async Task<string> WaitForAsync(string sql, string what)
         {
@@ -318,6 +357,6 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email,
-            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id());
+            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id());
     }
 }

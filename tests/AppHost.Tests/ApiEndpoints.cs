@@ -20,7 +20,8 @@ internal static class ApiEndpoints
             .UseSetting("Payments:BaseUrl", "http://eu-payments")
             .UseSetting("Payments:ApiKey", "unused")
             .UseSetting("Payments:WebhookSecret", "unused")
-            .UseSetting("WaitingRoom:SigningKey", "unused-but-long-enough-for-validation"));
+            .UseSetting("WaitingRoom:SigningKey", "unused-but-long-enough-for-validation")
+            .UseSetting("Tickets:SigningSeed", "unused-but-long-enough-for-validation"));
         using var client = factory.CreateClient();
         var source = factory.Services.GetRequiredService<EndpointDataSource>();
         return [.. source.Endpoints.OfType<RouteEndpoint>()

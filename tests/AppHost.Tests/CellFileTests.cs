@@ -20,7 +20,7 @@ public sealed class CellFileTests : IDisposable
         Assert.Contains(("PlatformFeeBps", "450"), eu.Resellers[1].Fees!.Settings());
         Assert.Equal(new[] { 5103, 5303, 5203 }, cells.Select(c => c.PaymentsPortOrDefault));
         // three jurisdictions, three sets of rules
-        Assert.Equal(("GBP", new CellRules(false, 110, false, true, 2190, 17.5m)), (uk.Currency, uk.Rules));
+        Assert.Equal(("GBP", new CellRules(false, 110, false, true, 2190, 17.5m, TransfersAllowed: false)), (uk.Currency, uk.Rules));
         Assert.Equal(3, cells.Select(c => c.Rules).Distinct().Count());
         // dynamic pricing: on in us within 80..200 % of face value; eu and uk keep face value
         Assert.Equal((true, 80, 200), (us.Rules!.DynamicPricingAllowed, us.Rules.DynamicPriceMinPercent, us.Rules.DynamicPriceMaxPercent));

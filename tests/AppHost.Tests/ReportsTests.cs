@@ -20,7 +20,7 @@ public sealed class ReportsTests(PlatformFixture platform)
 
     [Theory]
     [InlineData("/v1/reports/statement?format=csv", "section,item,amount_minor,currency")]
-    [InlineData("/v1/reports/sales?group_by=day&format=csv", "key,label,tickets_sold,gross_sales,platform_fees,processing_fees,tax,refunds,chargebacks,net,currency")]
+    [InlineData("/v1/reports/sales?group_by=day&format=csv", "key,label,tickets_sold,gross_sales,discounts,platform_fees,processing_fees,tax,refunds,chargebacks,net,currency")]
     [InlineData("/v1/reports/journal?format=csv", "entry_id,kind,source_id,order_id,event_id,occurred_at,memo,line_no,account,debit_minor,credit_minor,class_id,quantity,currency")]
     public async Task Csv_is_asked_for_with_format_and_starts_with_a_header_row(string path, string header)
     {

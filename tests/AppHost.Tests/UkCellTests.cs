@@ -5,7 +5,7 @@ namespace TicketAspire.AppHost.Tests;
 /// <summary>
 /// The third cell file, regions/uk.json, started as it is (no code of the AppHost names it): its reseller gets the uk
 /// rules and GBP from <c>GET /v1/rules</c>, directly and through the router, holds in GBP, and pays the uk tax rate
-/// (17.5 %, the rules' value, not another cell's). Its own AppHost with the uk cell alone and one API replica, so the
+/// (17.5 %, the rules' value, not another cell's); resale and transfers are refused there. Its own AppHost with the uk cell alone and one API replica, so the
 /// shared fixture (<see cref="PlatformFixture.Cells"/>) never starts it.
 /// </summary>
 public sealed class UkCellTests : IAsyncLifetime
@@ -49,10 +49,10 @@ public sealed class UkCellTests : IAsyncLifetime
             using var storefront = new HttpClient { BaseAddress = edge };
             storefront.DefaultRequestHeaders.Host = Host;
             var rules = await storefront.GetJsonAsync("/v1/rules");
-            Assert.Equal(("uk", "GBP", true, false, 110, false, 2190, 17.5m),
+            Assert.Equal(("uk", "GBP", true, false, 110, false, false, 2190, 17.5m),
                 ((string)rules["cell"]!, (string)rules["currency"]!, (bool)rules["guest_checkout"]!, (bool)rules["resale_allowed"]!,
-                 (int)rules["resale_price_cap_percent"]!, (bool)rules["dynamic_pricing_allowed"]!, (int)rules["data_retention_days"]!,
-                 (decimal)rules["tax_rate_percent"]!));
+                 (int)rules["resale_price_cap_percent"]!, (bool)rules["transfers_allowed"]!, (bool)rules["dynamic_pricing_allowed"]!,
+                 (int)rules["data_retention_days"]!, (decimal)rules["tax_rate_percent"]!));
         }
 
         using var identity = new HttpClient { BaseAddress = app.GetEndpoint("uk-identity", "http") };
@@ -83,5 +83,12 @@ public sealed class UkCellTests : IAsyncLifetime
         var order = await http.PostJsonAsync($"/v1/holds/{hold.Id()}/confirm", new { }, HttpStatusCode.OK);
         var refused = await http.PostJsonAsync($"/v1/tickets/{order["tickets"]![0]!.Id()}/resale", new { asking_price_minor = 4500 }, HttpStatusCode.Forbidden);
         Assert.Equal("resale_not_allowed", (string)refused["code"]!);
+
+        // so are transfers (regions/uk.json transfers_allowed false), though the event allows them; the same scenario
+        // transfers in eu and us (TransferTests)
+        Assert.True((bool)(await http.GetJsonAsync($"/v1/events/{created.Id()}"))["transfers_allowed"]!);
+        var noTransfer = await http.PostJsonAsync($"/v1/tickets/{order["tickets"]![0]!.Id()}/transfer", new { to_email = "friend@example.com" }, HttpStatusCode.Forbidden);
+        Assert.Equal("transfer_not_allowed", (string)noTransfer["code"]!);
+        Assert.Contains("jurisdiction", (string)noTransfer["detail"]!, StringComparison.Ordinal);
     }
 }

@@ -55,6 +55,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
 
         var model = new Model();
         var orders = new List<OrderModel>();
+        var resales = new List<ResaleModel>();
         var posted = new List<JournalEntry>();
         var at = new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero);
         var reports = new LedgerReports(_inventory.Db);
@@ -88,10 +89,14 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                     continue;   // a free order moves no money
                 }
 
+                // a third of the sales redeemed a voucher: the classes' prices are after its discount, which the entry shows on its own lines
+                var discount = random.Next(3) == 0
+                    ? new VoucherDiscount(Guid.NewGuid(), [.. classes.Where(_ => random.Next(2) == 0).Select(c => c with { SubtotalMinor = random.Next(0, 5_000) })])
+                    : null;
                 var order = new OrderModel(Guid.NewGuid(), ev.Id, classes, price);
-                entry = Postings.Sale(order.Id, ev.Id, classes, price, at);
+                entry = Postings.Sale(order.Id, ev.Id, classes, price, at, discount);
                 orders.Add(order);
-                model.Sale(order);
+                model.Sale(order, discount?.Classes.Sum(c => c.SubtotalMinor) ?? 0);
             }
             else if (roll < 50)
             {
@@ -129,6 +134,21 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                 entry = Postings.Payout(Guid.NewGuid(), eventId, amount, Eur, at);
                 model.Payout(eventId, amount);
             }
+            else if (roll < 94 && resales.Any(r => !r.Closed) && random.Next(2) == 0)
+            {
+                // a resale purchase undone (its event cancelled, or disputed): the seller's share and the platform's part go back
+                var openResales = resales.Where(r => !r.Closed).ToList();
+                var resale = openResales[random.Next(openResales.Count)];
+                var fee = random.Next(2) == 0 ? plan.ChargebackFeeMinor : 0L;
+                entry = fee > 0 || random.Next(2) == 0
+                    ? Postings.Chargeback($"psp-dispute-{resale.OrderId:N}", resale.OrderId, resale.EventId, [new ClassAmount(resale.ClassId, 1, resale.Price.SubtotalMinor)],
+                        resale.Price, fee, fromReserve: false, at, resaleSellerShare: resale.Price.SubtotalMinor - resale.Commission)
+                    : Postings.Refund(Guid.NewGuid(), resale.OrderId, resale.EventId, [new ClassAmount(resale.ClassId, 1, resale.Price.SubtotalMinor)],
+                        resale.Price, fromReserve: false, at, resaleSellerShare: resale.Price.SubtotalMinor - resale.Commission);
+                Assert.Equal(0L, entry.Lines.Where(l => l.Account is LedgerAccount.ResellerPayable or LedgerAccount.ResellerReserve).Sum(l => l.DebitMinor + l.CreditMinor));
+                model.ResaleReversal(resale.Price, resale.Commission, entry.Kind == JournalKinds.Chargeback ? fee : 0);
+                resale.Closed = true;
+            }
             else if (roll < 94)
             {
                 // a ticket resold at an asking price: the buyer pays it with the platform's fees; the seller is owed it less the commission
@@ -138,7 +158,9 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                 var price = FeeCalculator.Quote(plan, asking, 1, Eur);
                 var commission = FeeCalculator.ResaleCommission(plan, asking);
                 Assert.Equal(((asking * plan.ResaleCommissionBps) + 5_000) / 10_000, commission);
-                entry = Postings.Resale(Guid.NewGuid(), ev.Id, ticketClass.Id, price, commission, at);
+                var resaleOrder = Guid.NewGuid();
+                entry = Postings.Resale(resaleOrder, ev.Id, ticketClass.Id, price, commission, at);
+                resales.Add(new ResaleModel(resaleOrder, ev.Id, ticketClass.Id, price, commission));
                 Assert.Equal(asking - commission, entry.Lines.Where(l => l.Account == LedgerAccount.SellerPayable).Sum(l => l.CreditMinor));
                 model.Resale(price, commission);
             }
@@ -159,6 +181,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
 
         // the run exercised every kind of entry
         Assert.All(JournalKinds.All, kind => Assert.True(posted.Count(e => e.Kind == kind) >= 5, $"only {posted.Count(e => e.Kind == kind)} {kind} entries"));
+        Assert.True(resales.Count(r => r.Closed) >= 2, $"only {resales.Count(r => r.Closed)} resales undone");
         await AssertLedgerAsync(reports, model, cut!.Value, atCut!);
     }
 
@@ -185,6 +208,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
             (model.Tickets, model.Gross, model.Refunds, model.Chargebacks, model.ChargebackFees, model.FraudReserved, model.Payouts),
             (statement.TicketsSold, statement.GrossSales, statement.Refunds, statement.Chargebacks, statement.ChargebackFees, statement.FraudReserved, statement.Payouts));
         Assert.Equal((model.Platform, model.Processing, model.Tax), (statement.PlatformFees, statement.ProcessingFees, statement.Tax));
+        Assert.Equal((model.Discounts, model.Gross - model.Discounts - model.Refunds - model.Chargebacks), (statement.Discounts, statement.Net));
         // the seller is owed what the resales left them; the platform earned the commissions on top of the buyers' fees
         Assert.Equal(model.SellerPayable, Balance(statement, LedgerAccount.SellerPayable));
         Assert.Equal(model.Commission + model.ResalePlatformFees, await _inventory.ScalarAsync<long>(
@@ -201,6 +225,7 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
                     (expected.TicketsSold, expected.GrossSales, expected.PlatformFees, expected.ProcessingFees, expected.Tax, expected.Refunds, expected.Chargebacks, expected.Net),
                     (rows.Sum(r => r.TicketsSold), rows.Sum(r => r.GrossSales), rows.Sum(r => r.PlatformFees), rows.Sum(r => r.ProcessingFees),
                      rows.Sum(r => r.Tax), rows.Sum(r => r.Refunds), rows.Sum(r => r.Chargebacks), rows.Sum(r => r.Net)));
+                Assert.Equal(expected.Discounts, rows.Sum(r => r.Discounts));
                 Assert.Equal(rows.Count, rows.Select(r => r.Key).Distinct().Count());
             }
         }
@@ -270,11 +295,20 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
             (SellerPayable, Commission, ResalePlatformFees) = (SellerPayable + price.SubtotalMinor - commission, Commission + commission, ResalePlatformFees + price.PlatformFeeMinor);
         }
 
-        public void Sale(OrderModel o)
+        public void ResaleReversal(PriceBreakdown price, long commission, long chargebackFee)
+        {
+            SellerPayable -= price.SubtotalMinor - commission;
+            (Psp, Tax) = (Psp - price.TotalMinor, Tax - price.TaxMinor);
+            (Platform, Processing) = (Platform - commission - price.PlatformFeeMinor - price.ProcessingFeeMinor - chargebackFee, Processing + chargebackFee);
+        }
+
+        public long Discounts { get; private set; }
+
+        public void Sale(OrderModel o, long discount)
         {
             AddPayable(o.EventId, o.Price.SubtotalMinor);
             (Psp, Platform, Processing, Tax) = (Psp + o.Price.TotalMinor, Platform + o.Price.PlatformFeeMinor, Processing + o.Price.ProcessingFeeMinor, Tax + o.Price.TaxMinor);
-            (Tickets, Gross) = (Tickets + o.Tickets, Gross + o.Price.SubtotalMinor);
+            (Tickets, Gross, Discounts) = (Tickets + o.Tickets, Gross + o.Price.SubtotalMinor + discount, Discounts + discount);
         }
 
         public void FraudReserve(OrderModel o)
@@ -315,5 +349,11 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
         }
 
         private void AddPayable(Guid eventId, long amount) => PayableByEvent[eventId] = PayableByEvent.GetValueOrDefault(eventId) + amount;
+    }
+
+    /// <summary>A resale purchase posted, and whether it was undone.</summary>
+    private sealed record ResaleModel(Guid OrderId, Guid EventId, Guid ClassId, PriceBreakdown Price, long Commission)
+    {
+        public bool Closed { get; set; }
     }
 }

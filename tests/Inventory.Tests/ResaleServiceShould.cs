@@ -113,6 +113,46 @@ public sealed class ResaleServiceShould(PostgresServer postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task RefundEveryBuyerOfACancelledEventWithResoldAndTransferredTicketsAndReverseTheSellersPayout()
+    {
+        var (eventId, alicesOrder, alicesTicket) = await AlicesTicketAsync();
+        var classId = await _inventory.ScalarAsync<Guid>("SELECT class_id FROM tickets WHERE id = $1", alicesTicket);
+        // alice resells hers to bob at +20 %; carol sends hers to dave
+        var listing = (await ListAsync(alicesTicket, 3600, PlusTwenty)).ShouldSucceed();
+        var bobsOrder = (await PayAndConfirmAsync((await _resale.HoldAsync(new BuyListingCommand(listing.Id, "bob"), PlusTwenty, CancellationToken.None)).ShouldSucceed().Id)).ShouldSucceed();
+        var carolsOrder = await _payments.PaidOrderAsync(eventId, classId, "carol");
+        var transfers = new Transfers.TransferService(_inventory.Db, _inventory.Time);
+        var sent = (await transfers.StartAsync(new Transfers.StartTransferCommand(carolsOrder.Tickets[0].Id, "dave@example.com", null), "carol", true, CancellationToken.None)).ShouldSucceed();
+        (await transfers.ClaimAsync(sent.ClaimToken, "dave", true, CancellationToken.None)).ShouldSucceed();
+
+        var cancelled = (await new Payments.EventCancellation(_inventory.Db, _inventory.Cache, _inventory.Time)
+            .CancelAsync(eventId, "integrator:acme-backend", "venue flooded", CancellationToken.None)).ShouldSucceed();
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await _payments.Refunds.ProcessPendingAsync(10, CancellationToken.None);
+        }
+
+        // every paid order gets its money back from the PSP: alice's and carol's primary orders, bob's resale purchase
+        Assert.Equal(3, cancelled.RefundsRequested);
+        foreach (var order in new[] { alicesOrder.Id, bobsOrder.Id, carolsOrder.Id })
+        {
+            Assert.Equal("succeeded", await _inventory.ScalarAsync<string>("SELECT status FROM refunds WHERE order_id = $1", order));
+        }
+
+        Assert.Equal(0L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM tickets WHERE event_id = $1 AND status = 'valid'", eventId));
+        Assert.Equal(0L, await LedgerDb.UnbalancedEntriesAsync(_inventory));
+        // the seller is owed nothing any more; the reseller's ticket money is gone, less the processing fees it bears on
+        // its own sales' refunds; the platform gave back its fees and the commission and bears the resale's processing fee
+        long Balance(string account) => _inventory.ScalarAsync<long>(
+            "SELECT coalesce(sum(credit_minor - debit_minor), 0)::bigint FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id WHERE e.event_id = $1 AND l.account = $2",
+            eventId, account).GetAwaiter().GetResult();
+        Assert.Equal(0L, Balance("seller_payable"));
+        Assert.Equal(-(alicesOrder.Price!.ProcessingFee.MinorUnits + carolsOrder.Price!.ProcessingFee.MinorUnits), Balance("reseller_payable"));
+        Assert.Equal(-bobsOrder.Price!.ProcessingFee.MinorUnits, Balance("platform_fees"));
+        Assert.Equal(0L, Balance("tax_payable"));
+    }
+
+    [Fact]
     public async Task LetOneOfTwentyRacingBuyersHoldAListingAndSellItOnce()
     {
         var (_, _, ticketId) = await AlicesTicketAsync();

@@ -57,6 +57,24 @@ public sealed class ResellerDataSourcesShould : IAsyncDisposable
     }
 
     [Fact]
+    public async Task LogInAsAnOnboardedResellersRoleWithThePasswordDerivedFromTheOnboardingKey()
+    {
+        var options = new ResellerStorageOptions { OnboardingKey = "cell-onboarding-key" };
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:postgres"] = "Host=127.0.0.1;Port=1;Username=catalog;Password=catalog-secret;Database=catalog" })
+            .Build();
+        await using var dataSources = new ResellerDataSources(configuration, Microsoft.Extensions.Options.Options.Create(options), _time, NullLoggerFactory.Instance);
+        var onboarded = new ResellerTenantInfo("fabrikam", "Fabrikam", "eu", "reseller_fabrikam", "redis-fabrikam", ["fabrikam.example"]) { Onboarded = true };
+
+        var fabrikam = new NpgsqlConnectionStringBuilder(dataSources.ConnectionStringFor(onboarded));
+        // a reseller of the cell file gets no derived password: only the one the AppHost passes
+        var acme = new NpgsqlConnectionStringBuilder(dataSources.ConnectionStringFor(Resellers.Acme));
+
+        Assert.Equal(("reseller_fabrikam", ResellerSecrets.DatabasePassword("cell-onboarding-key", "reseller_fabrikam")), (fabrikam.Username, fabrikam.Password));
+        Assert.Equal("catalog", acme.Username);
+    }
+
+    [Fact]
     public void RefuseToStartWithoutTheServerConnectionString()
     {
         var empty = new ConfigurationBuilder().Build();

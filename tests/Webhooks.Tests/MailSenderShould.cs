@@ -107,4 +107,20 @@ public sealed class MailSenderShould(PostgresServer postgres)
         public Task SendAsync(EmailMessage message, CancellationToken ct) =>
             Interlocked.Decrement(ref _left) >= 0 ? throw new IOException("provider unavailable") : inner.SendAsync(message, ct);
     }
+
+    [Theory]
+    [InlineData(true, "You won the lottery")]
+    [InlineData(false, "not drawn this time")]
+    public async Task RenderALotteryResultForWinnersAndLosers(bool won, string expected)
+    {
+        await using var db = await postgres.CreateAsync(nameof(RenderALotteryResultForWinnersAndLosers) + won);
+        var payload = won
+            ? $$"""{"event_id":"{{Guid.NewGuid()}}","won":true,"rank":1,"window_ends_at":"2030-01-01T10:00:00+00:00"}"""
+            : $$"""{"event_id":"{{Guid.NewGuid()}}","won":false,"rank":7,"window_ends_at":null}""";
+
+        var mail = await new MailRenderer(db).RenderAsync(MailKinds.LotteryResult, null, payload, default);
+
+        Assert.Contains(expected, mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains(won ? "until 2030-01-01 10:00 UTC" : "nothing was charged", mail.TextBody, StringComparison.Ordinal);
+    }
 }

@@ -86,4 +86,22 @@ public sealed class OutboxDispatcherShould(PostgresServer postgres)
         Assert.Equal("refund_processed bob@example.com", await db.ScalarAsync<string>("SELECT kind || ' ' || to_address FROM mail_jobs WHERE outbox_id = $1", refunded));
         Assert.Equal("fraud_hold eve@example.com", await db.ScalarAsync<string>("SELECT kind || ' ' || to_address FROM mail_jobs WHERE outbox_id = $1", fraud));
     }
+
+    [Fact]
+    public async Task QueueTheEmailOfEveryTopicThatCallsForOne()
+    {
+        // a kind the mail_jobs table refused would stop the reseller's whole outbox at that row
+        await using var db = await postgres.CreateAsync(nameof(QueueTheEmailOfEveryTopicThatCallsForOne));
+        var now = _time.GetUtcNow();
+        foreach (var topic in Mail.MailKinds.Topics)
+        {
+            await db.OutboxAsync(topic, $$"""{"event_id":"{{Guid.NewGuid()}}","customer_email":"{{topic}}@example.com"}""", now);
+        }
+
+        await new OutboxDispatcher(db, _time).DispatchAsync(100, default);
+
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE processed_at IS NULL"));
+        Assert.Equal(Mail.MailKinds.Topics.Select(t => Mail.MailKinds.ForTopic(t)!).Order(StringComparer.Ordinal),
+            (await db.ScalarAsync<string>("SELECT string_agg(kind, ',' ORDER BY kind) FROM mail_jobs")).Split(','));
+    }
 }

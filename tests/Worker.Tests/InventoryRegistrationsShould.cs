@@ -22,6 +22,7 @@ public sealed class InventoryRegistrationsShould
         ["Payments:ApiKey"] = "key",
         ["Payments:WebhookSecret"] = "secret",
         ["WaitingRoom:SigningKey"] = new string('k', 40),
+        ["Tickets:SigningSeed"] = new string('s', 40),
     };
 
     [Fact]

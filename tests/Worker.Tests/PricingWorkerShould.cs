@@ -42,6 +42,7 @@ public sealed class PricingWorkerShould(PostgresServer postgres)
             ["ConnectionStrings:redis-acme"] = "127.0.0.1:1", ["ConnectionStrings:redis-globex"] = "127.0.0.1:1",
             ["Payments:BaseUrl"] = "http://127.0.0.1:9", ["Payments:ApiKey"] = "key", ["Payments:WebhookSecret"] = "secret",
             ["WaitingRoom:SigningKey"] = new string('k', 40),
+            ["Tickets:SigningSeed"] = new string('s', 40),
         });
         builder.AddWorkerServices();
         // the cell's resellers and their overrides, as the catalog would give them

@@ -41,7 +41,7 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         var pass = await Worker(cell, await OnlyAsync(cell, "acme"), days: 730).RunPassAsync(default);
 
         Assert.Equal(
-            "holds 2, orders 1, refunds 1, waitlist_entries 1, queue_entries 0, account_blocks 1, outbox 1, webhook_messages 1, "
+            "holds 2, orders 1, refunds 1, tickets 1, resale_listings 1, ticket_transfers 1, waitlist_entries 1, queue_entries 0, lottery_entries 0, account_blocks 1, outbox 1, webhook_messages 1, "
             + "mail_jobs 1, mailbox 3, audit_log 2, login_throttle 1, pending_registrations 0, users 1",
             string.Join(", ", pass["acme"].Select(c => $"{c.Key} {c.Value}")));
         Assert.False(pass.ContainsKey("globex"));
@@ -51,7 +51,11 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         Assert.Equal(
             "erased||refunded|5000|4000|500|100|400|EUR|pi_old",
             await TextAsync(db, $"SELECT concat_ws('|', customer_ref, coalesce(customer_email, ''), status, total_minor, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, currency, payment_reference) FROM orders WHERE id = '{acme.OldOrder}'"));
-        Assert.Equal($"void|CODE-OLD-{acme.OldTicket:N}|5000", await TextAsync(db, $"SELECT concat_ws('|', status, code, price_minor) FROM tickets WHERE id = '{acme.OldTicket}'"));
+        Assert.Equal($"void|CODE-OLD-{acme.OldTicket:N}|5000|erased|", await TextAsync(db,
+            $"SELECT concat_ws('|', status, code, price_minor, owner_ref, coalesce(owner_email, '')) FROM tickets WHERE id = '{acme.OldTicket}'"));
+        Assert.Equal("erased|withdrawn|5000", await TextAsync(db, $"SELECT concat_ws('|', seller_ref, status, asking_minor) FROM resale_listings WHERE ticket_id = '{acme.OldTicket}'"));
+        Assert.Equal("erased|erased||expired", await TextAsync(db,
+            $"SELECT concat_ws('|', from_ref, to_email, coalesce(message, ''), status) FROM ticket_transfers WHERE ticket_id = '{acme.OldTicket}'"));
         Assert.Equal("customer|(erased)|5000|succeeded", await TextAsync(db, $"SELECT concat_ws('|', initiated_by, reason, amount_minor, status) FROM refunds WHERE order_id = '{acme.OldOrder}'"));
         Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM holds WHERE event_id IN (SELECT event_id FROM orders WHERE id = $1) AND (customer_email IS NOT NULL OR customer_ref <> 'erased')", acme.OldOrder));
         Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM users WHERE id = $1", acme.Ann));
@@ -64,6 +68,9 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         // the recent records are untouched
         Assert.Equal($"{acme.BobRef}|bob@example.com|pi_recent", await TextAsync(db, $"SELECT concat_ws('|', customer_ref, customer_email, payment_reference) FROM orders WHERE id = '{acme.RecentOrder}'"));
         Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM users WHERE id = $1 AND display_name = 'Bob Example'", acme.Bob));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM tickets WHERE id = $1 AND owner_ref = $2 AND owner_email = 'bob@example.com'", acme.RecentTicket, acme.BobRef));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM resale_listings WHERE id = $1 AND seller_ref = $2", acme.RecentListing, acme.BobRef));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM ticket_transfers WHERE from_ref = $1 AND to_email = 'carl@example.com' AND status = 'pending'", acme.BobRef));
         Assert.Equal(["bob@example.com"], await TextsAsync(db, "SELECT to_address FROM mailbox"));
         Assert.Equal(["bob@example.com"], await TextsAsync(db, "SELECT to_address FROM mail_jobs"));
         Assert.Equal(["bob@example.com"], await TextsAsync(db, "SELECT customer_email FROM waitlist_entries WHERE customer_email IS NOT NULL"));
@@ -85,8 +92,8 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         var after = (await SnapshotAsync(cell.Acme), await SnapshotAsync(cell.Globex));
         var second = await worker.RunPassAsync(default);
 
-        Assert.Equal(16, first["acme"].Values.Sum());
-        Assert.Equal(16, first["globex"].Values.Sum());
+        Assert.Equal(19, first["acme"].Values.Sum());
+        Assert.Equal(19, first["globex"].Values.Sum());
         Assert.All(second.Values.SelectMany(c => c.Values), n => Assert.Equal(0, n));
         Assert.Equal(after, (await SnapshotAsync(cell.Acme), await SnapshotAsync(cell.Globex)));
         Assert.NotNull(worker.LastSuccess);
@@ -120,9 +127,14 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         Assert.Equal(1, export.GetProperty("holds").GetArrayLength());
         Assert.Equal(1, export.GetProperty("mailbox").GetArrayLength());
         Assert.Equal(1, export.GetProperty("waitlist_entries").GetArrayLength());
+        Assert.Equal(acme.RecentTicket, export.GetProperty("tickets_owned")[0].GetProperty("id").GetGuid());
+        Assert.Equal(acme.RecentListing, export.GetProperty("resale_listings")[0].GetProperty("id").GetGuid());
+        Assert.Equal("carl@example.com", export.GetProperty("transfers_sent")[0].GetProperty("to_email").GetString());
+        Assert.DoesNotContain("token", export.GetProperty("transfers_sent")[0].GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(0, export.GetProperty("transfers_received").GetArrayLength());
 
-        await data.EraseAsync(acme.Bob, default);
-        await data.EraseAsync(acme.Bob, default);   // again: nothing left to do, no error
+        Assert.Null(await data.EraseAsync(acme.Bob, default));
+        Assert.Null(await data.EraseAsync(acme.Bob, default));   // again: nothing left to do, no error
 
         Assert.Equal("erased||confirmed|7000|pi_recent", await TextAsync(cell.Acme,
             $"SELECT concat_ws('|', customer_ref, coalesce(customer_email, ''), status, total_minor, payment_reference) FROM orders WHERE id = '{acme.RecentOrder}'"));
@@ -132,6 +144,12 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM waitlist_entries WHERE customer_email = 'bob@example.com' OR status = 'waiting'"));
         Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM outbox WHERE payload::text LIKE '%bob@example.com%'"));
         Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM audit_log WHERE subject = $1::text", acme.Bob));
+        // the ticket stays valid without an owner's data; the listing and the transfer keep their facts, not their people;
+        // the pending transfer is cancelled (its e-mailed code dies)
+        Assert.Equal("valid|erased|", await TextAsync(cell.Acme, $"SELECT concat_ws('|', status, owner_ref, coalesce(owner_email, '')) FROM tickets WHERE id = '{acme.RecentTicket}'"));
+        Assert.Equal("erased|withdrawn", await TextAsync(cell.Acme, $"SELECT concat_ws('|', seller_ref, status) FROM resale_listings WHERE id = '{acme.RecentListing}'"));
+        Assert.Equal("erased|carl@example.com||cancelled", await TextAsync(cell.Acme,
+            $"SELECT concat_ws('|', from_ref, to_email, coalesce(message, ''), status) FROM ticket_transfers WHERE ticket_id = '{acme.RecentTicket}'"));
         var erased = await data.ExportAsync(acme.Bob, default);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, erased.GetProperty("account").ValueKind);
         Assert.Equal(0, erased.GetProperty("orders").GetArrayLength());
@@ -142,10 +160,42 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         Assert.Equal(acme.AnnRef, await TextAsync(cell.Acme, $"SELECT customer_ref FROM orders WHERE id = '{acme.OldOrder}'"));
     }
 
+    [Fact]
+    public async Task RefuseToEraseASellerWhileABuyerHoldsTheirListingAndWithdrawItOnceTheHoldLapses()
+    {
+        var (cell, acme, _) = await SeededAsync(postgres, nameof(RefuseToEraseASellerWhileABuyerHoldsTheirListingAndWithdrawItOnceTheHoldLapses));
+        await using var _cell = cell;
+        var data = new PersonalData(cell.Acme, TimeProvider.System);
+        await using (var listed = cell.Acme.CreateCommand(
+            "UPDATE resale_listings SET status = 'listed', closed_at = NULL, hold_id = gen_random_uuid(), hold_expires_at = now() + interval '5 minutes' WHERE id = $1"))
+        {
+            listed.Parameters.Add(new NpgsqlParameter { Value = acme.RecentListing });
+            await listed.ExecuteNonQueryAsync();
+        }
+
+        var before = await SnapshotAsync(cell.Acme);
+        var refused = await data.EraseAsync(acme.Bob, default);
+
+        Assert.Equal(TicketAspire.Inventory.Model.ErrorCodes.ErasureBlocked, refused?.Code);
+        Assert.InRange(refused!.RetryAfterSeconds ?? 0, 250, 301);
+        Assert.Equal(before, await SnapshotAsync(cell.Acme));   // nothing changed
+
+        await using (var lapsed = cell.Acme.CreateCommand("UPDATE resale_listings SET hold_expires_at = now() - interval '1 second' WHERE id = $1"))
+        {
+            lapsed.Parameters.Add(new NpgsqlParameter { Value = acme.RecentListing });
+            await lapsed.ExecuteNonQueryAsync();
+        }
+
+        Assert.Null(await data.EraseAsync(acme.Bob, default));
+        Assert.Equal("erased|withdrawn|", await TextAsync(cell.Acme,
+            $"SELECT concat_ws('|', seller_ref, status, coalesce(hold_id::text, '')) FROM resale_listings WHERE id = '{acme.RecentListing}'"));
+        Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM users WHERE id = $1", acme.Bob));
+    }
+
     /// <summary>Every row of the tables that hold personal data, as text, in a stable order.</summary>
     private static async Task<string> SnapshotAsync(NpgsqlDataSource db)
     {
-        var tables = new[] { "users", "holds", "orders", "tickets", "refunds", "waitlist_entries", "account_blocks", "outbox", "webhook_messages", "mail_jobs", "mailbox", "audit_log", "login_throttle", "\"OpenIddictTokens\"" };
+        var tables = new[] { "users", "holds", "orders", "tickets", "resale_listings", "ticket_transfers", "refunds", "waitlist_entries", "account_blocks", "outbox", "webhook_messages", "mail_jobs", "mailbox", "audit_log", "login_throttle", "\"OpenIddictTokens\"" };
         var parts = new List<string>();
         foreach (var table in tables)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TicketAspire.Api.Infrastructure;
+using TicketAspire.Api.Infrastructure.Onboarding;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Tenancy.AspNetCore;
 using TicketAspire.Tenancy.Catalog;
@@ -13,7 +14,8 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/admin").WithTags("Admin").ExcludeFromMultiTenantResolution();
+        // every operator action is recorded in the catalog before it runs (OperatorAudit)
+        var api = app.MapGroup("/admin").WithTags("Admin").ExcludeFromMultiTenantResolution().AddEndpointFilter<OperatorAudit>();
 
         api.MapGet("/resellers", ListResellers).WithName("ListResellers").WithSummary("The resellers of this cell and their hosts")
             .RequireAuthorization(ApiPolicies.Operator);

@@ -5,6 +5,7 @@ using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Queue;
 using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Holds;
@@ -43,7 +44,8 @@ public static class HoldsApi
     }
 
     public static async Task<Results<Created<HoldView>, ProblemHttpResult>> CreateHold(
-        CreateHoldCommand command, HttpContext context, HoldService holds, HoldGuard guard, GuestCheckoutGuard guestCheckout, CancellationToken ct)
+        CreateHoldCommand command, HttpContext context, HoldService holds, HoldGuard guard, GuestCheckoutGuard guestCheckout, PresaleService presales,
+        CancellationToken ct)
     {
         var actor = context.GetActor();
         // events with a waiting room: the admission token, in the Admission-Token header or the body
@@ -66,6 +68,14 @@ public static class HoldsApi
         if (await guestCheckout.CheckAsync(actor, command.CustomerRef?.Trim(), ct) is { } guest)
         {
             return guest;
+        }
+
+        // before the general on-sale: only inside a presale window, with its code (Presale-Code header) or as a verified fan
+        // (an event without a presale costs a cache lookup)
+        var presaleCode = context.Request.Headers["Presale-Code"] is [{ Length: > 0 } sent] ? sent : null;
+        if (command.EventId is { } eventId && await presales.CheckAsync(eventId, command.CustomerRef?.Trim(), presaleCode, ct) is { } closed)
+        {
+            return Problems.From(closed);
         }
 
         // bots, first layer. At the edge: the device id, and velocity per account and device (each refusal audited),

@@ -42,8 +42,7 @@ public static class MyDataApi
             return Problems.Forbidden("The token names no end-user account.");
         }
 
-        await data.EraseAsync(userId, ct);
-        return TypedResults.NoContent();
+        return await data.EraseAsync(userId, ct) is { } refused ? Problems.From(refused, context) : TypedResults.NoContent();
     }
 
     private static Guid? UserId(HttpContext context) =>

@@ -58,10 +58,10 @@ public static class ReportsApi
             return TypedResults.Ok(new SalesReport(currency, from, to, groupBy, rows));
         }
 
-        var writer = new CsvWriter().Row("key", "label", "tickets_sold", "gross_sales", "platform_fees", "processing_fees", "tax", "refunds", "chargebacks", "net", "currency");
+        var writer = new CsvWriter().Row("key", "label", "tickets_sold", "gross_sales", "discounts", "platform_fees", "processing_fees", "tax", "refunds", "chargebacks", "net", "currency");
         foreach (var r in rows)
         {
-            writer.Row(r.Key, r.Label, r.TicketsSold, r.GrossSales, r.PlatformFees, r.ProcessingFees, r.Tax, r.Refunds, r.Chargebacks, r.Net, r.Currency);
+            writer.Row(r.Key, r.Label, r.TicketsSold, r.GrossSales, r.Discounts, r.PlatformFees, r.ProcessingFees, r.Tax, r.Refunds, r.Chargebacks, r.Net, r.Currency);
         }
 
         return Csv(context, "sales", writer);
@@ -86,7 +86,7 @@ public static class ReportsApi
         var writer = new CsvWriter().Row("section", "item", "amount_minor", "currency");
         foreach (var (item, amount) in new (string, long)[]
                  {
-                     ("tickets_sold", s.TicketsSold), ("gross_sales", s.GrossSales), ("platform_fees", s.PlatformFees), ("processing_fees", s.ProcessingFees),
+                     ("tickets_sold", s.TicketsSold), ("gross_sales", s.GrossSales), ("discounts", s.Discounts), ("platform_fees", s.PlatformFees), ("processing_fees", s.ProcessingFees),
                      ("tax", s.Tax), ("refunds", s.Refunds), ("chargebacks", s.Chargebacks), ("chargeback_fees", s.ChargebackFees),
                      ("fraud_reserved", s.FraudReserved), ("payouts", s.Payouts), ("net", s.Net),
                  })

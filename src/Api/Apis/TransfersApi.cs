@@ -4,21 +4,17 @@ using TicketAspire.Api.Infrastructure.Idempotency;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Inventory.Tickets;
 using TicketAspire.Inventory.Transfers;
+using TicketAspire.Tenancy.Rules;
 
 namespace TicketAspire.Api.Apis;
 
 /// <summary>
 /// Transfers to another person by e-mail: the owner (or the reseller's back end) sends a ticket to an address, the
-/// recipient claims it with the token of the e-mail (7 days, once) and gets a new ticket with a new code.
+/// recipient claims it with the token of the e-mail (7 days, once) and gets a new ticket with a new code. Refused where the
+/// jurisdiction or the reseller (<c>transfers_allowed</c>, read through <see cref="RuleBook"/>) or the event forbids it.
 /// </summary>
 public static class TransfersApi
 {
-    /// <summary>
-    /// Whether the jurisdiction allows transfers. The cell files have no transfer rule yet, so every cell allows them; the
-    /// organizer's per-event switch (<c>transfers_allowed</c>) is enforced.
-    /// </summary>
-    private const bool JurisdictionAllowsTransfers = true;
-
     public static RouteGroupBuilder MapTransfersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/").WithTags("Transfers");
@@ -38,10 +34,10 @@ public static class TransfersApi
     }
 
     public static async Task<Results<Created<TransferView>, ProblemHttpResult>> StartTransfer(
-        Guid id, StartTransferRequest? request, HttpContext context, TransferService transfers, CancellationToken ct)
+        Guid id, StartTransferRequest? request, HttpContext context, TransferService transfers, RuleBook rules, CancellationToken ct)
     {
         var result = await transfers.StartAsync(new StartTransferCommand(id, request?.ToEmail, request?.Message), context.GetActor().CustomerRef,
-            JurisdictionAllowsTransfers, ct);
+            await rules.TransfersAllowedAsync(ct), ct);
         // the claim token is not in the answer: it goes to the recipient's address only
         return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/v1/transfers/{result.Value!.Transfer.Id}", result.Value.Transfer);
     }
@@ -59,7 +55,7 @@ public static class TransfersApi
     }
 
     public static async Task<Results<Ok<OwnedTicket>, ProblemHttpResult>> ClaimTransfer(
-        ClaimTransferRequest? request, HttpContext context, TransferService transfers, CancellationToken ct)
+        ClaimTransferRequest? request, HttpContext context, TransferService transfers, RuleBook rules, CancellationToken ct)
     {
         var actor = context.GetActor();
         var claimer = request?.CustomerRef;
@@ -73,7 +69,7 @@ public static class TransfersApi
             claimer = actor.CustomerRef;
         }
 
-        var result = await transfers.ClaimAsync(request?.Token, claimer, JurisdictionAllowsTransfers, ct);
+        var result = await transfers.ClaimAsync(request?.Token, claimer, await rules.TransfersAllowedAsync(ct), ct);
         return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 }

@@ -15,6 +15,7 @@ using TicketAspire.Tenancy.Rules;
 using TicketAspire.Api.Infrastructure.Security;
 using TicketAspire.Api.Infrastructure.Shedding;
 using TicketAspire.Inventory;
+using TicketAspire.Inventory.CheckIn;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Queue;
@@ -68,6 +69,9 @@ public static class ApplicationServiceExtensions
             .WithHostStrategy()
             .WithCatalogStore();
         services.AddResellerStorage(builder.Configuration);
+        // onboarding and offboarding at run time: jobs for the cell's provisioner, operator actions audited in the catalog
+        services.AddSingleton<TicketAspire.Api.Infrastructure.Onboarding.ProvisioningRequests>();
+        services.AddSingleton<TicketAspire.Api.Infrastructure.Onboarding.OperatorAudit>();
         services.AddApiRateLimiting(builder.Configuration);
         services.AddIdempotency();
         services.AddLoadShedding();
@@ -86,6 +90,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped<ResellerStorage>();
         // the inventory core, as the worker registers it; each request's ResellerScope is opened by ResellerStorage
         services.AddInventory();
+        services.AddTicketSigning();
         // concurrent claims of one reseller database share round trips and transactions (ClaimBatching)
         services.AddOptions<ClaimBatchingOptions>().BindConfiguration(ClaimBatchingOptions.SectionName)
             .Validate(o => o.IsValid(), "ClaimBatching: MaxBatch 1..1000, LoopsPerEvent 1..16").ValidateOnStart();

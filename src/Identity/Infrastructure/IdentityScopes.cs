@@ -13,12 +13,12 @@ public static class IdentityScopes
     public static readonly string[] All =
     [
         ApiScopes.InventoryRead, ApiScopes.InventoryWrite, ApiScopes.OrdersRead, ApiScopes.OrdersWrite, ApiScopes.AuditRead,
-        ApiScopes.WebhooksManage, ApiScopes.Customer, ApiScopes.Support, ApiScopes.Operator, Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess,
+        ApiScopes.WebhooksManage, ApiScopes.CheckIn, ApiScopes.Customer, ApiScopes.Support, ApiScopes.Operator, Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess,
     ];
 
     /// <summary>The scopes a reseller's integrator client (its back end) may ask for.</summary>
     public static readonly string[] Integrator =
-        [ApiScopes.InventoryRead, ApiScopes.InventoryWrite, ApiScopes.OrdersRead, ApiScopes.OrdersWrite, ApiScopes.AuditRead, ApiScopes.WebhooksManage];
+        [ApiScopes.InventoryRead, ApiScopes.InventoryWrite, ApiScopes.OrdersRead, ApiScopes.OrdersWrite, ApiScopes.AuditRead, ApiScopes.WebhooksManage, ApiScopes.CheckIn];
 
     /// <summary>The scopes a reseller's storefront may ask for on behalf of a signed-in end user.</summary>
     public static readonly string[] Storefront = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, ApiScopes.Customer];

@@ -1,5 +1,6 @@
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Model;
+using TicketAspire.Inventory.Vouchers;
 
 namespace TicketAspire.Inventory.Holds;
 
@@ -30,9 +31,21 @@ internal static class ClaimSql
     private static readonly string Held = ((int)SeatStatus.Held).ToString(System.Globalization.CultureInfo.InvariantCulture);
     private static readonly string Sold = ((int)SeatStatus.Sold).ToString(System.Globalization.CultureInfo.InvariantCulture);
     private static readonly string ActiveHold = ((int)HoldStatus.Active).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string ConfirmedHold = ((int)HoldStatus.Confirmed).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The value in the <c>already</c> column of the row that says the admission entry was not usable.</summary>
     public const long AdmissionRefused = -1;
+
+    /// <summary>The value in the <c>already</c> column of the row that says the voucher was refused (its reason in the last column).</summary>
+    public const long VoucherRefused = -2;
+
+    /// <summary>
+    /// Row lock on the voucher @voucher_code of @event_id, taken before the claim in the same transaction: claims redeeming one
+    /// voucher are serialized, so the claim's count of its uses (a fresh READ COMMITTED snapshot taken after the lock) cannot
+    /// miss a concurrent redemption.
+    /// </summary>
+    public static readonly NamedSql VoucherLock = NamedSql.Compile(
+        "SELECT count(*) FROM (SELECT 1 FROM vouchers WHERE event_id = @event_id AND code = @voucher_code FOR UPDATE) v");
 
     /// <summary>A transaction-scoped lock on (customer, event), released at commit.</summary>
     public static readonly NamedSql CustomerLock = NamedSql.Compile("SELECT pg_advisory_xact_lock(hashtextextended(@customer_ref || ':' || @event_id::text, 0))");
@@ -113,15 +126,68 @@ internal static class ClaimSql
         """;
 
     /// <summary>
+    /// The voucher @voucher_code of the event (row locked by <see cref="VoucherLock"/>), its uses now (redemptions whose hold
+    /// is live or confirmed: a lapsed, cancelled or released hold gave its use back), and whether this claim may redeem it:
+    /// <c>refusal</c> 0, or a <see cref="VoucherRefusal"/>. The customer's own uses are exact because the customer lock
+    /// serializes the customer's claims for the event (a voucher belongs to one event).
+    /// </summary>
+    public static readonly string Voucher = $"""
+        voucher AS (
+            SELECT v.id, v.class_id, v.kind, v.percent_off, v.amount_off_minor, v.max_uses, v.max_uses_per_customer,
+                   v.disabled_at IS NULL AND (v.valid_from IS NULL OR v.valid_from <= @now) AND (v.valid_until IS NULL OR @now < v.valid_until) AS open
+            FROM vouchers v WHERE v.event_id = @event_id AND v.code = @voucher_code),
+        voucher_uses AS (
+            SELECT count(*) AS total, count(*) FILTER (WHERE r.customer_ref = @customer_ref) AS mine
+            FROM voucher_redemptions r JOIN holds h ON h.id = r.hold_id
+            WHERE r.voucher_id = (SELECT id FROM voucher)
+              AND (h.status = {ConfirmedHold} OR (h.status = {ActiveHold} AND h.expires_at > @now))),
+        voucher_check AS (
+            SELECT CASE
+                WHEN NOT EXISTS (SELECT 1 FROM voucher) THEN {(int)VoucherRefusal.Unknown}
+                WHEN NOT (SELECT open FROM voucher) THEN {(int)VoucherRefusal.NotValidNow}
+                WHEN (SELECT max_uses FROM voucher) <= (SELECT total FROM voucher_uses) THEN {(int)VoucherRefusal.Exhausted}
+                WHEN (SELECT max_uses_per_customer FROM voucher) <= (SELECT mine FROM voucher_uses) THEN {(int)VoucherRefusal.CustomerLimit}
+                WHEN (SELECT class_id FROM voucher) IS NOT NULL
+                     AND NOT EXISTS (SELECT 1 FROM target t JOIN seats s ON s.id = t.id WHERE s.class_id = (SELECT class_id FROM voucher))
+                     THEN {(int)VoucherRefusal.NotApplicable}
+                ELSE 0 END AS refusal)
+        """;
+
+    /// <summary>
+    /// Each claimed unit's discount: a percentage off every eligible unit (rounded down per unit), a fixed amount off the
+    /// eligible units cheapest first (never more than they cost), or the cheapest eligible unit free. Eligible: every unit, or
+    /// the units of the voucher's class.
+    /// </summary>
+    public const string Discount = """
+        eligible AS (
+            SELECT c.id, c.price_minor, row_number() OVER w AS n,
+                   coalesce(sum(c.price_minor) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+            FROM claimed c WHERE (SELECT class_id FROM voucher) IS NULL OR c.class_id = (SELECT class_id FROM voucher)
+            WINDOW w AS (ORDER BY c.price_minor, c.id)),
+        discounted AS (
+            SELECT c.id, c.class_id, c.price_minor, c.section, c.row_label, c.number, c.base_price_minor,
+                   coalesce(CASE v.kind
+                       WHEN 'percentage' THEN e.price_minor * v.percent_off / 100
+                       WHEN 'fixed_amount' THEN least(e.price_minor, greatest(v.amount_off_minor - e.before, 0))
+                       ELSE CASE WHEN e.n = 1 THEN e.price_minor ELSE 0 END END, 0)::bigint AS discount_minor
+            FROM claimed c LEFT JOIN eligible e ON e.id = c.id CROSS JOIN voucher v)
+        """;
+
+    /// <summary>
     /// Takes the target's units for hold @hold_id until @expires_at, if admitted, complete and within the limit, at the
     /// face value times the multiplier, rounded down to the minor unit.
     /// </summary>
-    public static readonly string Claim = $"""
+    public static readonly string Claim = ClaimWhere("", "");
+
+    /// <summary>As <see cref="Claim"/>, and only if the voucher of <see cref="Voucher"/> may be redeemed.</summary>
+    public static readonly string VoucherClaim = ClaimWhere(",\n                      (SELECT refusal FROM voucher_check) = 0 AS voucher_ok", " AND voucher_ok");
+
+    private static string ClaimWhere(string extraColumn, string extraCondition) => $"""
         ok AS (SELECT (SELECT ok FROM admitted) AND (SELECT count(*) FROM target) = (SELECT n FROM wanted) AS all_found,
-                      (SELECT ok FROM within_limit) AS within_limit),
+                      (SELECT ok FROM within_limit) AS within_limit{extraColumn}),
         claimed AS (
             UPDATE seats s SET status = {Held}, hold_id = @hold_id, hold_expires_at = @expires_at, version = s.version + 1
-            FROM target t WHERE s.id = t.id AND (SELECT all_found AND within_limit FROM ok)
+            FROM target t WHERE s.id = t.id AND (SELECT all_found AND within_limit{extraCondition} FROM ok)
             RETURNING s.id, s.class_id, s.price_minor * (SELECT bp FROM pricing) / 10000 AS price_minor, s.section, s.row_label, s.number,
                       s.price_minor AS base_price_minor)
         """;
@@ -141,6 +207,32 @@ internal static class ClaimSql
             INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
             SELECT 'hold.created', @hold_id, @event_id, @outbox_payload::jsonb || jsonb_build_object('seat_ids', jsonb_agg(id)), @now
             FROM claimed
+            HAVING count(*) > 0)
+        """;
+
+    /// <summary>
+    /// As <see cref="Record"/>, with the voucher: the hold's total and its items' prices after the discount, each item's
+    /// discount beside it, and the redemption.
+    /// </summary>
+    public static readonly string VoucherRecord = $"""
+        hold AS (
+            INSERT INTO holds (id, event_id, customer_ref, customer_email, status, expires_at, total_minor, currency, created_at, price_multiplier_bp, discount_minor)
+            SELECT @hold_id, @event_id, @customer_ref, @customer_email, {ActiveHold}, @expires_at, coalesce(sum(price_minor - discount_minor), 0), @currency, @now,
+                   (SELECT bp FROM pricing), coalesce(sum(discount_minor), 0)
+            FROM discounted
+            HAVING count(*) > 0),
+        items AS (
+            INSERT INTO hold_items (hold_id, seat_id, class_id, price_minor, base_price_minor, discount_minor)
+            SELECT @hold_id, id, class_id, price_minor - discount_minor, base_price_minor, discount_minor FROM discounted),
+        outbox AS (
+            INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
+            SELECT 'hold.created', @hold_id, @event_id, @outbox_payload::jsonb || jsonb_build_object('seat_ids', jsonb_agg(id), 'voucher_code', @voucher_code), @now
+            FROM claimed
+            HAVING count(*) > 0),
+        redemption AS (
+            INSERT INTO voucher_redemptions (hold_id, voucher_id, customer_ref, discount_minor, created_at)
+            SELECT @hold_id, (SELECT id FROM voucher), @customer_ref, coalesce(sum(discount_minor), 0), @now
+            FROM discounted
             HAVING count(*) > 0)
         """;
 
@@ -167,10 +259,38 @@ internal static class ClaimSql
         SELECT NULL, NULL, NULL, -1, NULL, NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM admission)
         """;
 
+    /// <summary>
+    /// The answer rows of a claim with a voucher: as <see cref="Answer"/> with each unit's discount in a tenth column (its
+    /// price already after it), and a row (null, …, <see cref="VoucherRefused"/>, …, reason) when the voucher was refused.
+    /// </summary>
+    public static readonly string VoucherAnswer = $"""
+        SELECT true, id, class_id, price_minor - discount_minor, section, row_label, number, base_price_minor, (SELECT bp FROM pricing), discount_minor FROM discounted
+        UNION ALL
+        SELECT false, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM target WHERE NOT (SELECT all_found FROM ok)
+        UNION ALL
+        SELECT NULL, NULL, NULL, (SELECT n FROM already), NULL, NULL, NULL, NULL, NULL, NULL WHERE NOT (SELECT within_limit FROM ok)
+        UNION ALL
+        SELECT NULL, NULL, NULL, {VoucherRefused}, NULL, NULL, NULL, NULL, NULL, (SELECT refusal FROM voucher_check)::bigint WHERE NOT (SELECT voucher_ok FROM ok)
+        """;
+
+    /// <summary><see cref="AdmissionAnswer"/> with the tenth column of <see cref="VoucherAnswer"/>.</summary>
+    public const string VoucherAdmissionAnswer = """
+
+        UNION ALL
+        SELECT NULL, NULL, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM admission)
+        """;
+
     private static readonly NamedSql ReservedClaim = Compose(SeatingKind.Reserved, admitted: false);
     private static readonly NamedSql ReservedAdmittedClaim = Compose(SeatingKind.Reserved, admitted: true);
     private static readonly NamedSql GeneralAdmissionClaim = Compose(SeatingKind.GeneralAdmission, admitted: false);
     private static readonly NamedSql GeneralAdmissionAdmittedClaim = Compose(SeatingKind.GeneralAdmission, admitted: true);
+    private static readonly NamedSql[] VoucherClaims =
+    [
+        Compose(SeatingKind.Reserved, admitted: false, voucher: true),
+        Compose(SeatingKind.Reserved, admitted: true, voucher: true),
+        Compose(SeatingKind.GeneralAdmission, admitted: false, voucher: true),
+        Compose(SeatingKind.GeneralAdmission, admitted: true, voucher: true),
+    ];
 
     /// <summary>The claim statement of a seating kind, with or without an admission token to spend.</summary>
     public static NamedSql For(SeatingKind seating, bool admitted) => (seating, admitted) switch
@@ -181,8 +301,12 @@ internal static class ClaimSql
         _ => GeneralAdmissionAdmittedClaim,
     };
 
-    /// <summary>The fragments of one claim statement, in order.</summary>
-    internal static NamedSql Compose(SeatingKind seating, bool admitted)
+    /// <summary>The claim statement of a seating kind, with or without an admission token to spend, and with or without a voucher to redeem.</summary>
+    public static NamedSql For(SeatingKind seating, bool admitted, bool voucher) =>
+        voucher ? VoucherClaims[(seating == SeatingKind.Reserved ? 0 : 2) + (admitted ? 1 : 0)] : For(seating, admitted);
+
+    /// <summary>The fragments of one claim statement, in order. A claim without a voucher has none of the voucher's fragments.</summary>
+    internal static NamedSql Compose(SeatingKind seating, bool admitted, bool voucher = false)
     {
         var ctes = new List<string>
         {
@@ -190,14 +314,22 @@ internal static class ClaimSql
             admitted ? Admission : NoAdmission,
             PurchaseLimit,
             Pricing,
-            Claim,
-            Record,
         };
+        if (voucher)
+        {
+            ctes.AddRange([Voucher, VoucherClaim, Discount, VoucherRecord]);
+        }
+        else
+        {
+            ctes.AddRange([Claim, Record]);
+        }
+
         if (admitted)
         {
             ctes.Add(SpendAdmission);
         }
 
-        return NamedSql.Compile("WITH " + string.Join(",\n", ctes) + "\n" + Answer + (admitted ? AdmissionAnswer : ""));
+        var answer = voucher ? VoucherAnswer + (admitted ? VoucherAdmissionAnswer : "") : Answer + (admitted ? AdmissionAnswer : "");
+        return NamedSql.Compile("WITH " + string.Join(",\n", ctes) + "\n" + answer);
     }
 }

@@ -6,6 +6,7 @@ using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Orders;
 using TicketAspire.Inventory.Pricing;
+using TicketAspire.Inventory.Vouchers;
 
 namespace TicketAspire.Inventory.Holds;
 
@@ -156,12 +157,13 @@ public sealed class HoldService(
             seating == SeatingKind.Reserved ? cmd.SeatIds!.ToArray() : cmd.Tickets!.Select(t => t.ClassId!.Value).ToArray(),
             seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => t.Quantity!.Value).ToArray() : [],
             seating == SeatingKind.GeneralAdmission ? cmd.Tickets!.Select(t => RandomStart(ordinals, t.ClassId!.Value)).ToArray() : [],
-            now, holdId, expiresAt, customerRef, customerEmail, currency, options.MaxTicketsPerCustomerPerEvent, admission.TokenId, range);
-        var (seats, free, already, admissionRefused, multiplier) = await ClaimAsync(claim, ct);
+            now, holdId, expiresAt, customerRef, customerEmail, currency, options.MaxTicketsPerCustomerPerEvent, admission.TokenId, range,
+            offer ? null : VoucherCodes.Normalize(cmd.VoucherCode));
+        var (seats, free, already, admissionRefused, multiplier, voucherRefused) = await ClaimAsync(claim, ct);
 
         // SKIP LOCKED can come up short while other claims hold rows they may yet release (a competing claim that
         // cannot be completed keeps nothing): while enough tickets are claimable, a short GA claim is tried again.
-        for (var attempt = 1; seats.Count == 0 && already is null && !admissionRefused && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
+        for (var attempt = 1; seats.Count == 0 && already is null && !admissionRefused && voucherRefused is null && seating == SeatingKind.GeneralAdmission && attempt <= 3; attempt++)
         {
             var claimable = await ClaimableAsync(eventId, cmd.Tickets!, now, ct);
             var shortClasses = cmd.Tickets!.Select(t => t.ClassId!.Value).Where((c, i) => claimable[c] < cmd.Tickets![i].Quantity).ToList();
@@ -179,7 +181,7 @@ public sealed class HoldService(
             // domain time); 10, 20, 40 ms
             await Task.Delay(TimeSpan.FromMilliseconds(10 << (attempt - 1)), ct);
 
-            (seats, free, already, admissionRefused, multiplier) = await ClaimAsync(claim, ct);
+            (seats, free, already, admissionRefused, multiplier, voucherRefused) = await ClaimAsync(claim, ct);
         }
 
         if (admissionRefused)
@@ -193,6 +195,13 @@ public sealed class HoldService(
             return LimitExceeded(requested, count);
         }
 
+        if (voucherRefused is { } refusal && free.Count == 0)
+        {
+            // no unit was found free and wanting (all were there, or none was): the voucher is the answer
+            InventoryMetrics.HoldsConflicted.Add(1);
+            return VoucherCodes.Refusal(refusal, claim.VoucherCode!);
+        }
+
         if (seats.Count == 0)
         {
             InventoryMetrics.HoldsConflicted.Add(1);
@@ -204,8 +213,9 @@ public sealed class HoldService(
         InventoryMetrics.HoldsCreated.Add(1);
         await cache.InvalidateAvailabilityAsync(eventId);
         var total = new Money(seats.Sum(s => s.Price.MinorUnits), currency);
+        var discount = claim.VoucherCode is null ? (Money?)null : new Money(seats.Sum(s => s.Discount?.MinorUnits ?? 0), currency);
         return new HoldView(holdId, eventId, customerRef, HoldStatus.Active, now, expiresAt, expireSeconds, total, seats, null, customerEmail,
-            DemandPricing.Factor(multiplier));
+            DemandPricing.Factor(multiplier), discount, claim.VoucherCode);
     }
 
     /// <summary>
@@ -219,9 +229,13 @@ public sealed class HoldService(
         {
             BatchCommands =
             {
-                EventCatalog.Command("SELECT event_id, customer_ref, status, created_at, expires_at, total_minor, currency, order_id, customer_email, price_multiplier_bp FROM holds WHERE id = $1", holdId),
                 EventCatalog.Command("""
-                    SELECT i.seat_id, i.class_id, s.section, s.row_label, s.number, i.price_minor, coalesce(i.base_price_minor, i.price_minor)
+                    SELECT h.event_id, h.customer_ref, h.status, h.created_at, h.expires_at, h.total_minor, h.currency, h.order_id, h.customer_email,
+                           h.price_multiplier_bp, h.discount_minor, v.code
+                    FROM holds h LEFT JOIN voucher_redemptions r ON r.hold_id = h.id LEFT JOIN vouchers v ON v.id = r.voucher_id WHERE h.id = $1
+                    """, holdId),
+                EventCatalog.Command("""
+                    SELECT i.seat_id, i.class_id, s.section, s.row_label, s.number, i.price_minor, coalesce(i.base_price_minor, i.price_minor), i.discount_minor
                     FROM hold_items i JOIN seats s ON s.id = i.seat_id WHERE i.hold_id = $1 ORDER BY s.ordinal
                     """, holdId),
             },
@@ -248,6 +262,8 @@ public sealed class HoldService(
         var total = new Money(reader.GetInt64(5), currency);
         Guid? orderId = reader.IsDBNull(7) ? null : reader.GetGuid(7);
         var multiplier = DemandPricing.Factor(reader.GetInt32(9));
+        var voucherCode = NullableString(reader, 11);
+        var discount = voucherCode is null ? (Money?)null : new Money(reader.GetInt64(10), currency);
         if (status == HoldStatus.Active && expiresAt <= now)
         {
             status = HoldStatus.Expired;
@@ -258,11 +274,13 @@ public sealed class HoldService(
         while (await reader.ReadAsync(ct))
         {
             seats.Add(new HeldSeat(reader.GetGuid(0), reader.GetGuid(1), NullableString(reader, 2), NullableString(reader, 3),
-                NullableString(reader, 4), new Money(reader.GetInt64(5), currency), new Money(reader.GetInt64(6), currency)));
+                NullableString(reader, 4), new Money(reader.GetInt64(5), currency), new Money(reader.GetInt64(6), currency),
+                voucherCode is null ? null : new Money(reader.GetInt64(7), currency)));
         }
 
         var remaining = status == HoldStatus.Active ? (int)Math.Ceiling((expiresAt - now).TotalSeconds) : 0;
-        return new HoldView(holdId, eventId, owner, status, createdAt, expiresAt, remaining, total, seats, orderId, customerEmail, multiplier);
+        return new HoldView(holdId, eventId, owner, status, createdAt, expiresAt, remaining, total, seats, orderId, customerEmail, multiplier,
+            discount, voucherCode);
     }
 
     /// <summary>
@@ -435,6 +453,11 @@ public sealed class HoldService(
         if (expireSeconds < minExpire || expireSeconds > maxExpire)
         {
             errors["expire_in_seconds"] = [$"Between {minExpire} and {maxExpire}."];
+        }
+
+        if (cmd.VoucherCode is not null && VoucherCodes.Normalize(cmd.VoucherCode) is null)
+        {
+            errors["voucher_code"] = [VoucherCodes.Rule];
         }
 
         if ((cmd.SeatIds is null) == (cmd.Tickets is null))

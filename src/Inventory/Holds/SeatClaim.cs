@@ -6,24 +6,32 @@ using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Inventory.Orders;
 using TicketAspire.Inventory.Pricing;
+using TicketAspire.Inventory.Vouchers;
 
 namespace TicketAspire.Inventory.Holds;
 
 /// <summary>
 /// One hold's claim as the statements <see cref="ClaimSql"/> runs: the customer lock, then the all-or-nothing claim (with
-/// the admission token spent in it when the event has a waiting room).
+/// the admission token spent in it when the event has a waiting room); with a <paramref name="VoucherCode"/>, the voucher's
+/// row lock between them and its redemption inside the claim.
 /// </summary>
 internal sealed record SeatClaim(
     SeatingKind Seating, Guid EventId, Guid[] Ids, int[] Quantities, int[] Starts, DateTimeOffset Now, Guid HoldId, DateTimeOffset ExpiresAt,
-    string CustomerRef, string? CustomerEmail, string Currency, int Limit, Guid? AdmissionTokenId, PriceRange? Pricing = null)
+    string CustomerRef, string? CustomerEmail, string Currency, int Limit, Guid? AdmissionTokenId, PriceRange? Pricing = null,
+    string? VoucherCode = null)
 {
     /// <summary>The advisory lock key's text; claims in one transaction take their locks in this order.</summary>
     public string LockKey => CustomerRef + ":" + EventId.ToString();
 
-    /// <summary>The lock and the claim, appended to <paramref name="batch"/> (two result sets).</summary>
+    /// <summary>The lock(s) and the claim, appended to <paramref name="batch"/> (two result sets, three with a voucher).</summary>
     public void AddTo(NpgsqlBatch batch)
     {
         batch.BatchCommands.Add(ClaimSql.CustomerLock.Command([Named("customer_ref", CustomerRef), Named("event_id", EventId)]));
+        if (VoucherCode is { } code)
+        {
+            batch.BatchCommands.Add(ClaimSql.VoucherLock.Command([Named("event_id", EventId), Named("voucher_code", code)]));
+        }
+
         List<NpgsqlParameter> parameters =
         [
             Named("event_id", EventId),
@@ -55,30 +63,49 @@ internal sealed record SeatClaim(
             parameters.Add(Named("admission_token_id", token));
         }
 
-        batch.BatchCommands.Add(ClaimSql.For(Seating, AdmissionTokenId is not null).Command(parameters));
+        if (VoucherCode is { } voucher)
+        {
+            parameters.Add(Named("voucher_code", voucher));
+        }
+
+        batch.BatchCommands.Add(ClaimSql.For(Seating, AdmissionTokenId is not null, VoucherCode is not null).Command(parameters));
     }
 
-    /// <summary>Reads this claim's two result sets; the reader is on the lock's and ends on the next one (if any).</summary>
+    /// <summary>Reads this claim's result sets; the reader is on the customer lock's and ends on the next one (if any).</summary>
     public async Task<ClaimOutcome> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         await reader.NextResultAsync(ct);
+        if (VoucherCode is not null)
+        {
+            await reader.NextResultAsync(ct);
+        }
+
         var seats = new List<HeldSeat>();
         var free = new HashSet<Guid>();
         int? already = null;
         var admissionRefused = false;
+        VoucherRefusal? voucherRefused = null;
         var multiplier = DemandPricing.FaceValue;
+        var withDiscount = VoucherCode is not null;
         while (await reader.ReadAsync(ct))
         {
             if (reader.IsDBNull(0))
             {
                 var n = reader.GetInt64(3);
+                if (n == ClaimSql.VoucherRefused)
+                {
+                    voucherRefused = (VoucherRefusal)reader.GetInt64(9);
+                    continue;
+                }
+
                 admissionRefused |= n == ClaimSql.AdmissionRefused;
                 already = n == ClaimSql.AdmissionRefused ? already : (int)n;
             }
             else if (reader.GetBoolean(0))
             {
                 seats.Add(new HeldSeat(reader.GetGuid(1), reader.GetGuid(2), NullableString(reader, 4), NullableString(reader, 5),
-                    NullableString(reader, 6), new Money(reader.GetInt64(3), Currency), new Money(reader.GetInt64(7), Currency)));
+                    NullableString(reader, 6), new Money(reader.GetInt64(3), Currency), new Money(reader.GetInt64(7), Currency),
+                    withDiscount ? new Money(reader.GetInt64(9), Currency) : null));
                 multiplier = reader.GetInt32(8);
             }
             else
@@ -88,7 +115,7 @@ internal sealed record SeatClaim(
         }
 
         await reader.NextResultAsync(ct);
-        return new ClaimOutcome(seats, free, already, admissionRefused, multiplier);
+        return new ClaimOutcome(seats, free, already, admissionRefused, multiplier, voucherRefused);
     }
 
     /// <summary>
@@ -148,7 +175,8 @@ internal sealed record SeatClaim(
 
 /// <summary>
 /// What a claim did: the seats it holds (all requested, or none), the requested seats that were free when it could not
-/// complete, the customer's count when the purchase limit refused it, whether the admission entry was unusable, and the
-/// price multiplier the claim applied (basis points of face value).
+/// complete, the customer's count when the purchase limit refused it, whether the admission entry was unusable, the
+/// price multiplier the claim applied (basis points of face value), and why the voucher was refused, if it was.
 /// </summary>
-internal sealed record ClaimOutcome(List<HeldSeat> Seats, HashSet<Guid> Free, int? Already, bool AdmissionRefused, int Multiplier = DemandPricing.FaceValue);
+internal sealed record ClaimOutcome(
+    List<HeldSeat> Seats, HashSet<Guid> Free, int? Already, bool AdmissionRefused, int Multiplier = DemandPricing.FaceValue, VoucherRefusal? VoucherRefused = null);

@@ -13,10 +13,10 @@ public static class Ledger
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
             ON CONFLICT (kind, source_id) DO NOTHING
             RETURNING id, event_id)
-        INSERT INTO journal_lines (entry_id, line_no, account, debit_minor, credit_minor, class_id, event_id, quantity)
-        SELECT entry.id, l.line_no, l.account, l.debit_minor, l.credit_minor, l.class_id, entry.event_id, l.quantity
-        FROM entry, unnest($9::text[], $10::bigint[], $11::bigint[], $12::uuid[], $13::integer[])
-            WITH ORDINALITY AS l (account, debit_minor, credit_minor, class_id, quantity, line_no)
+        INSERT INTO journal_lines (entry_id, line_no, account, debit_minor, credit_minor, class_id, event_id, quantity, voucher_id)
+        SELECT entry.id, l.line_no, l.account, l.debit_minor, l.credit_minor, l.class_id, entry.event_id, l.quantity, l.voucher_id
+        FROM entry, unnest($9::text[], $10::bigint[], $11::bigint[], $12::uuid[], $13::integer[], $14::uuid[])
+            WITH ORDINALITY AS l (account, debit_minor, credit_minor, class_id, quantity, voucher_id, line_no)
         """;
 
     /// <summary>
@@ -44,6 +44,7 @@ public static class Ledger
         cmd.Parameters.Add(new() { Value = entry.Lines.Select(l => l.CreditMinor).ToArray() });
         cmd.Parameters.Add(new() { Value = entry.Lines.Select(l => l.ClassId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new() { Value = entry.Lines.Select(l => l.Quantity).ToArray() });
+        cmd.Parameters.Add(new() { Value = entry.Lines.Select(l => l.VoucherId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }
 }

@@ -22,6 +22,11 @@ public sealed class LedgerReports(NpgsqlDataSource db)
         coalesce(sum(l.debit_minor - l.credit_minor) FILTER (WHERE e.kind = 'chargeback' AND l.account IN ('reseller_payable', 'reseller_reserve')), 0)::bigint AS chargebacks
         """;
 
+    // the vouchers' discounts on sales (debit lines of reseller_payable that name a voucher)
+    private const string Discounts = """
+        coalesce(sum(l.debit_minor) FILTER (WHERE e.kind = 'sale' AND l.account = 'reseller_payable' AND l.voucher_id IS NOT NULL), 0)::bigint AS discounts
+        """;
+
     private const string Period = "e.currency = $1 AND ($2::timestamptz IS NULL OR e.occurred_at >= $2) AND ($3::timestamptz IS NULL OR e.occurred_at < $3)";
 
     /// <summary>Sales, fees, refunds and chargebacks of the period in <paramref name="currency"/>, grouped by event, class or day (see <see cref="SalesRow"/>).</summary>
@@ -40,11 +45,11 @@ public sealed class LedgerReports(NpgsqlDataSource db)
         var keyText = groupBy == SalesGrouping.Day ? "to_char(g.key, 'YYYY-MM-DD')" : "g.key::text";
         await using var cmd = db.CreateCommand($"""
             WITH g AS (
-                SELECT {key} AS key, {Totals}
+                SELECT {key} AS key, {Totals}, {Discounts}
                 FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
                 WHERE e.kind IN ('sale', 'refund', 'chargeback', 'resale') AND {Period}
                 GROUP BY 1)
-            SELECT {keyText}, {label}, g.tickets, g.gross, g.platform, g.processing, g.tax, g.refunds, g.chargebacks
+            SELECT {keyText}, {label}, g.tickets, g.gross, g.platform, g.processing, g.tax, g.refunds, g.chargebacks, g.discounts
             FROM g {join}
             ORDER BY {order}
             """);
@@ -53,9 +58,10 @@ public sealed class LedgerReports(NpgsqlDataSource db)
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var (gross, refunds, chargebacks) = (reader.GetInt64(3), reader.GetInt64(7), reader.GetInt64(8));
+            var (gross, refunds, chargebacks, discounts) = (reader.GetInt64(3), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9));
             rows.Add(new SalesRow(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetInt64(2), gross,
-                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), refunds, chargebacks, checked(gross - refunds - chargebacks), currency));
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), refunds, chargebacks, checked(gross - discounts - refunds - chargebacks), currency,
+                discounts));
         }
 
         return rows;
@@ -71,9 +77,11 @@ public sealed class LedgerReports(NpgsqlDataSource db)
             {
                 new NpgsqlBatchCommand($"""
                     SELECT {Totals},
-                        coalesce(sum(l.credit_minor) FILTER (WHERE e.kind = 'chargeback' AND l.account = 'processing_fees_payable'), 0)::bigint,
+                        coalesce(sum(l.credit_minor) FILTER (WHERE e.kind = 'chargeback' AND l.account = 'processing_fees_payable'
+                            AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.order_id = e.order_id AND r.kind = 'resale')), 0)::bigint,
                         coalesce(sum(l.credit_minor - l.debit_minor) FILTER (WHERE e.kind = 'fraud_reserve' AND l.account = 'reseller_reserve'), 0)::bigint,
-                        coalesce(sum(l.debit_minor - l.credit_minor) FILTER (WHERE e.kind = 'payout' AND l.account = 'reseller_payable'), 0)::bigint
+                        coalesce(sum(l.debit_minor - l.credit_minor) FILTER (WHERE e.kind = 'payout' AND l.account = 'reseller_payable'), 0)::bigint,
+                        {Discounts}
                     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
                     WHERE {Period}
                     """),
@@ -90,7 +98,7 @@ public sealed class LedgerReports(NpgsqlDataSource db)
         batch.BatchCommands[1].Parameters.Add(Timestamp(to));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var t = Enumerable.Range(0, 10).Select(reader.GetInt64).ToArray();
+        var t = Enumerable.Range(0, 11).Select(reader.GetInt64).ToArray();
         await reader.NextResultAsync(ct);
         var sums = new Dictionary<LedgerAccount, (long Debits, long Credits)>();
         while (await reader.ReadAsync(ct))
@@ -104,9 +112,9 @@ public sealed class LedgerReports(NpgsqlDataSource db)
             return new AccountBalance(a, d, c, LedgerAccounts.IsDebitNormal(a) ? checked(d - c) : checked(c - d));
         }).ToList();
         var (debits, credits) = (balances.Sum(b => b.Debits), balances.Sum(b => b.Credits));
-        return new LedgerStatement(from, to, currency, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], checked(t[1] - t[5] - t[6]),
+        return new LedgerStatement(from, to, currency, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], checked(t[1] - t[10] - t[5] - t[6]),
             balances, balances.Single(b => b.Account == LedgerAccount.ResellerPayable).Balance,
-            balances.Single(b => b.Account == LedgerAccount.ResellerReserve).Balance, debits, credits, debits == credits);
+            balances.Single(b => b.Account == LedgerAccount.ResellerReserve).Balance, debits, credits, debits == credits, t[10]);
     }
 
     /// <summary>
@@ -178,7 +186,7 @@ public sealed class LedgerReports(NpgsqlDataSource db)
                     FROM journal_entries WHERE {Filter} ORDER BY occurred_at, id LIMIT $2 OFFSET $3
                     """),
                 new NpgsqlBatchCommand($"""
-                    SELECT entry_id, account, debit_minor, credit_minor, class_id, quantity FROM journal_lines
+                    SELECT entry_id, account, debit_minor, credit_minor, class_id, quantity, voucher_id FROM journal_lines
                     WHERE entry_id IN (SELECT id FROM journal_entries WHERE {Filter} ORDER BY occurred_at, id LIMIT $2 OFFSET $3)
                     ORDER BY entry_id, line_no
                     """),
@@ -210,7 +218,7 @@ public sealed class LedgerReports(NpgsqlDataSource db)
             }
 
             list.Add(new JournalLine(LedgerAccounts.Parse(reader.GetString(1)), reader.GetInt64(2), reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetInt32(5)));
+                reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
         }
 
         return new JournalPage([.. entries.Select(e => e with { Lines = lines.GetValueOrDefault(e.Id) ?? [] })], page, size);

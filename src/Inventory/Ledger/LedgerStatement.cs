@@ -13,4 +13,4 @@ public sealed record LedgerStatement(
     DateTimeOffset? From, DateTimeOffset? To, string Currency, long TicketsSold,
     long GrossSales, long PlatformFees, long ProcessingFees, long Tax, long Refunds, long Chargebacks, long ChargebackFees,
     long FraudReserved, long Payouts, long Net,
-    IReadOnlyList<AccountBalance> Balances, long NetPayable, long Reserved, long TotalDebits, long TotalCredits, bool Balanced);
+    IReadOnlyList<AccountBalance> Balances, long NetPayable, long Reserved, long TotalDebits, long TotalCredits, bool Balanced, long Discounts = 0);

@@ -15,12 +15,27 @@ public static class Postings
     /// <summary>
     /// A confirmed order: Dr <c>psp_clearing</c> total / Cr <c>reseller_payable</c> subtotal per class,
     /// Cr <c>platform_fees</c>, Cr <c>processing_fees_payable</c>, Cr <c>tax_payable</c>. Source: the order id.
+    /// With a voucher's <paramref name="discount"/> (<paramref name="classes"/> are then after it), each class is credited
+    /// at its price before the discount and the discount is debited back from <c>reseller_payable</c> on a line of its own
+    /// (class, no quantity, the voucher): the reseller grants it, the buyer paid the rest, and the entry still balances.
     /// </summary>
-    public static JournalEntry Sale(Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, DateTimeOffset at)
+    public static JournalEntry Sale(Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, DateTimeOffset at,
+        VoucherDiscount? discount = null)
     {
         CheckPrice(classes, price);
         var lines = new List<JournalLine> { Debit(LedgerAccount.PspClearing, price.TotalMinor) };
-        lines.AddRange(classes.Where(c => c.SubtotalMinor > 0).Select(c => new JournalLine(LedgerAccount.ResellerPayable, 0, c.SubtotalMinor, c.ClassId, c.Quantity)));
+        var off = discount?.Classes.ToDictionary(c => c.ClassId, c => c.SubtotalMinor) ?? [];
+        if (off.Values.Any(v => v < 0) || discount?.Classes.Any(d => classes.All(c => c.ClassId != d.ClassId)) == true)
+        {
+            throw new ArgumentException("A discount is never negative and only on classes of the order.", nameof(discount));
+        }
+
+        lines.AddRange(classes.Select(c => (Class: c, Gross: checked(c.SubtotalMinor + off.GetValueOrDefault(c.ClassId))))
+            .Where(c => c.Gross > 0)
+            // a class the voucher made free counts no tickets sold, as a free order does not (its refund reverses none)
+            .Select(c => new JournalLine(LedgerAccount.ResellerPayable, 0, c.Gross, c.Class.ClassId, c.Class.SubtotalMinor > 0 ? c.Class.Quantity : 0)));
+        lines.AddRange(classes.Where(c => off.GetValueOrDefault(c.ClassId) > 0)
+            .Select(c => new JournalLine(LedgerAccount.ResellerPayable, off[c.ClassId], 0, c.ClassId, 0, discount!.VoucherId)));
         AddCredit(lines, LedgerAccount.PlatformFees, price.PlatformFeeMinor);
         AddCredit(lines, LedgerAccount.ProcessingFeesPayable, price.ProcessingFeeMinor);
         AddCredit(lines, LedgerAccount.TaxPayable, price.TaxMinor);
@@ -32,11 +47,15 @@ public static class Postings
     /// <paramref name="fromReserve"/>: the sale's subtotal was reserved) the subtotal per class, Dr <c>reseller_payable</c>
     /// the processing fee (the PSP does not return it, so the reseller bears it), Dr <c>platform_fees</c>,
     /// Dr <c>tax_payable</c> / Cr <c>psp_clearing</c> total. <paramref name="classes"/> and <paramref name="price"/> are
-    /// the refunded tickets and their price. Source: the refund id.
+    /// the refunded tickets and their price. A resale purchase (<paramref name="resaleSellerShare"/>: what its entry
+    /// credited the seller) is reversed on the accounts the resale credited instead (see <see cref="ResaleReversal"/>).
+    /// Source: the refund id.
     /// </summary>
-    public static JournalEntry Refund(Guid refundId, Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, bool fromReserve, DateTimeOffset at)
+    public static JournalEntry Refund(
+        Guid refundId, Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, bool fromReserve, DateTimeOffset at,
+        long? resaleSellerShare = null)
     {
-        var lines = Reversal(classes, price, fromReserve);
+        var lines = resaleSellerShare is { } share ? ResaleReversal(classes, price, share, 0) : Reversal(classes, price, fromReserve);
         return Build(JournalKinds.Refund, refundId.ToString(), orderId, eventId, price.Currency, at, $"Refund {refundId} of order {orderId}", lines);
     }
 
@@ -54,13 +73,21 @@ public static class Postings
 
     /// <summary>
     /// A disputed payment: the lines of a refund, plus Dr <c>reseller_payable</c> / Cr <c>processing_fees_payable</c>
-    /// the PSP's <paramref name="chargebackFeeMinor"/>. Source: the PSP event id.
+    /// the PSP's <paramref name="chargebackFeeMinor"/>. A resale purchase (<paramref name="resaleSellerShare"/>) is
+    /// reversed as <see cref="ResaleReversal"/> says, the platform bearing the fee. Source: the PSP event id.
     /// </summary>
     public static JournalEntry Chargeback(
-        string pspEventId, Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, long chargebackFeeMinor, bool fromReserve, DateTimeOffset at)
+        string pspEventId, Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, long chargebackFeeMinor, bool fromReserve,
+        DateTimeOffset at, long? resaleSellerShare = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pspEventId);
         ArgumentOutOfRangeException.ThrowIfNegative(chargebackFeeMinor);
+        if (resaleSellerShare is { } share)
+        {
+            var resale = ResaleReversal(classes, price, share, chargebackFeeMinor);
+            return Build(JournalKinds.Chargeback, pspEventId, orderId, eventId, price.Currency, at, $"Chargeback of resale order {orderId} ({pspEventId})", resale);
+        }
+
         var lines = Reversal(classes, price, fromReserve);
         if (chargebackFeeMinor > 0)
         {
@@ -135,6 +162,37 @@ public static class Postings
         AddDebit(lines, LedgerAccount.PlatformFees, price.PlatformFeeMinor);
         AddDebit(lines, LedgerAccount.TaxPayable, price.TaxMinor);
         lines.Add(Credit(LedgerAccount.PspClearing, price.TotalMinor));
+        return lines;
+    }
+
+    /// <summary>
+    /// The money of a resale purchase going back to its buyer: Dr <c>seller_payable</c> the seller's share (the class and
+    /// quantity of the ticket), Dr <c>platform_fees</c> the commission (subtotal less the share), the buyer's platform fee,
+    /// the processing fee the PSP keeps and <paramref name="chargebackFeeMinor"/> (the platform, party to the resale,
+    /// bears those; the reseller's accounts were not touched by the resale and are not now), Cr
+    /// <c>processing_fees_payable</c> the chargeback fee, Dr <c>tax_payable</c> / Cr <c>psp_clearing</c> total.
+    /// </summary>
+    private static List<JournalLine> ResaleReversal(IReadOnlyList<ClassAmount> classes, PriceBreakdown price, long sellerShare, long chargebackFeeMinor)
+    {
+        CheckPrice(classes, price);
+        ArgumentOutOfRangeException.ThrowIfNegative(sellerShare);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sellerShare, price.SubtotalMinor);
+        var lines = new List<JournalLine>();
+        if (sellerShare > 0)
+        {
+            var ticket = classes.First(c => c.SubtotalMinor > 0);
+            lines.Add(new JournalLine(LedgerAccount.SellerPayable, sellerShare, 0, ticket.ClassId, ticket.Quantity));
+        }
+
+        AddDebit(lines, LedgerAccount.PlatformFees,
+            checked(price.SubtotalMinor - sellerShare + price.PlatformFeeMinor + price.ProcessingFeeMinor + chargebackFeeMinor));
+        AddDebit(lines, LedgerAccount.TaxPayable, price.TaxMinor);
+        lines.Add(Credit(LedgerAccount.PspClearing, price.TotalMinor));
+        if (chargebackFeeMinor > 0)
+        {
+            lines.Add(Credit(LedgerAccount.ProcessingFeesPayable, chargebackFeeMinor));
+        }
+
         return lines;
     }
 

@@ -69,6 +69,27 @@ public static class ErrorCodes
     public const string TransferNotAllowed = "transfer_not_allowed";
     public const string TransferNotFound = "transfer_not_found";
     public const string TransferExpired = "transfer_expired";
+    public const string ErasureBlocked = "erasure_blocked";
+    public const string TicketQrInvalid = "ticket_qr_invalid";
+    public const string TicketForAnotherEvent = "ticket_for_another_event";
+    public const string AlreadyCheckedIn = "already_checked_in";
+    public const string LotteryNotFound = "lottery_not_found";
+    public const string LotteryClosed = "lottery_closed";
+    public const string LotteryNotDrawn = "lottery_not_drawn";
+    public const string LotteryDrawn = "lottery_drawn";
+    public const string LotteryEntryNotFound = "lottery_entry_not_found";
+    public const string QueueIsALottery = "queue_is_a_lottery";
+    public const string PresaleNotOpen = "presale_not_open";
+    public const string PresaleNotFound = "presale_not_found";
+    public const string PresaleCodeRequired = "presale_code_required";
+    public const string VoucherNotFound = "voucher_not_found";
+    public const string VoucherCodeTaken = "voucher_code_taken";
+    public const string VoucherInvalid = "voucher_invalid";
+    public const string VoucherExhausted = "voucher_exhausted";
+    public const string VoucherLimitReached = "voucher_limit_reached";
+    public const string VoucherNotApplicable = "voucher_not_applicable";
+    public const string EventHasSales = "event_has_sales";
+    public const string EventHasHolds = "event_has_holds";
 }
 
 /// <summary>A value or an error.</summary>

@@ -39,6 +39,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
                 EventCatalog.Command($"""
                     SELECT o.id, o.hold_id, o.event_id, o.customer_ref, o.status, o.total_minor, o.currency, o.payment_reference, o.created_at, o.customer_email,
                            o.subtotal_minor, o.platform_fee_minor, o.processing_fee_minor, o.tax_minor, o.fraud_flagged,
+                           o.discount_minor, (SELECT v.code FROM vouchers v WHERE v.id = o.voucher_id),
                            {RefundRows.Columns}
                     FROM orders o LEFT JOIN refunds r ON r.order_id = o.id WHERE {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3
                     """, key, limit, offset),
@@ -59,8 +60,10 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             var currency = reader.GetString(6);
             var total = new Money(reader.GetInt64(5), currency);
             Money M(int i) => new(reader.GetInt64(i), currency);
-            var price = reader.IsDBNull(10) ? null : new OrderPrice(M(10), M(11), M(12), M(13), total);
-            var refund = RefundRows.Read(reader, 15);
+            var voucher = reader.IsDBNull(16) ? null : reader.GetString(16);
+            var price = reader.IsDBNull(10) ? null
+                : new OrderPrice(M(10), M(11), M(12), M(13), total, voucher is null ? null : M(15), voucher);
+            var refund = RefundRows.Read(reader, 17);
             orders.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
                 total, reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetString(9),
                 price, reader.GetBoolean(14), refund));

@@ -393,14 +393,18 @@ public sealed partial class CheckoutService(
     private async Task<PriceBreakdown?> QuoteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, string currency, CancellationToken ct)
     {
         // the sum as numeric: items priced before prices were bounded could overflow a bigint
-        await using var cmd = new NpgsqlCommand("SELECT count(*)::int, coalesce(sum(price_minor), 0)::numeric FROM hold_items WHERE hold_id = $1", conn, tx);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT count(*)::int, coalesce(sum(price_minor), 0)::numeric, (SELECT discount_minor FROM holds WHERE id = $1) FROM hold_items WHERE hold_id = $1
+            """, conn, tx);
         cmd.Parameters.Add(new() { Value = holdId });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var subtotal = reader.GetDecimal(1);
         try
         {
-            return subtotal > long.MaxValue ? null : FeeCalculator.Quote(fees, (long)subtotal, reader.GetInt32(0), currency);
+            // the items' prices are after the voucher's discount: fees and tax are on what the buyer pays for the tickets
+            return subtotal > long.MaxValue ? null
+                : FeeCalculator.Quote(fees, (long)subtotal, reader.GetInt32(0), currency) with { DiscountMinor = reader.IsDBNull(2) ? 0 : reader.GetInt64(2) };
         }
         catch (OverflowException)
         {
@@ -431,7 +435,7 @@ public sealed partial class CheckoutService(
 
     private const string PaymentColumns = """
         id, hold_id, attempt, status, psp_intent_id, client_secret, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, total_minor, currency,
-        decline_code
+        decline_code, (SELECT h.discount_minor FROM holds h WHERE h.id = payments.hold_id)
         """;
 
     private static async Task<PaymentRow?> LatestPaymentAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid holdId, CancellationToken ct)
@@ -458,7 +462,8 @@ public sealed partial class CheckoutService(
 
         return new PaymentRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt16(2), reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-            new PriceBreakdown(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetString(11)),
+            new PriceBreakdown(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetString(11),
+                reader.IsDBNull(13) ? 0 : reader.GetInt64(13)),
             reader.IsDBNull(12) ? null : reader.GetString(12));
     }
 

@@ -11,6 +11,7 @@ public static class PriceExtensions
     {
         ArgumentNullException.ThrowIfNull(price);
         return new OrderPrice(new Money(price.SubtotalMinor, price.Currency), new Money(price.PlatformFeeMinor, price.Currency),
-            new Money(price.ProcessingFeeMinor, price.Currency), new Money(price.TaxMinor, price.Currency), new Money(price.TotalMinor, price.Currency));
+            new Money(price.ProcessingFeeMinor, price.Currency), new Money(price.TaxMinor, price.Currency), new Money(price.TotalMinor, price.Currency),
+            price.DiscountMinor > 0 ? new Money(price.DiscountMinor, price.Currency) : null);
     }
 }

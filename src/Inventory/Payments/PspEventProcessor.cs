@@ -93,7 +93,8 @@ public sealed partial class PspEventProcessor(
                 ["reason"] = (string?)evt.Data["reason"], ["seat_disposition"] = release ? "released" : "voided",
             }));
             await batch.ExecuteNonQueryAsync(ct);
-            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Chargeback(evt.Id, order.Id, order.EventId, classes, order.Price, fee, order.FraudFlagged, now), ct);
+            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Chargeback(evt.Id, order.Id, order.EventId, classes, order.Price, fee, order.FraudFlagged, now,
+                order.ResaleSellerShare), ct);
             return "charged_back";
         }, ct);
     }
@@ -114,12 +115,17 @@ public sealed partial class PspEventProcessor(
                     Outbox("payment.fraud_flagged", order, now, new Dictionary<string, object?>
                     {
                         ["warning_id"] = (string?)evt.Data["id"], ["fraud_type"] = (string?)evt.Data["fraud_type"],
-                        ["reserved"] = order.Price.SubtotalMinor,
+                        ["reserved"] = order.ResaleSellerShare is null ? order.Price.SubtotalMinor : 0,
                     }),
                 },
             };
             await batch.ExecuteNonQueryAsync(ct);
-            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.FraudReserve(evt.Id, order.Id, order.EventId, order.Price.SubtotalMinor, order.Price.Currency, now), ct);
+            // a resale purchase's money is the seller's and the platform's, never on the reseller's accounts: flagged, nothing reserved
+            if (order.ResaleSellerShare is null)
+            {
+                await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.FraudReserve(evt.Id, order.Id, order.EventId, order.Price.SubtotalMinor, order.Price.Currency, now), ct);
+            }
+
             return "fraud_flagged";
         }, ct);
 

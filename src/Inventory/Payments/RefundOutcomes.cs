@@ -54,7 +54,8 @@ internal sealed class RefundOutcomes(NpgsqlDataSource db, InventoryCache cache, 
 
             batch.BatchCommands.Add(Outbox("order.refunded", order.Id, order.EventId, payload, now));
             await batch.ExecuteNonQueryAsync(ct);
-            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Refund(refundId, order.Id, order.EventId, classes, order.Price, order.FraudFlagged, now), ct);
+            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Refund(refundId, order.Id, order.EventId, classes, order.Price, order.FraudFlagged, now,
+                order.ResaleSellerShare), ct);
             await tx.CommitAsync(ct);
         }
 

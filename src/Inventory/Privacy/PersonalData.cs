@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using TicketAspire.Inventory.Model;
 
 namespace TicketAspire.Inventory.Privacy;
 
 /// <summary>
 /// One end user's data in their reseller's database: everything the platform holds about them, as one JSON document
 /// (<see cref="ExportAsync"/>), and its erasure (<see cref="EraseAsync"/>): the account and its sessions deleted, the
-/// personal data of their holds, orders, refunds, waitlist entries, queue places, e-mails and audit rows erased or
-/// anonymised as the retention pass does (<see cref="RetentionSweeper"/>), the amounts kept for accounting.
+/// personal data of their holds, orders, refunds, waitlist entries, queue places, tickets they own, resale listings,
+/// transfers, e-mails and audit rows erased or anonymised as the retention pass does (<see cref="RetentionSweeper"/>),
+/// the amounts kept for accounting.
 /// </summary>
 public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
 {
@@ -38,6 +40,27 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
                     'id', w.id, 'event_id', w.event_id, 'class_id', w.class_id, 'customer_email', w.customer_email, 'quantity', w.quantity,
                     'status', w.status, 'joined_at', w.joined_at, 'closed_at', w.closed_at) ORDER BY w.joined_at, w.id)
                 FROM waitlist_entries w WHERE w.customer_ref = $2), '[]'::jsonb),
+            'tickets_owned', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', t.id, 'event_id', t.event_id, 'seat_id', t.seat_id, 'order_id', t.order_id, 'origin', t.origin,
+                    'owner_email', t.owner_email, 'code', CASE WHEN t.status = 'valid' THEN t.code END, 'status', t.status,
+                    'issued_at', t.issued_at, 'replaced_at', t.replaced_at) ORDER BY t.issued_at, t.id)
+                FROM tickets t WHERE t.owner_ref = $2), '[]'::jsonb),
+            'resale_listings', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', l.id, 'ticket_id', l.ticket_id, 'event_id', l.event_id, 'asking_minor', l.asking_minor, 'face_minor', l.face_minor,
+                    'currency', l.currency, 'status', l.status, 'created_at', l.created_at, 'closed_at', l.closed_at) ORDER BY l.created_at, l.id)
+                FROM resale_listings l WHERE l.seller_ref = $2), '[]'::jsonb),
+            'transfers_sent', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', x.id, 'ticket_id', x.ticket_id, 'event_id', x.event_id, 'to_email', x.to_email, 'message', x.message,
+                    'status', x.status, 'created_at', x.created_at, 'expires_at', x.expires_at, 'closed_at', x.closed_at) ORDER BY x.created_at, x.id)
+                FROM ticket_transfers x WHERE x.from_ref = $2), '[]'::jsonb),
+            'transfers_received', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', x.id, 'event_id', x.event_id, 'to_email', x.to_email, 'message', x.message, 'status', x.status,
+                    'created_at', x.created_at, 'closed_at', x.closed_at, 'new_ticket_id', x.new_ticket_id) ORDER BY x.created_at, x.id)
+                FROM ticket_transfers x
+                WHERE x.accepted_by = $2 OR EXISTS (SELECT 1 FROM account a WHERE lower(x.to_email) = lower(a.email))), '[]'::jsonb),
+            'lottery_entries', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'event_id', x.event_id, 'customer_email', x.customer_email, 'registered_at', x.registered_at, 'rank', x.rank, 'won', x.won)
+                ORDER BY x.registered_at) FROM lottery_entries x WHERE x.customer_ref = $2), '[]'::jsonb),
             'queue_entries', coalesce((SELECT jsonb_agg(jsonb_build_object(
                     'event_id', q.event_id, 'position', q.position, 'joined_at', q.joined_at, 'admitted_at', q.admitted_at, 'used_at', q.used_at)
                 ORDER BY q.joined_at) FROM queue_entries q WHERE q.customer_ref = $2), '[]'::jsonb),
@@ -58,7 +81,19 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
         WHERE customer_ref = $2 AND status IN ('waiting', 'offered')
         """,
         "UPDATE waitlist_entries SET customer_email = NULL, customer_ref = 'erased', closed_detail = NULL WHERE customer_ref = $2",
+        // pending transfers from or to the end user are cancelled (their e-mailed code dies with the mailbox), then every
+        // transfer that names them is anonymised
+        """
+        UPDATE ticket_transfers SET status = 'cancelled', closed_at = $4
+        WHERE status = 'pending' AND (from_ref = $2 OR ($3::text IS NOT NULL AND lower(to_email) = lower($3)))
+        """,
+        "UPDATE ticket_transfers SET from_ref = 'erased', message = NULL WHERE from_ref = $2",
+        "UPDATE ticket_transfers SET to_email = 'erased' WHERE $3::text IS NOT NULL AND lower(to_email) = lower($3)",
+        "UPDATE ticket_transfers SET accepted_by = 'erased' WHERE accepted_by = $2",
+        "UPDATE resale_listings SET seller_ref = 'erased' WHERE seller_ref = $2",
+        "UPDATE tickets SET owner_ref = 'erased', owner_email = NULL WHERE owner_ref = $2",
         "DELETE FROM queue_entries WHERE customer_ref = $2",
+        "DELETE FROM lottery_entries WHERE customer_ref = $2",
         "DELETE FROM account_blocks WHERE customer_ref = $2",
         """
         UPDATE outbox SET payload = payload - 'customer_email' - 'customer_ref'
@@ -87,9 +122,11 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
 
     /// <summary>
     /// Erases end user <paramref name="userId"/>'s personal data and deletes their account and sessions, in one
-    /// transaction. Idempotent: erasing a user that is gone changes nothing.
+    /// transaction; their open resale listings are withdrawn first. Idempotent: erasing a user that is gone changes
+    /// nothing. Refused (<see cref="ErrorCodes.ErasureBlocked"/>, nothing changed) while a buyer's hold on one of their
+    /// listings is live: the buyer may be paying, and the sale must know its seller; the hold lapses within minutes.
     /// </summary>
-    public async Task EraseAsync(Guid userId, CancellationToken ct)
+    public async Task<InventoryError?> EraseAsync(Guid userId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -98,6 +135,29 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
         {
             account.Parameters.Add(new NpgsqlParameter { Value = userId });
             email = (string?)await account.ExecuteScalarAsync(ct);
+        }
+
+        // withdraw the open listings no buyer holds; one still listed after that is being bought (the conditional update
+        // and a buyer's hold claim lock the same row, so no hold can slip in between)
+        await using (var withdraw = new NpgsqlCommand("""
+            WITH withdrawn AS (
+                UPDATE resale_listings SET status = 'withdrawn', closed_at = $2, hold_id = NULL, hold_expires_at = NULL
+                WHERE seller_ref = $1 AND status = 'listed' AND (hold_id IS NULL OR hold_expires_at <= $2)
+                RETURNING id)
+            SELECT max(l.hold_expires_at) FROM resale_listings l
+            WHERE l.seller_ref = $1 AND l.status = 'listed' AND l.id NOT IN (SELECT id FROM withdrawn)
+            """, conn, tx))
+        {
+            withdraw.Parameters.Add(new NpgsqlParameter { Value = CustomerRefOf(userId) });
+            withdraw.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+            if (await withdraw.ExecuteScalarAsync(ct) is DateTime heldUntil)
+            {
+                await tx.RollbackAsync(ct);
+                var wait = new DateTimeOffset(heldUntil, TimeSpan.Zero) - time.GetUtcNow();
+                return new InventoryError(ErrorCodes.ErasureBlocked,
+                    $"A buyer is paying for one of your resale listings (their hold lasts until {heldUntil:O}); try again after that.",
+                    RetryAfterSeconds: Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
+            }
         }
 
         await using (var batch = new NpgsqlBatch(conn, tx))
@@ -117,6 +177,7 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
 
         await DeleteAccountsAsync(conn, tx, [userId], ct);
         await tx.CommitAsync(ct);
+        return null;
     }
 
     /// <summary>The customer reference of end user <paramref name="userId"/>'s holds and orders.</summary>

@@ -39,6 +39,29 @@ public sealed class RetentionSweeper(NpgsqlDataSource db, TimeProvider time)
                   LIMIT $2 FOR UPDATE OF r SKIP LOCKED) old
             WHERE r.id = old.id
             """),
+        ("tickets", """
+            UPDATE tickets t SET owner_ref = 'erased', owner_email = NULL
+            FROM (SELECT t.id FROM tickets t JOIN events e ON e.id = t.event_id
+                  WHERE t.issued_at < $1 AND e.starts_at < $1 AND (t.owner_ref <> 'erased' OR t.owner_email IS NOT NULL)
+                  LIMIT $2 FOR UPDATE OF t SKIP LOCKED) old
+            WHERE t.id = old.id
+            """),
+        ("resale_listings", """
+            UPDATE resale_listings l SET seller_ref = 'erased'
+            FROM (SELECT l.id FROM resale_listings l JOIN events e ON e.id = l.event_id
+                  WHERE l.status <> 'listed' AND coalesce(l.closed_at, l.created_at) < $1 AND e.starts_at < $1 AND l.seller_ref <> 'erased'
+                  LIMIT $2 FOR UPDATE OF l SKIP LOCKED) old
+            WHERE l.id = old.id
+            """),
+        ("ticket_transfers", """
+            UPDATE ticket_transfers x SET from_ref = 'erased', to_email = 'erased', message = NULL,
+                accepted_by = CASE WHEN x.accepted_by IS NULL THEN NULL ELSE 'erased' END
+            FROM (SELECT x.id FROM ticket_transfers x JOIN events e ON e.id = x.event_id
+                  WHERE x.status <> 'pending' AND coalesce(x.closed_at, x.created_at) < $1 AND e.starts_at < $1
+                    AND (x.from_ref <> 'erased' OR x.to_email <> 'erased' OR x.message IS NOT NULL OR x.accepted_by <> 'erased')
+                  LIMIT $2 FOR UPDATE OF x SKIP LOCKED) old
+            WHERE x.id = old.id
+            """),
         ("waitlist_entries", """
             UPDATE waitlist_entries w SET customer_email = NULL, customer_ref = 'erased', closed_detail = NULL
             FROM (SELECT id FROM waitlist_entries
@@ -53,6 +76,13 @@ public sealed class RetentionSweeper(NpgsqlDataSource db, TimeProvider time)
                 WHERE q.joined_at < $1 AND e.starts_at < $1
                 LIMIT $2 FOR UPDATE OF q SKIP LOCKED) old
             WHERE q.event_id = old.event_id AND q.position = old.position
+            """),
+        ("lottery_entries", """
+            DELETE FROM lottery_entries x USING (
+                SELECT x.event_id, x.customer_ref FROM lottery_entries x JOIN events e ON e.id = x.event_id
+                WHERE x.registered_at < $1 AND e.starts_at < $1
+                LIMIT $2 FOR UPDATE OF x SKIP LOCKED) old
+            WHERE x.event_id = old.event_id AND x.customer_ref = old.customer_ref
             """),
         ("account_blocks", """
             DELETE FROM account_blocks b USING (

@@ -7,7 +7,8 @@ namespace TicketAspire.Inventory.Queue;
 /// Waiting rooms of one reseller database: configure an event's room, join its queue (once per customer), read a place in
 /// line with its estimated wait, and admit the next customers at the room's rate (the worker's job). Positions are
 /// allocated when a customer joins, so the line is first come, first served; joiners before the on-sale time wait in
-/// join order too (no lottery).
+/// join order too. A room in <c>lottery</c> mode (<see cref="LotteryService"/>) has no line to join and nobody to admit
+/// at a rate: its draw admits the winners.
 /// </summary>
 public sealed class WaitingRoomService(NpgsqlDataSource db, AdmissionTokens tokens, string reseller, WaitingRoomCache cache, TimeProvider time)
 {
@@ -37,7 +38,7 @@ public sealed class WaitingRoomService(NpgsqlDataSource db, AdmissionTokens toke
         await using var cmd = db.CreateCommand("""
             INSERT INTO waiting_rooms (event_id, on_sale_at, admit_per_minute, window_seconds, token_ttl_seconds, enabled, credit_at, created_by, created_at, updated_at)
             SELECT id, $2, $3, $4, $5, true, $2, $6, $7, $7 FROM events WHERE id = $1
-            ON CONFLICT (event_id) DO UPDATE SET on_sale_at = EXCLUDED.on_sale_at, admit_per_minute = EXCLUDED.admit_per_minute,
+            ON CONFLICT (event_id) DO UPDATE SET mode = 'queue', on_sale_at = EXCLUDED.on_sale_at, admit_per_minute = EXCLUDED.admit_per_minute,
                 window_seconds = EXCLUDED.window_seconds, token_ttl_seconds = EXCLUDED.token_ttl_seconds, enabled = true,
                 credit_at = greatest(waiting_rooms.credit_at, EXCLUDED.on_sale_at), updated_at = EXCLUDED.updated_at
             """);
@@ -102,9 +103,19 @@ public sealed class WaitingRoomService(NpgsqlDataSource db, AdmissionTokens toke
         }
 
         var now = time.GetUtcNow();
+        await using (var mode = db.CreateCommand("SELECT mode FROM waiting_rooms WHERE event_id = $1 AND enabled"))
+        {
+            mode.Parameters.Add(new() { Value = eventId });
+            if (await mode.ExecuteScalarAsync(ct) is "lottery")
+            {
+                return new InventoryError(ErrorCodes.QueueIsALottery,
+                    $"Event '{eventId}' sells by lottery: register with POST /v1/events/{eventId}/lottery/entries; the draw admits the winners.");
+            }
+        }
+
         await using var cmd = db.CreateCommand("""
             INSERT INTO queue_entries (event_id, customer_ref, joined_at)
-            SELECT event_id, $2, $3 FROM waiting_rooms WHERE event_id = $1 AND enabled
+            SELECT event_id, $2, $3 FROM waiting_rooms WHERE event_id = $1 AND enabled AND mode = 'queue'
             ON CONFLICT (event_id, customer_ref) DO UPDATE
                 SET position = DEFAULT, joined_at = EXCLUDED.joined_at, admitted_at = NULL, token_id = NULL, token_expires_at = NULL
                 WHERE queue_entries.used_at IS NULL AND queue_entries.token_expires_at <= EXCLUDED.joined_at
@@ -226,7 +237,7 @@ public sealed class WaitingRoomService(NpgsqlDataSource db, AdmissionTokens toke
     {
         var now = time.GetUtcNow();
         var rooms = new List<Guid>();
-        await using (var list = db.CreateCommand("SELECT event_id FROM waiting_rooms WHERE enabled AND on_sale_at <= $1"))
+        await using (var list = db.CreateCommand("SELECT event_id FROM waiting_rooms WHERE enabled AND mode = 'queue' AND on_sale_at <= $1"))
         {
             list.Parameters.Add(new() { Value = now });
             await using var reader = await list.ExecuteReaderAsync(ct);
@@ -251,7 +262,7 @@ public sealed class WaitingRoomService(NpgsqlDataSource db, AdmissionTokens toke
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var room = new NpgsqlCommand("""
             SELECT on_sale_at, admit_per_minute, window_seconds, credit_at FROM waiting_rooms
-            WHERE event_id = $1 AND enabled AND on_sale_at <= $2 FOR UPDATE SKIP LOCKED
+            WHERE event_id = $1 AND enabled AND mode = 'queue' AND on_sale_at <= $2 FOR UPDATE SKIP LOCKED
             """, conn, tx);
         room.Parameters.Add(new() { Value = eventId });
         room.Parameters.Add(new() { Value = now });

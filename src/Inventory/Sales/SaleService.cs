@@ -111,18 +111,18 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
                 {
                     EventCatalog.Command("""
                         INSERT INTO orders (id, hold_id, event_id, customer_ref, customer_email, total_minor, currency, payment_reference, created_at,
-                                            payment_id, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor)
-                        SELECT $1, id, event_id, customer_ref, customer_email, coalesce($6, total_minor), currency, $3, $4,
-                               $5, coalesce($7, total_minor), coalesce($8, 0), coalesce($9, 0), coalesce($10, 0)
-                        FROM holds WHERE id = $2
+                                            payment_id, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, discount_minor, voucher_id)
+                        SELECT $1, h.id, h.event_id, h.customer_ref, h.customer_email, coalesce($6, h.total_minor), h.currency, $3, $4,
+                               $5, coalesce($7, h.total_minor), coalesce($8, 0), coalesce($9, 0), coalesce($10, 0), h.discount_minor, r.voucher_id
+                        FROM holds h LEFT JOIN voucher_redemptions r ON r.hold_id = h.id WHERE h.id = $2
                         """, orderId, holdId, paid?.IntentId ?? FreeReference, now, (object?)paid?.PaymentId ?? DBNull.Value,
                         (object?)paid?.Price.TotalMinor ?? DBNull.Value, (object?)paid?.Price.SubtotalMinor ?? DBNull.Value,
                         (object?)paid?.Price.PlatformFeeMinor ?? DBNull.Value, (object?)paid?.Price.ProcessingFeeMinor ?? DBNull.Value,
                         (object?)paid?.Price.TaxMinor ?? DBNull.Value),
                     EventCatalog.Command("""
-                        INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at)
-                        SELECT gen_random_uuid(), $1, $3, i.seat_id, i.class_id, i.price_minor, $4, c.code, $5
-                        FROM (SELECT seat_id, class_id, price_minor, row_number() OVER (ORDER BY seat_id) AS n FROM hold_items WHERE hold_id = $2) i
+                        INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at, discount_minor)
+                        SELECT gen_random_uuid(), $1, $3, i.seat_id, i.class_id, i.price_minor, $4, c.code, $5, i.discount_minor
+                        FROM (SELECT seat_id, class_id, price_minor, discount_minor, row_number() OVER (ORDER BY seat_id) AS n FROM hold_items WHERE hold_id = $2) i
                         JOIN unnest($6::text[]) WITH ORDINALITY AS c (code, n) ON c.n = i.n
                         """, orderId, holdId, hold.EventId, hold.Currency, now, codes),
                     EventCatalog.Command($"UPDATE holds SET status = {Confirmed}, order_id = $2, closed_at = $3 WHERE id = $1", holdId, orderId, now),
@@ -134,7 +134,8 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
             if (paid is { Price.TotalMinor: > 0 })
             {
                 var classes = await OrderLedger.ClassAmountsAsync(conn, tx, orderId, ct);
-                await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now), ct);
+                var discount = await OrderLedger.DiscountAsync(conn, tx, orderId, ct);
+                await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now, discount), ct);
             }
 
             await tx.CommitAsync(ct);
@@ -152,7 +153,8 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
                    'order_id', o.id, 'hold_id', o.hold_id, 'event_id', o.event_id, 'customer_ref', o.customer_ref,
                    'customer_email', o.customer_email, 'payment_reference', o.payment_reference,
                    'price', jsonb_build_object('subtotal', o.subtotal_minor, 'platform_fee', o.platform_fee_minor,
-                       'processing_fee', o.processing_fee_minor, 'tax', o.tax_minor, 'total', o.total_minor, 'currency', o.currency),
+                       'processing_fee', o.processing_fee_minor, 'tax', o.tax_minor, 'total', o.total_minor, 'currency', o.currency,
+                       'discount', o.discount_minor, 'voucher_code', (SELECT code FROM vouchers WHERE id = o.voucher_id)),
                    'seat_ids', (SELECT jsonb_agg(seat_id) FROM hold_items WHERE hold_id = $3),
                    'tickets', (SELECT jsonb_agg(jsonb_build_object('ticket_id', t.id, 'seat_id', t.seat_id, 'class_id', t.class_id,
                                    'code', t.code, 'price', t.price_minor)) FROM tickets t WHERE t.order_id = $1)), $4

@@ -54,7 +54,7 @@ public sealed class ResellerDataSources(
             // DISCARD ALL Npgsql would prepend on every reuse is pure cost; it would also drop the prepared statements
             NoResetOnClose = true,
         };
-        if (options.Value.Passwords.TryGetValue(tenant.Id, out var password) && password.Length > 0)
+        if (PasswordOf(tenant) is { Length: > 0 } password)
         {
             // the reseller's own login role: it can open its database and no other
             builder.Username = LoginRoleFor(tenant);
@@ -62,6 +62,22 @@ public sealed class ResellerDataSources(
         }
 
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// The password of the reseller's login role: configured (a reseller of the cell file), else derived from the cell's
+    /// onboarding key (a reseller onboarded at run time), else none.
+    /// </summary>
+    private string? PasswordOf(ResellerTenantInfo tenant)
+    {
+        if (options.Value.Passwords.TryGetValue(tenant.Id, out var password) && password.Length > 0)
+        {
+            return password;
+        }
+
+        return tenant.Onboarded && options.Value.OnboardingKey.Length > 0
+            ? ResellerSecrets.DatabasePassword(options.Value.OnboardingKey, LoginRoleFor(tenant))
+            : null;
     }
 
     /// <summary>The login role of a reseller's database: named like the database.</summary>

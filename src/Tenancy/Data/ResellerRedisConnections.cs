@@ -21,7 +21,9 @@ public sealed class ResellerRedisConnections(
     public string ConnectionStringFor(ResellerTenantInfo tenant)
     {
         ArgumentNullException.ThrowIfNull(tenant);
+        // a reseller of the cell file: the endpoint the AppHost passed; one onboarded at run time: the catalog's
         return configuration.GetConnectionString(tenant.RedisConnectionName)
+            ?? tenant.RedisEndpoint
             ?? throw new InvalidOperationException($"ConnectionStrings:{tenant.RedisConnectionName} is not configured for reseller '{tenant.Id}'.");
     }
 

@@ -41,6 +41,13 @@ public sealed class ResellerStorageOptions
     /// </summary>
     public Dictionary<string, string> Passwords { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The cell's onboarding key (Aspire parameter <c>&lt;cell&gt;-onboarding-key</c>): the database password of a reseller
+    /// onboarded at run time is derived from it (<see cref="ResellerSecrets.DatabasePassword"/>) when
+    /// <see cref="Passwords"/> has none. Empty: onboarded resellers are opened with the server string's credentials.
+    /// </summary>
+    public string OnboardingKey { get; set; } = "";
+
     /// <summary>True when the values can work.</summary>
     public bool IsValid() =>
         MaxPoolSizePerReseller is > 0 and <= 1000 && ConnectTimeout >= TimeSpan.FromSeconds(1) && CommandTimeout >= TimeSpan.FromSeconds(1)

@@ -51,10 +51,11 @@ public sealed partial class CatalogRuleOverrides(CatalogDataSource catalog, Time
         await using var cmd = rules.IsEmpty
             ? catalog.DataSource.CreateCommand("DELETE FROM reseller_rules WHERE reseller_id = $1")
             : catalog.DataSource.CreateCommand("""
-                INSERT INTO reseller_rules (reseller_id, guest_checkout, resale_allowed, resale_price_cap_percent, dynamic_pricing_allowed)
-                VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO reseller_rules (reseller_id, guest_checkout, resale_allowed, resale_price_cap_percent, dynamic_pricing_allowed, transfers_allowed)
+                VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (reseller_id) DO UPDATE SET guest_checkout = excluded.guest_checkout, resale_allowed = excluded.resale_allowed,
                     resale_price_cap_percent = excluded.resale_price_cap_percent, dynamic_pricing_allowed = excluded.dynamic_pricing_allowed,
+                    transfers_allowed = excluded.transfers_allowed,
                     updated_at = now()
                 """);
         cmd.Parameters.Add(new() { Value = resellerId });
@@ -64,6 +65,7 @@ public sealed partial class CatalogRuleOverrides(CatalogDataSource catalog, Time
             cmd.Parameters.Add(new() { Value = (object?)rules.ResaleAllowed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
             cmd.Parameters.Add(new() { Value = (object?)rules.ResalePriceCapPercent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             cmd.Parameters.Add(new() { Value = (object?)rules.DynamicPricingAllowed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+            cmd.Parameters.Add(new() { Value = (object?)rules.TransfersAllowed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
         }
 
         await cmd.ExecuteNonQueryAsync(ct);
@@ -77,13 +79,14 @@ public sealed partial class CatalogRuleOverrides(CatalogDataSource catalog, Time
         {
             var overrides = new Dictionary<string, RuleOverride>(StringComparer.Ordinal);
             await using var cmd = catalog.DataSource.CreateCommand(
-                "SELECT reseller_id, guest_checkout, resale_allowed, resale_price_cap_percent, dynamic_pricing_allowed FROM reseller_rules");
+                "SELECT reseller_id, guest_checkout, resale_allowed, resale_price_cap_percent, dynamic_pricing_allowed, transfers_allowed FROM reseller_rules");
             await using var reader = await cmd.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 overrides[reader.GetString(0)] = new RuleOverride(
                     reader.IsDBNull(1) ? null : reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetBoolean(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetBoolean(4));
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetBoolean(4),
+                    reader.IsDBNull(5) ? null : reader.GetBoolean(5));
             }
 
             var snapshot = new Snapshot(overrides, time.GetUtcNow());

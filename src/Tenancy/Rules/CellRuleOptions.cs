@@ -15,6 +15,9 @@ public sealed class CellRuleOptions
     /// <summary>A resale may ask at most this percentage of the face value.</summary>
     public int ResalePriceCapPercent { get; set; } = 100;
 
+    /// <summary>Tickets may be transferred to another person by e-mail.</summary>
+    public bool TransfersAllowed { get; set; } = true;
+
     /// <summary>Prices may change with demand.</summary>
     public bool DynamicPricingAllowed { get; set; }
 

@@ -28,6 +28,9 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
     /// <summary>True when tickets may be resold for the current reseller.</summary>
     public ValueTask<bool> ResaleAllowedAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.ResaleAllowed, ct);
 
+    /// <summary>True when tickets may be transferred to another person for the current reseller.</summary>
+    public ValueTask<bool> TransfersAllowedAsync(CancellationToken ct) => features.IsEnabledAsync(RuleNames.TransfersAllowed, ct);
+
     /// <summary>The highest resale price, percent of face value, for the current reseller.</summary>
     public async ValueTask<int> ResalePriceCapPercentAsync(CancellationToken ct) => (int)await ValueAsync(RuleNames.ResalePriceCapPercent, ct);
 
@@ -38,6 +41,7 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
         await features.IsEnabledAsync(RuleNames.GuestCheckout, ct),
         await features.IsEnabledAsync(RuleNames.ResaleAllowed, ct),
         (int)await ValueAsync(RuleNames.ResalePriceCapPercent, ct),
+        await features.IsEnabledAsync(RuleNames.TransfersAllowed, ct),
         await features.IsEnabledAsync(RuleNames.DynamicPricingAllowed, ct),
         (int)await ValueAsync(RuleNames.DynamicPriceMinPercent, ct),
         (int)await ValueAsync(RuleNames.DynamicPriceMaxPercent, ct),
@@ -58,11 +62,12 @@ public sealed class RuleBook(IVariantFeatureManager features, IOptions<CellOptio
 /// <param name="GuestCheckout">Buyers may hold and buy without an account; otherwise a signed-in end user is needed.</param>
 /// <param name="ResaleAllowed">Tickets may be resold.</param>
 /// <param name="ResalePriceCapPercent">Highest resale price, percent of face value.</param>
+/// <param name="TransfersAllowed">Tickets may be transferred to another person by e-mail.</param>
 /// <param name="DynamicPricingAllowed">Prices may change with demand (events that opt in; the worker's multiplier).</param>
 /// <param name="DynamicPriceMinPercent">Lowest dynamic price, percent of face value (the jurisdiction's).</param>
 /// <param name="DynamicPriceMaxPercent">Highest dynamic price, percent of face value (the jurisdiction's).</param>
-/// <param name="DataRetentionDays">Days personal data is kept (declared; not yet enforced).</param>
+/// <param name="DataRetentionDays">Days personal data is kept (the worker's retention pass erases it after that).</param>
 /// <param name="TaxRatePercent">Tax on the ticket price, percent.</param>
 public sealed record AppliedRules(
-    string Cell, string Currency, bool GuestCheckout, bool ResaleAllowed, int ResalePriceCapPercent, bool DynamicPricingAllowed,
+    string Cell, string Currency, bool GuestCheckout, bool ResaleAllowed, int ResalePriceCapPercent, bool TransfersAllowed, bool DynamicPricingAllowed,
     int DynamicPriceMinPercent, int DynamicPriceMaxPercent, int DataRetentionDays, decimal TaxRatePercent);

@@ -12,6 +12,9 @@ public static class RuleNames
     /// <summary>Tickets may be resold (flag).</summary>
     public const string ResaleAllowed = "ResaleAllowed";
 
+    /// <summary>Tickets may be transferred to another person (flag).</summary>
+    public const string TransfersAllowed = "TransfersAllowed";
+
     /// <summary>Prices may change with demand (flag).</summary>
     public const string DynamicPricingAllowed = "DynamicPricingAllowed";
 
@@ -31,7 +34,7 @@ public static class RuleNames
     public const string TaxRatePercent = "TaxRatePercent";
 
     /// <summary>The flags.</summary>
-    public static IReadOnlyList<string> Flags { get; } = [GuestCheckout, ResaleAllowed, DynamicPricingAllowed];
+    public static IReadOnlyList<string> Flags { get; } = [GuestCheckout, ResaleAllowed, TransfersAllowed, DynamicPricingAllowed];
 
     /// <summary>The valued rules.</summary>
     public static IReadOnlyList<string> Valued { get; } = [ResalePriceCapPercent, DynamicPriceMinPercent, DynamicPriceMaxPercent, DataRetentionDays, TaxRatePercent];

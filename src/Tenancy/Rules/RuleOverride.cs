@@ -4,10 +4,11 @@ namespace TicketAspire.Tenancy.Rules;
 
 /// <summary>
 /// A reseller's own choice of the rules its cell lets it choose; null leaves the cell's rule. A reseller may only narrow
-/// its cell: turn off what the cell allows (guest checkout, resale, dynamic pricing) and lower the resale price cap. Tax
+/// its cell: turn off what the cell allows (guest checkout, resale, transfers, dynamic pricing) and lower the resale price cap. Tax
 /// rate, currency and data retention are the jurisdiction's and have no override.
 /// </summary>
-public sealed record RuleOverride(bool? GuestCheckout = null, bool? ResaleAllowed = null, int? ResalePriceCapPercent = null, bool? DynamicPricingAllowed = null)
+public sealed record RuleOverride(
+    bool? GuestCheckout = null, bool? ResaleAllowed = null, int? ResalePriceCapPercent = null, bool? DynamicPricingAllowed = null, bool? TransfersAllowed = null)
 {
     /// <summary>No override at all.</summary>
     public static RuleOverride None { get; } = new();
@@ -35,6 +36,7 @@ public sealed record RuleOverride(bool? GuestCheckout = null, bool? ResaleAllowe
         Check("guest_checkout", GuestCheckout, cell.GuestCheckout);
         Check("resale_allowed", ResaleAllowed, cell.ResaleAllowed);
         Check("dynamic_pricing_allowed", DynamicPricingAllowed, cell.DynamicPricingAllowed);
+        Check("transfers_allowed", TransfersAllowed, cell.TransfersAllowed);
         if (ResalePriceCapPercent is < 0 || ResalePriceCapPercent > cell.ResalePriceCapPercent)
         {
             errors["resale_price_cap_percent"] = [$"0..{cell.ResalePriceCapPercent} (the cell's cap); a reseller may only lower it."];
@@ -55,6 +57,7 @@ public sealed record RuleOverride(bool? GuestCheckout = null, bool? ResaleAllowe
             RuleNames.GuestCheckout => cell.GuestCheckout && GuestCheckout != false,
             RuleNames.ResaleAllowed => cell.ResaleAllowed && ResaleAllowed != false,
             RuleNames.DynamicPricingAllowed => cell.DynamicPricingAllowed && DynamicPricingAllowed != false,
+            RuleNames.TransfersAllowed => cell.TransfersAllowed && TransfersAllowed != false,
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "not a boolean rule"),
         };
     }

@@ -24,6 +24,9 @@ public static class ApiScopes
     /// <summary>Register and manage webhook endpoints, list and replay their deliveries.</summary>
     public const string WebhooksManage = "webhooks:manage";
 
+    /// <summary>Check tickets in at the gate (a scanner app's client: nothing else).</summary>
+    public const string CheckIn = "checkin";
+
     /// <summary>End-user self-service: an end user's own holds and orders.</summary>
     public const string Customer = "customer";
 

@@ -15,6 +15,12 @@ public static class MailKinds
     /// <summary>A ticket sent to the recipient, with its claim token (<c>ticket.transfer_offered</c>).</summary>
     public const string TransferOffer = "transfer_offer";
 
+    /// <summary>A lottery entrant's result: won (with the purchase window) or lost (<c>lottery.result</c>).</summary>
+    public const string LotteryResult = "lottery_result";
+
+    /// <summary>The outbox topics that call for an e-mail, each with its kind.</summary>
+    public static IReadOnlyList<string> Topics { get; } = ["order.confirmed", "order.refunded", "payment.fraud_flagged", "ticket.transfer_offered", "lottery.result"];
+
     /// <summary>The e-mail a topic calls for, or null.</summary>
     public static string? ForTopic(string topic) => topic switch
     {
@@ -22,6 +28,7 @@ public static class MailKinds
         "order.refunded" => RefundProcessed,
         "payment.fraud_flagged" => FraudHold,
         "ticket.transfer_offered" => TransferOffer,
+        "lottery.result" => LotteryResult,
         _ => null,
     };
 }

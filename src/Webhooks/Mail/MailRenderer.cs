@@ -3,18 +3,22 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using TicketAspire.Inventory.CheckIn;
 
 namespace TicketAspire.Webhooks.Mail;
 
-/// <summary>Renders the end-user e-mails from a mail job and the reseller's orders, events and tickets.</summary>
-public sealed class MailRenderer(NpgsqlDataSource db)
+/// <summary>
+/// Renders the end-user e-mails from a mail job and the reseller's orders, events and tickets. With the reseller's
+/// <paramref name="signing"/> key, an order confirmation carries each ticket's signed QR code (payload and image).
+/// </summary>
+public sealed class MailRenderer(NpgsqlDataSource db, (TicketSigner Signer, string Reseller)? signing = null)
 {
     /// <summary>A rendered e-mail's subject and bodies.</summary>
     public sealed record Rendered(string Subject, string TextBody, string HtmlBody);
 
     private sealed record OrderInfo(string EventName, DateTimeOffset StartsAt, long TotalMinor, string Currency);
 
-    private sealed record TicketLine(string Code, string ClassName, string? Section, string? Row, string? Number);
+    private sealed record TicketLine(Guid Id, Guid EventId, string Code, string ClassName, string? Section, string? Row, string? Number);
 
     /// <summary>Renders a job of <paramref name="kind"/> (<see cref="MailKinds"/>).</summary>
     public async Task<Rendered> RenderAsync(string kind, Guid? orderId, string payload, CancellationToken ct)
@@ -42,6 +46,10 @@ public sealed class MailRenderer(NpgsqlDataSource db)
                 foreach (var t in tickets)
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"  {t.Code}  {Place(t)}");
+                    if (Qr(t) is { } qr)
+                    {
+                        text.AppendLine(CultureInfo.InvariantCulture, $"  QR: {qr}");
+                    }
                 }
 
                 html.Append(CultureInfo.InvariantCulture, $"<p>Thank you for your order {E(reference)}.</p>");
@@ -50,10 +58,13 @@ public sealed class MailRenderer(NpgsqlDataSource db)
                     html.Append(CultureInfo.InvariantCulture, $"<p><strong>{E(order.EventName)}</strong>, {order.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC<br>Total: {E(Amount(order.TotalMinor, order.Currency))}</p>");
                 }
 
-                html.Append("<table><tr><th>Ticket</th><th>Place</th></tr>");
+                html.Append("<table><tr><th>Ticket</th><th>Place</th><th>Show at the gate</th></tr>");
                 foreach (var t in tickets)
                 {
-                    html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Code)}</code></td><td>{E(Place(t))}</td></tr>");
+                    var image = Qr(t) is { } qr
+                        ? $"<img alt=\"QR code of ticket {E(t.Code)}\" width=\"220\" height=\"220\" src=\"data:image/png;base64,{Convert.ToBase64String(TicketQrImage.Png(qr, 4))}\">"
+                        : "";
+                    html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{E(t.Code)}</code></td><td>{E(Place(t))}</td><td>{image}</td></tr>");
                 }
 
                 html.Append("</table>");
@@ -77,6 +88,19 @@ public sealed class MailRenderer(NpgsqlDataSource db)
                 text.AppendLine("We will write to you again once the review is finished; there is nothing you need to do now.");
                 html.Append(CultureInfo.InvariantCulture, $"<p>Your order {E(reference)}{(order is null ? "" : $" for <strong>{E(order.EventName)}</strong>")} is on hold while we review the payment.</p>");
                 html.Append("<p>We will write to you again once the review is finished; there is nothing you need to do now.</p>");
+                break;
+
+            case MailKinds.LotteryResult:
+                var lotteryEvent = data.TryGetProperty("event_id", out var le) && le.ValueKind == JsonValueKind.String && le.TryGetGuid(out var lotteryEventId) ? await EventNameAsync(lotteryEventId, ct) : null;
+                var won = data.TryGetProperty("won", out var w) && w.ValueKind == JsonValueKind.True;
+                var until = data.TryGetProperty("window_ends_at", out var u) && u.ValueKind == JsonValueKind.String && u.TryGetDateTimeOffset(out var untilAt) ? untilAt : (DateTimeOffset?)null;
+                var what = lotteryEvent is null ? "the lottery" : $"the lottery for {lotteryEvent}";
+                subject = won ? $"You won {what}" : $"The result of {what}";
+                var line = won
+                    ? $"You won {what}: you may buy tickets{(until is { } u1 ? $" until {u1.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "")}. Sign in and go to the event to buy them."
+                    : $"Thank you for registering for {what}. You were not drawn this time; no tickets were reserved for you and nothing was charged.";
+                text.AppendLine(line);
+                html.Append(CultureInfo.InvariantCulture, $"<p>{E(line)}</p>");
                 break;
 
             case MailKinds.TransferOffer:
@@ -132,7 +156,7 @@ public sealed class MailRenderer(NpgsqlDataSource db)
     private async Task<List<TicketLine>> TicketsAsync(Guid orderId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT t.code, c.name, s.section, s.row_label, s.number
+            SELECT t.id, t.event_id, t.code, c.name, s.section, s.row_label, s.number
             FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN ticket_classes c ON c.id = t.class_id
             WHERE t.order_id = $1 AND t.status = 'valid'
             ORDER BY s.ordinal
@@ -143,11 +167,15 @@ public sealed class MailRenderer(NpgsqlDataSource db)
         while (await reader.ReadAsync(ct))
         {
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-            list.Add(new TicketLine(reader.GetString(0), reader.GetString(1), Text(2), Text(3), Text(4)));
+            list.Add(new TicketLine(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), Text(4), Text(5), Text(6)));
         }
 
         return list;
     }
+
+    private string? Qr(TicketLine t) => signing is { } s
+        ? s.Signer.Sign(s.Reseller, new TicketQrClaims(t.Id, t.EventId, t.Code, Place(t)))
+        : null;
 
     private static string Place(TicketLine t) => t.Section is null && t.Row is null && t.Number is null
         ? $"{t.ClassName} (general admission)"

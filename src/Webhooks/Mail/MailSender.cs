@@ -1,3 +1,4 @@
+using TicketAspire.Inventory.CheckIn;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TicketAspire.Webhooks.Services;
@@ -9,7 +10,8 @@ namespace TicketAspire.Webhooks.Mail;
 /// as deliveries are; a failed send is retried (5 s doubling up to an hour) and given up after 12 attempts.
 /// </summary>
 public sealed partial class MailSender(
-    NpgsqlDataSource db, IEmailSender sender, WebhookOptions options, TimeProvider time, WebhookMetrics metrics, string reseller, ILogger logger)
+    NpgsqlDataSource db, IEmailSender sender, WebhookOptions options, TimeProvider time, WebhookMetrics metrics, string reseller, ILogger logger,
+    TicketSigner? signer = null)
 {
     private const int MaxAttempts = 12;
 
@@ -36,7 +38,7 @@ public sealed partial class MailSender(
             }
         }
 
-        var renderer = new MailRenderer(db);
+        var renderer = new MailRenderer(db, signer is null ? null : (signer, reseller));
         var sent = 0;
         foreach (var job in jobs)
         {

@@ -15,6 +15,7 @@ public static class WebhookEventTypes
         "payment.failed", "payment.fraud_flagged", "payment.chargeback",
         "payout.scheduled",
         "waitlist.offered",
+        "lottery.drawn", "lottery.result",
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);

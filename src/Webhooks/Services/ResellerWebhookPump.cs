@@ -1,3 +1,4 @@
+using TicketAspire.Inventory.CheckIn;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TicketAspire.Webhooks.Mail;
@@ -22,7 +23,8 @@ public sealed partial class ResellerWebhookPump(
     bool development,
     TimeProvider time,
     WebhookMetrics metrics,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    TicketSigner? signer = null)
 {
     private readonly ILogger _logger = loggers.CreateLogger<ResellerWebhookPump>();
     private readonly WakeSignal _dispatchWake = new(), _mailWake = new(), _deliveryWake = new();
@@ -68,7 +70,7 @@ public sealed partial class ResellerWebhookPump(
 
     private async Task SendMailAsync(CancellationToken ct)
     {
-        var mail = new MailSender(await database(ct), emailSender, options, time, metrics, Reseller, loggers.CreateLogger<MailSender>());
+        var mail = new MailSender(await database(ct), emailSender, options, time, metrics, Reseller, loggers.CreateLogger<MailSender>(), signer);
         while (await mail.SendDueAsync(ct) == options.BatchSize)
         {
         }

@@ -7,7 +7,8 @@ namespace TicketAspire.Worker.Tests.Infrastructure;
 /// One reseller database's worth of personal data, old and recent: Ann's account has been dormant for 800 days and her
 /// order is for a show 900 days ago; Bob signed in yesterday and bought for a show 10 days ago. Each has holds, an
 /// order with a ticket, e-mails (mailbox and mail jobs), outbox rows and webhook messages naming them, audit rows
-/// with their address, a waitlist entry; Ann also has an old account block and a session (an OpenIddict token).
+/// with their address, a waitlist entry, a withdrawn resale listing and a transfer of their ticket (Ann's expired long
+/// ago, Bob's pending); Ann also has an old account block and a session (an OpenIddict token).
 /// </summary>
 public sealed class PersonalDataSeed
 {
@@ -20,6 +21,11 @@ public sealed class PersonalDataSeed
     public Guid RecentOrder { get; } = Guid.NewGuid();
 
     public Guid OldTicket { get; } = Guid.NewGuid();
+
+    public Guid RecentTicket { get; } = Guid.NewGuid();
+
+    /// <summary>Bob's recent ticket's listing, withdrawn.</summary>
+    public Guid RecentListing { get; } = Guid.NewGuid();
 
     public string AnnRef => "user:" + Ann;
 
@@ -58,7 +64,13 @@ public sealed class PersonalDataSeed
                 ('{RecentOrder}', '{recentHold}', '{recentEvent}', '{BobRef}', 'bob@example.com', 'confirmed', 7000, 'EUR', 'pi_recent', {Ago(20)}, 6000, 500, 100, 400);
             INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, status, issued_at) VALUES
                 ('{OldTicket}', '{OldOrder}', '{oldEvent}', '{oldSeat}', '{oldClass}', 5000, 'EUR', 'CODE-OLD-{OldTicket:N}', 'void', {Ago(950)}),
-                ('{Guid.NewGuid()}', '{RecentOrder}', '{recentEvent}', '{recentSeat}', '{recentClass}', 7000, 'EUR', 'CODE-NEW-{Guid.NewGuid():N}', 'valid', {Ago(20)});
+                ('{RecentTicket}', '{RecentOrder}', '{recentEvent}', '{recentSeat}', '{recentClass}', 7000, 'EUR', 'CODE-NEW-{Guid.NewGuid():N}', 'valid', {Ago(20)});
+            INSERT INTO resale_listings (id, ticket_id, event_id, seat_id, class_id, seller_ref, face_minor, asking_minor, cap_percent, currency, status, created_at, closed_at) VALUES
+                ('{Guid.NewGuid()}', '{OldTicket}', '{oldEvent}', '{oldSeat}', '{oldClass}', '{AnnRef}', 5000, 5000, 100, 'EUR', 'withdrawn', {Ago(948)}, {Ago(947)}),
+                ('{RecentListing}', '{RecentTicket}', '{recentEvent}', '{recentSeat}', '{recentClass}', '{BobRef}', 7000, 7000, 100, 'EUR', 'withdrawn', {Ago(15)}, {Ago(14)});
+            INSERT INTO ticket_transfers (id, ticket_id, event_id, from_ref, to_email, message, token_hash, status, expires_at, created_at, closed_at) VALUES
+                ('{Guid.NewGuid()}', '{OldTicket}', '{oldEvent}', '{AnnRef}', 'friend@example.com', 'for you, Ann', sha256('{Guid.NewGuid()}'::bytea), 'expired', {Ago(939)}, {Ago(946)}, {Ago(939)}),
+                ('{Guid.NewGuid()}', '{RecentTicket}', '{recentEvent}', '{BobRef}', 'carl@example.com', 'enjoy, Bob', sha256('{Guid.NewGuid()}'::bytea), 'pending', now() + interval '5 days', {Ago(2)}, NULL);
             INSERT INTO refunds (id, order_id, amount_minor, currency, reason, initiated_by, seat_disposition, status, created_at, completed_at) VALUES
                 ('{Guid.NewGuid()}', '{OldOrder}', 5000, 'EUR', 'my aunt Ann is ill', '{AnnRef}', 'voided', 'succeeded', {Ago(940)}, {Ago(940)});
             INSERT INTO waitlist_entries (id, event_id, class_id, customer_ref, customer_email, quantity, joined_at, status, closed_at) VALUES

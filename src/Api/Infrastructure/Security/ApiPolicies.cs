@@ -13,6 +13,12 @@ public static class ApiPolicies
     /// <summary>Create and change events: a reseller's integrator with <c>inventory:write</c>.</summary>
     public const string InventoryWrite = "inventory-write";
 
+    /// <summary>
+    /// The organizer's view of an event (its vouchers and their uses, its change history): integrators (<c>inventory:read</c>
+    /// or <c>inventory:write</c>), support.
+    /// </summary>
+    public const string InventoryRead = "inventory-read";
+
     /// <summary>Hold, confirm, cancel: integrators (<c>orders:write</c>), end users (<c>customer</c>, their own), support.</summary>
     public const string OrdersWrite = "orders-write";
 
@@ -36,6 +42,9 @@ public static class ApiPolicies
     /// <summary>An event's waiting room: integrators (<c>inventory:write</c>), support.</summary>
     public const string WaitingRoomManage = "waiting-room-manage";
 
+    /// <summary>Check tickets in and download an event's scanner bundle: integrators (<c>checkin</c> or <c>inventory:write</c>), support.</summary>
+    public const string CheckIn = "check-in";
+
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
 
@@ -45,6 +54,8 @@ public static class ApiPolicies
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .AddPolicy(InventoryWrite, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite)))
+            .AddPolicy(InventoryRead, Grants(
+                new Grant(ActorKind.Integrator, ApiScopes.InventoryRead, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(OrdersWrite, Grants(
                 new Grant(ActorKind.Integrator, ApiScopes.OrdersWrite), new Grant(ActorKind.Customer, ApiScopes.Customer), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(OrdersRead, Grants(
@@ -56,6 +67,7 @@ public static class ApiPolicies
             .AddPolicy(WebhooksManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.WebhooksManage), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(MailboxRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(WaitingRoomManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(CheckIn, Grants(new Grant(ActorKind.Integrator, ApiScopes.CheckIn, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 

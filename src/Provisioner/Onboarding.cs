@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TicketAspire.Identity.Infrastructure;
+using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Migrator;
+using TicketAspire.Tenancy;
+using TicketAspire.Tenancy.Data;
+using TicketAspire.Tenancy.Provisioning;
+
+namespace TicketAspire.Provisioner;
+
+/// <summary>
+/// Onboards one reseller without restarting anything: its database (created, migrated, its own login role with the
+/// password derived from the cell's onboarding key), its own Redis server, its identity clients (integrator and
+/// storefront), its catalog entry (hosts, billing, Redis endpoint), and then waits until the cell's API serves its host.
+/// The services learn about it from the catalog, which they re-read within 2 s of a change. Every step can be repeated.
+/// </summary>
+public sealed class Onboarding(
+    CellDatabases cell,
+    RedisServers redis,
+    StepRunner steps,
+    IOptions<CellOptions> cellOptions,
+    IOptions<ResellerStorageOptions> storage,
+    IOptions<ProvisionerOptions> options,
+    IHttpClientFactory http,
+    ILogger<Onboarding> logger)
+{
+    /// <summary>Runs the job's steps.</summary>
+    public async Task RunAsync(ProvisioningJob job, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var registration = job.Request.Deserialize<ResellerRegistration>(ProvisioningJson.Options)
+            ?? throw new InvalidOperationException("The job has no registration.");
+        var id = registration.Id!;
+        var hosts = registration.Hosts ?? [];
+        var database = ResellerTenantInfo.DatabaseNameFor(id);
+        var connection = ResellerDatabase.WithDatabase(cell.Server, database);
+        var key = storage.Value.OnboardingKey;
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new InvalidOperationException("ResellerStorageOptions:OnboardingKey is not configured.");
+        }
+
+        await steps.RunAsync(job, "database", async t =>
+            await SqlMigrator.EnsureDatabaseAsync(cell.ServerDb, database, t) ? $"{database} created" : $"{database} exists", ct);
+
+        await steps.RunAsync(job, "migrations", async t =>
+        {
+            var (_, applied) = await ResellerDatabase.CreateAndMigrateAsync(cell.ServerDb, cell.Server, database, t);
+            return applied.Count == 0 ? "up to date" : $"{applied.Count} scripts: {applied[0]} … {applied[^1]}";
+        }, ct);
+
+        await steps.RunAsync(job, "login_role", async t =>
+        {
+            await using var db = NpgsqlDataSource.Create(connection);
+            await DatabaseRoles.EnsureAsync(cell.ServerDb, db, database, ResellerSecrets.DatabasePassword(key, database), t);
+            return $"role {database} may open {database} only";
+        }, ct);
+
+        string endpoint = "";
+        await steps.RunAsync(job, "redis", async t =>
+        {
+            endpoint = await redis.StartAsync(id, null, t);
+            return $"{options.Value.RedisKind} on {endpoint}";
+        }, ct);
+
+        await steps.RunAsync(job, "identity_clients", async t =>
+        {
+            await using var clients = new ClientProvisioner();
+            var detail = new List<string>();
+            if (job.SealedSecret is { } sealedSecret)
+            {
+                var secret = ResellerSecrets.Open(key, sealedSecret, ResellerSecrets.IntegratorSecretContext(id));
+                var outcome = await clients.EnsureIntegratorAsync(connection, $"{id}-backend", $"{registration.Name} back end", secret, null, t);
+                detail.Add($"{id}-backend {outcome.ToString().ToLowerInvariant()}");
+            }
+            else
+            {
+                detail.Add($"{id}-backend registered before");
+            }
+
+            var redirects = registration.StorefrontRedirectUris is { Count: > 0 } uris ? uris : [.. hosts.Select(h => $"http://{h}/signin-oidc")];
+            var storefront = await clients.EnsureStorefrontAsync(connection, $"{id}-storefront", $"{registration.Name} storefront",
+                redirects.Select(u => new Uri(u)), hosts.Select(h => new Uri($"http://{h}/")), t);
+            detail.Add($"{id}-storefront {storefront.ToString().ToLowerInvariant()}");
+            return string.Join(", ", detail);
+        }, ct);
+
+        await steps.RunAsync(job, "catalog", async t =>
+        {
+            await RegisterAsync(job, registration, database, endpoint, t);
+            job.SealedSecret = null;
+            return $"{hosts.Count} host(s), redis {endpoint}";
+        }, ct);
+
+        if (!string.IsNullOrWhiteSpace(options.Value.ApiUrl) && hosts.Count > 0)
+        {
+            await steps.RunAsync(job, "serving", t => WaitUntilServedAsync(hosts[0], t), ct);
+        }
+    }
+
+    /// <summary>The catalog entry: reseller, hosts, billing; the job's reserved hosts freed and its sealed secret erased.</summary>
+    private async Task RegisterAsync(ProvisioningJob job, ResellerRegistration registration, string database, string endpoint, CancellationToken ct)
+    {
+        var id = registration.Id!;
+        var billing = registration.Billing!;
+        await using var conn = await cell.Catalog.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn, tx)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    INSERT INTO resellers (id, name, cell, database_name, redis_name, origin, redis_endpoint) VALUES ($1, $2, $3, $4, $5, 'onboarded', $6)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, redis_endpoint = excluded.redis_endpoint, updated_at = now()
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = id }, new() { Value = registration.Name! }, new() { Value = cellOptions.Value.Id }, new() { Value = database },
+                        new() { Value = ResellerTenantInfo.RedisConnectionNameFor(id) }, new() { Value = endpoint },
+                    },
+                },
+                new NpgsqlBatchCommand("DELETE FROM reserved_hosts WHERE job_id = $1") { Parameters = { new() { Value = job.Id } } },
+                new NpgsqlBatchCommand("DELETE FROM reseller_hosts WHERE reseller_id = $1") { Parameters = { new() { Value = id } } },
+                new NpgsqlBatchCommand("INSERT INTO reseller_hosts (host, reseller_id) SELECT h, $1 FROM unnest($2::text[]) AS h")
+                {
+                    Parameters = { new() { Value = id }, new() { Value = (registration.Hosts ?? []).ToArray() } },
+                },
+                new NpgsqlBatchCommand("""
+                    INSERT INTO reseller_billing (reseller_id, legal_name, address, tax_id, payout_iban, payout_bic, account_holder, contact_email)
+                    VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+                    ON CONFLICT (reseller_id) DO UPDATE SET legal_name = excluded.legal_name, address = excluded.address, tax_id = excluded.tax_id,
+                        payout_iban = excluded.payout_iban, payout_bic = excluded.payout_bic, account_holder = excluded.account_holder,
+                        contact_email = excluded.contact_email, updated_at = now()
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = id }, new() { Value = billing.LegalName! },
+                        new() { Value = JsonSerializer.Serialize(billing.Address, ProvisioningJson.Options) }, new() { Value = billing.TaxId! },
+                        // an IBAN, or a US account as routing/account
+                        new() { Value = billing.Payout!.Iban ?? $"US-ABA:{billing.Payout.RoutingNumber}/{billing.Payout.AccountNumber}" },
+                        new() { Value = (object?)billing.Payout.Bic ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                        new() { Value = billing.Payout.AccountHolder! },
+                        new() { Value = (object?)registration.ContactEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                    },
+                },
+                new NpgsqlBatchCommand("UPDATE provisioning_jobs SET secret_ciphertext = NULL WHERE id = $1") { Parameters = { new() { Value = job.Id } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Waits until the cell's API answers the reseller's host (three answers in a row: every replica re-read the catalog).</summary>
+    private async Task<string?> WaitUntilServedAsync(string host, CancellationToken ct)
+    {
+        using var client = http.CreateClient("api");
+        client.BaseAddress = new Uri(options.Value.ApiUrl);
+        var sw = Stopwatch.StartNew();
+        var inARow = 0;
+        while (inARow < 3)
+        {
+            if (sw.Elapsed > options.Value.ServingTimeout)
+            {
+                throw new TimeoutException($"The API did not serve {host} within {options.Value.ServingTimeout.TotalSeconds:F0} s.");
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/event-types");
+            request.Headers.Host = host;
+            try
+            {
+                using var response = await client.SendAsync(request, ct);
+                inARow = response.IsSuccessStatusCode ? inARow + 1 : 0;
+            }
+            catch (HttpRequestException ex)
+            {
+                logger.LogDebug("serving probe of {Host}: {Error}", host, ex.Message);
+                inARow = 0;
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        return $"the API serves {host} after {sw.ElapsedMilliseconds} ms";
+    }
+}
