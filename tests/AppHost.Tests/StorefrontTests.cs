@@ -114,6 +114,11 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
         await WaitInteractiveAsync(buyer);
         await Expect(buyer.GetByTestId("ticket")).ToHaveCountAsync(2);
         await Expect(buyer.GetByRole(AriaRole.Img, new() { NameRegex = new("^QR code of ticket") })).ToHaveCountAsync(2);
+        // each QR code carries the ticket's signed check-in payload (what the venue's scanners verify)
+        foreach (var qr in await buyer.Locator("[data-qr]").AllAsync())
+        {
+            Assert.StartsWith("TA1.", await qr.GetAttributeAsync("data-qr"), StringComparison.Ordinal);
+        }
         await AssertAccessibleAsync(buyer, "orders");
         await StorefrontBrowser.ScreenshotAsync(buyer, "storefront-my-orders");
 

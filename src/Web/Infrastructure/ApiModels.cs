@@ -51,6 +51,9 @@ public sealed record Order(Guid Id, Guid HoldId, Guid EventId, string Status, Mo
 
 public sealed record OrderList(IReadOnlyList<Order> Orders);
 
+/// <summary>A valid ticket's signed QR payload (what the venue's scanners check).</summary>
+public sealed record TicketQrPayload(Guid TicketId, string Payload);
+
 /// <summary>Seats that changed status (one event of the API's live stream).</summary>
 public sealed record SeatsMessage(string Topic, IReadOnlyList<SeatChange> Seats);
 

@@ -57,6 +57,9 @@ public sealed class TicketApi(HttpClient http)
     public Task<ApiResult<OrderList>> MyOrdersAsync(ResellerSite site, string token, CancellationToken ct) =>
         SendAsync<OrderList>(HttpMethod.Get, "/v1/me/orders", site, token, null, ct);
 
+    public Task<ApiResult<TicketQrPayload>> TicketQrAsync(ResellerSite site, string token, Guid ticketId, CancellationToken ct) =>
+        SendAsync<TicketQrPayload>(HttpMethod.Get, $"/v1/tickets/{ticketId}/qr", site, token, null, ct);
+
     public Task<ApiResult<Order>> RefundMyOrderAsync(ResellerSite site, string token, Guid orderId, CancellationToken ct) =>
         SendAsync<Order>(HttpMethod.Post, $"/v1/me/orders/{orderId}/refund", site, token, new { reason = "Refund requested in the storefront" }, ct,
             idempotencyKey: $"refund-{orderId}");
