@@ -211,6 +211,32 @@ public static class CellExtensions
 
         api.WaitFor(payments);
 
+        // the cell's hosted storefront: every reseller's site on its own hosts (the router sends them there), buyers
+        // signed in at their reseller's issuer in the browser, every call through the API with the buyer's token
+        var web = builder.AddProject<Projects.Web>(N("web"))
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health")
+            .WithReference(api).WaitFor(api).WaitFor(identity)
+            .WithEnvironment("Api__BaseUrl", $"http://{api.Resource.Name}")
+            .WithEnvironment("Identity__PublicOrigin", issuerOrigin);
+        foreach (var reseller in cell.Resellers)
+        {
+            var prefix = $"Storefront__Resellers__{reseller.Id}__";
+            web.WithEnvironment(prefix + "Name", reseller.Name);
+            for (var h = 0; h < reseller.Hosts.Count; h++)
+            {
+                web.WithEnvironment($"{prefix}Hosts__{h}", reseller.Hosts[h]);
+            }
+
+            foreach (var (key, value) in new[] { ("Primary", reseller.Storefront?.Theme?.Primary), ("Secondary", reseller.Storefront?.Theme?.Secondary), ("Tagline", reseller.Storefront?.Theme?.Tagline) })
+            {
+                if (value is not null)
+                {
+                    web.WithEnvironment(prefix + key, value);
+                }
+            }
+        }
+
         // optional delivery settings for every cell (tests shorten the retry schedule): TicketAspire:Webhooks:<key>; the API
         // reads the ones about endpoints (MaxEndpoints, SecretOverlap)
         foreach (var setting in builder.Configuration.GetSection("TicketAspire:Webhooks").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))

@@ -160,6 +160,14 @@ public sealed record CellFile(
                 }
             }
 
+            foreach (var (field, colour) in new[] { ("primary", r.Storefront?.Theme?.Primary), ("secondary", r.Storefront?.Theme?.Secondary) })
+            {
+                if (colour is not null && !Regex.IsMatch(colour, "^#[0-9a-fA-F]{6}$"))
+                {
+                    Fail($"resellers[{i}].storefront.theme.{field}", "a CSS hex colour such as #1d4ed8");
+                }
+            }
+
             r.Fees?.Validate($"resellers[{i}].fees", Fail);
             r.RateLimits?.Validate($"resellers[{i}].rate_limits", Fail);
             if (r.Holds is { } holds)
@@ -209,8 +217,17 @@ public sealed record ResellerEntry(
     public string ClientId => IntegratorClientId ?? $"{Id}-backend";
 }
 
-/// <summary>Where a reseller's storefront (public client, authorization code + PKCE) may receive codes and send users after logout.</summary>
-public sealed record StorefrontEntry(IReadOnlyList<string>? RedirectUris, IReadOnlyList<string>? PostLogoutRedirectUris);
+/// <summary>
+/// A reseller's hosted storefront: where it (public client, authorization code + PKCE) may receive codes and send users
+/// after logout, and its theme.
+/// </summary>
+public sealed record StorefrontEntry(IReadOnlyList<string>? RedirectUris = null, IReadOnlyList<string>? PostLogoutRedirectUris = null, StorefrontTheme? Theme = null);
+
+/// <summary>
+/// The look of a reseller's storefront: <paramref name="Primary"/> (header and buttons, white text on it) and
+/// <paramref name="Secondary"/> as CSS hex colours (<c>#1d4ed8</c>), and a line under its name on the home page.
+/// </summary>
+public sealed record StorefrontTheme(string? Primary = null, string? Secondary = null, string? Tagline = null);
 
 /// <summary>A reseller's own hold limits (each optional; the platform defaults apply otherwise).</summary>
 public sealed record HoldLimits(int? DefaultExpireSeconds, int? MaxExpireSeconds, int? MaxSeatsPerHold, int? MaxTicketsPerCustomerPerEvent = null);

@@ -42,12 +42,46 @@ public static class RouterExtensions
                 }
             }
 
-            // Router__Cells__<cell>__Web: the storefront, once src/Web exists (until then other paths go to the API)
+            // Router__Cells__<cell>__Web: the cell's storefront (every path that is not the API's or the identity service's)
+            if (builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == $"{cell.Id}-web") is { } web)
+            {
+                router.WithEnvironment(prefix + "Web", builder.CreateResourceBuilder(web).GetEndpoint("http")).WithReferenceRelationship(web);
+            }
+
             foreach (var reseller in cell.Resellers)
             {
                 for (var h = 0; h < reseller.Hosts.Count; h++)
                 {
                     router.WithEnvironment($"{prefix}Resellers__{reseller.Id}__Hosts__{h}", reseller.Hosts[h]);
+                }
+            }
+
+            // the storefronts' redirect URIs at the router's port too (http://acme.eu.localhost:5000/signin-oidc), where a
+            // browser reaches them, unless the cell file lists its own
+            var migrator = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == $"{cell.Id}-migrator"));
+            var routerPort = router.GetEndpoint("http").Property(EndpointProperty.Port);
+            for (var i = 0; i < cell.Resellers.Count; i++)
+            {
+                var reseller = cell.Resellers[i];
+                var resellerPrefix = $"Cell__Resellers__{i}__";
+                if (reseller.Storefront?.RedirectUris is not { Count: > 0 })
+                {
+                    var u = 0;
+                    foreach (var host in reseller.Hosts)
+                    {
+                        migrator.WithEnvironment($"{resellerPrefix}StorefrontRedirectUris__{u++}", $"http://{host}/signin-oidc");
+                        migrator.WithEnvironment($"{resellerPrefix}StorefrontRedirectUris__{u++}", ReferenceExpression.Create($"http://{host}:{routerPort}/signin-oidc"));
+                    }
+                }
+
+                if (reseller.Storefront?.PostLogoutRedirectUris is not { Count: > 0 })
+                {
+                    var u = 0;
+                    foreach (var host in reseller.Hosts)
+                    {
+                        migrator.WithEnvironment($"{resellerPrefix}StorefrontPostLogoutRedirectUris__{u++}", $"http://{host}/");
+                        migrator.WithEnvironment($"{resellerPrefix}StorefrontPostLogoutRedirectUris__{u++}", ReferenceExpression.Create($"http://{host}:{routerPort}/signout-callback-oidc"));
+                    }
                 }
             }
         }

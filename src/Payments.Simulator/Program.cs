@@ -13,6 +13,7 @@ app.MapDefaultEndpoints();
 app.MapPaymentIntentsApi();
 app.MapRefundsApi();
 app.MapTestApi();
+app.MapCardPage();
 
 app.Run();
 

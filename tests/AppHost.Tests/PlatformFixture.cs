@@ -78,7 +78,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
-        foreach (var resource in new[] { "eu-payments", "us-payments", "eu-api", "us-api", "eu-identity", "us-identity", "eu-worker", "us-worker", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })
+        foreach (var resource in new[] { "eu-payments", "us-payments", "eu-api", "us-api", "eu-identity", "us-identity", "eu-worker", "us-worker", "eu-web", "us-web", "eu-catalog-db", "eu-acme-db", "eu-globex-db", "us-initech-db" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
