@@ -52,7 +52,9 @@ public sealed class OperatorAudit(CatalogDataSource catalog, TimeProvider time, 
         try
         {
             var result = await next(context);
-            status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
+            // typed results come wrapped (Results<…>): the status is the inner result's
+            var inner = result is INestedHttpResult nested ? nested.Result : result;
+            status = inner is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
             return result;
         }
         finally
