@@ -21,7 +21,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     private sealed record Resources(
         string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email,
-        string TicketId, string ListingId, string TransferId, string LotteryEventId);
+        string TicketId, string ListingId, string TransferId, string LotteryEventId, string VoucherId);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -75,6 +75,11 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ListLotteryResults"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery/results", null, Access.WaitingRoomManage, Reach.ById),
         ["RegisterForLottery"] = new("POST", r => $"/v1/events/{r.LotteryEventId}/lottery/entries", _ => new { customer_ref = "matrix-x" }, Access.OrdersWrite, Reach.ById),
         ["GetLotteryEntry"] = new("GET", r => $"/v1/events/{r.LotteryEventId}/lottery/entry?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ById),
+        ["CreateVoucher"] = new("POST", r => $"/v1/events/{r.EventId}/vouchers", _ => new { code = "MATRIX-" + Guid.NewGuid().ToString("N")[..8], kind = "percentage", percent_off = 10 },
+            Access.InventoryWrite, Reach.ById),
+        ["ListVouchers"] = new("GET", r => $"/v1/events/{r.EventId}/vouchers", null, Access.ReportsRead, Reach.ById),
+        ["GetVoucher"] = new("GET", r => $"/v1/events/{r.EventId}/vouchers/{r.VoucherId}", null, Access.ReportsRead, Reach.ById),
+        ["DisableVoucher"] = new("DELETE", r => $"/v1/events/{r.EventId}/vouchers/{r.VoucherId}", null, Access.InventoryWrite, Reach.ById),
         ["ConfigurePresale"] = new("PUT", r => $"/v1/events/{r.EventId}/presale", _ => new { general_on_sale_at = (string?)null }, Access.InventoryWrite, Reach.ById),
         ["GetPresale"] = new("GET", r => $"/v1/events/{r.EventId}/presale", null, Access.Public, Reach.ById),
         ["RegisterForPresale"] = new("POST", r => $"/v1/events/{r.EventId}/presale/registrations", null, Access.Customer, Reach.ById),
@@ -323,6 +328,9 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.OK, room.StatusCode);
         }
 
+        var voucher = await http.PostJsonAsync($"/v1/events/{created.Id()}/vouchers",
+            new { code = $"MATRIX-{reseller}-{Guid.NewGuid():N}"[..30], kind = "percentage", percent_off = 10 }, HttpStatusCode.Created);
+
         // a second event sold by lottery (registration open for a day), with the customer registered
         var lotteryEvent = await http.PostJsonAsync("/v1/events", Api.GaEvent($"Matrix lottery {reseller} {Guid.NewGuid()}", 10), HttpStatusCode.Created);
         using (var lottery = await http.PutAsJsonAsync($"/v1/events/{lotteryEvent.Id()}/lottery", new
@@ -357,6 +365,6 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email,
-            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id());
+            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id(), voucher.Id());
     }
 }

@@ -216,7 +216,8 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
     private static async Task PayAsync(IPage page, string card, string? screenshot)
     {
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay .* by card$") }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/pay/"));
+        // the card page and the return page are server work (the PSP, the API's confirm): on a loaded machine they take seconds
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/pay/"), new() { Timeout = 90_000 });
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay by card" })).ToBeVisibleAsync();
         await page.GetByLabel("Card number").FillAsync(card);
         if (screenshot is not null)
@@ -225,7 +226,7 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
         }
 
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay ") }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/checkout/.+/return"));
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/checkout/.+/return"), new() { Timeout = 90_000 });
         await WaitInteractiveAsync(page);
     }
 
