@@ -293,7 +293,8 @@ public static class CellExtensions
             .WithEnvironment("Provisioner__RedisKind", cell.RedisKind == "redis-server" ? "redis-server" : "garnet")
             .WithEnvironment("Provisioner__GarnetHostAssembly", GarnetHostAssembly())
             .WithEnvironment("Provisioner__ExportDirectory", Path.Combine(settings.DataRoot, N("exports")))
-            .WithEnvironment("Provisioner__ApiUrl", api.GetEndpoint("http"));
+            .WithEnvironment("Provisioner__ApiUrl", api.GetEndpoint("http"))
+            .WithEnvironment("Provisioner__IdentityUrl", identity.GetEndpoint("http"));
         if (builder.Configuration["TicketAspire:Provisioner:DrainDelay"] is { Length: > 0 } drain)
         {
             provisioner.WithEnvironment("Provisioner__DrainDelay", drain);

@@ -97,7 +97,7 @@ public sealed class Onboarding(
 
         if (!string.IsNullOrWhiteSpace(options.Value.ApiUrl) && hosts.Count > 0)
         {
-            await steps.RunAsync(job, "serving", t => WaitUntilServedAsync(hosts[0], t), ct);
+            await steps.RunAsync(job, "serving", t => WaitUntilServedAsync(hosts[0], id, t), ct);
         }
     }
 
@@ -155,22 +155,42 @@ public sealed class Onboarding(
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Waits until the cell's API answers the reseller's host (three answers in a row: every replica re-read the catalog).</summary>
-    private async Task<string?> WaitUntilServedAsync(string host, CancellationToken ct)
+    /// <summary>
+    /// Waits until the cell's API answers the reseller's host and the identity service serves its issuer (three answers
+    /// in a row each: every replica re-read the catalog), so the integrator's first token and first call both work.
+    /// </summary>
+    private async Task<string?> WaitUntilServedAsync(string host, string id, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        await ProbeAsync("API", options.Value.ApiUrl, "/v1/event-types", host, sw, ct);
+        var detail = $"the API serves {host} after {sw.ElapsedMilliseconds} ms";
+        if (!string.IsNullOrWhiteSpace(options.Value.IdentityUrl))
+        {
+            await ProbeAsync("identity service", options.Value.IdentityUrl, $"/{Uri.EscapeDataString(id)}/.well-known/openid-configuration", null, sw, ct);
+            detail += $", the identity service its issuer after {sw.ElapsedMilliseconds} ms";
+        }
+
+        return detail;
+    }
+
+    private async Task ProbeAsync(string service, string baseUrl, string path, string? host, Stopwatch sw, CancellationToken ct)
     {
         using var client = http.CreateClient("api");
-        client.BaseAddress = new Uri(options.Value.ApiUrl);
-        var sw = Stopwatch.StartNew();
+        client.BaseAddress = new Uri(baseUrl);
         var inARow = 0;
         while (inARow < 3)
         {
             if (sw.Elapsed > options.Value.ServingTimeout)
             {
-                throw new TimeoutException($"The API did not serve {host} within {options.Value.ServingTimeout.TotalSeconds:F0} s.");
+                throw new TimeoutException($"The {service} did not serve {path} (host {host ?? "any"}) within {options.Value.ServingTimeout.TotalSeconds:F0} s.");
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/event-types");
-            request.Headers.Host = host;
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (host is not null)
+            {
+                request.Headers.Host = host;
+            }
+
             try
             {
                 using var response = await client.SendAsync(request, ct);
@@ -178,13 +198,11 @@ public sealed class Onboarding(
             }
             catch (HttpRequestException ex)
             {
-                logger.LogDebug("serving probe of {Host}: {Error}", host, ex.Message);
+                logger.LogDebug("serving probe of {Service} {Path}: {Error}", service, path, ex.Message);
                 inARow = 0;
             }
 
             await Task.Delay(200, ct);
         }
-
-        return $"the API serves {host} after {sw.ElapsedMilliseconds} ms";
     }
 }

@@ -21,6 +21,9 @@ public sealed class ProvisionerOptions
     /// <summary>The cell's API (internal URL): an onboarding ends once it serves the new reseller's host.</summary>
     public string ApiUrl { get; set; } = "";
 
+    /// <summary>The cell's identity service (internal URL): an onboarding ends once it issues tokens for the new reseller.</summary>
+    public string IdentityUrl { get; set; } = "";
+
     /// <summary>How often the catalog is polled for new jobs.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
