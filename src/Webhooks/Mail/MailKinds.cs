@@ -15,6 +15,9 @@ public static class MailKinds
     /// <summary>A ticket sent to the recipient, with its claim token (<c>ticket.transfer_offered</c>).</summary>
     public const string TransferOffer = "transfer_offer";
 
+    /// <summary>What changed about the ticket holder's event, before and after (<c>order.event_changed</c>).</summary>
+    public const string EventChanged = "event_changed";
+
     /// <summary>The e-mail a topic calls for, or null.</summary>
     public static string? ForTopic(string topic) => topic switch
     {
@@ -22,6 +25,7 @@ public static class MailKinds
         "order.refunded" => RefundProcessed,
         "payment.fraud_flagged" => FraudHold,
         "ticket.transfer_offered" => TransferOffer,
+        "order.event_changed" => EventChanged,
         _ => null,
     };
 }
