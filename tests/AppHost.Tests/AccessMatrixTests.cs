@@ -12,7 +12,7 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, Signed, InventoryWrite, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, Operator }
+    private enum Access { Public, Signed, InventoryWrite, InventoryRead, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
@@ -21,7 +21,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     private sealed record Resources(
         string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email,
-        string TicketId, string ListingId, string TransferId);
+        string TicketId, string ListingId, string TransferId, string VoucherId);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -40,6 +40,12 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["RefundOrder"] = new("POST", r => $"/v1/orders/{r.OrderId}/refund", _ => new { reason = "matrix" }, Access.OrdersWrite, Reach.ById),
         ["RefundMyOrder"] = new("POST", r => $"/v1/me/orders/{r.OrderId}/refund", _ => new { reason = "matrix" }, Access.Customer, Reach.ById),
         ["SetEventPricing"] = new("PUT", r => $"/v1/events/{r.EventId}/pricing", _ => new { enabled = false }, Access.InventoryWrite, Reach.ById),
+        ["UpdateEvent"] = new("PATCH", r => $"/v1/events/{r.EventId}", _ => new { description = "matrix" }, Access.InventoryWrite, Reach.ById),
+        ["GetEventHistory"] = new("GET", r => $"/v1/events/{r.EventId}/history", null, Access.InventoryRead, Reach.ById),
+        ["CreateVoucher"] = new("POST", r => $"/v1/events/{r.EventId}/vouchers", _ => new { code = "MATRIX", kind = "free_ticket" }, Access.InventoryWrite, Reach.ById),
+        ["ListVouchers"] = new("GET", r => $"/v1/events/{r.EventId}/vouchers", null, Access.InventoryRead, Reach.ById),
+        ["GetVoucher"] = new("GET", r => $"/v1/events/{r.EventId}/vouchers/{r.VoucherId}", null, Access.InventoryRead, Reach.ById),
+        ["DisableVoucher"] = new("DELETE", r => $"/v1/events/{r.EventId}/vouchers/{r.VoucherId}", null, Access.InventoryWrite, Reach.ById),
         ["CancelEvent"] = new("POST", r => $"/v1/events/{r.EventId}/cancel", null, Access.InventoryWrite, Reach.ById),
         ["ReceivePspEvent"] = new("POST", _ => "/v1/psp/webhooks", _ => new { id = "evt_matrix", type = "payment_intent.succeeded" }, Access.Signed, Reach.None, Tenant: false),
         ["ListOrders"] = new("GET", r => $"/v1/orders?customer_ref={r.CustomerRef}", null, Access.OrdersRead, Reach.ByQuery),
@@ -195,7 +201,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             {
                 // a token without the scope (reports are what inventory:read is for), an operator on reseller data, an
                 // integrator on cell administration
-                if (c.Access == Access.ReportsRead)
+                if (c.Access is Access.ReportsRead or Access.InventoryRead)
                 {
                     await Expect(name, "acme's inventory:read token", acme, acmeHost, readOnly, s => s == HttpStatusCode.OK, "200");
                 }
@@ -216,7 +222,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
                 // end users: refused where they have no business, and never reach another customer's holds, orders, queue places
                 // and waitlist entries (holding, joining a queue or a waitlist for themselves is their business)
-                if (c.Access is Access.InventoryWrite or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
+                if (c.Access is Access.InventoryWrite or Access.InventoryRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
                     or Access.WaitingRoomManage or Access.Operator)
                 {
                     await Expect(name, "an end user", acme, acmeHost, customer, s => s == HttpStatusCode.Forbidden, "403");
@@ -231,7 +237,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 }
 
                 // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)
-                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
+                if (c.Method == "GET" && c.Access is Access.OrdersRead or Access.InventoryRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
                     or Access.WaitingRoomManage)
                 {
                     await Expect(name, "support", acme, acmeHost, supportToken, s => s == HttpStatusCode.OK, "200");
@@ -289,6 +295,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var listing = await http.PostJsonAsync($"/v1/tickets/{resoldOrder["tickets"]![0]!.Id()}/resale", new { asking_price_minor = 100 }, HttpStatusCode.Created);
         var transfer = await http.PostJsonAsync($"/v1/tickets/{order["tickets"]![0]!.Id()}/transfer", new { to_email = $"friend-{email}" }, HttpStatusCode.Created);
         var hold = await http.PostJsonAsync("/v1/holds", new { event_id = created.Id(), customer_ref = customerRef, seat_ids = seats.Skip(1).Take(1) }, HttpStatusCode.Created);
+        var voucher = await http.PostJsonAsync($"/v1/events/{created.Id()}/vouchers", new { code = $"M{Guid.NewGuid():N}"[..20], kind = "percentage", percent_off = 10 }, HttpStatusCode.Created);
         // a waiting room on the event (after its holds: from now on holds need admission)
         using (var room = await http.PutAsJsonAsync($"/v1/events/{created.Id()}/waiting-room",
             new { on_sale_at = DateTimeOffset.UtcNow, admit_per_minute = 60, window_seconds = 600 }, PlatformFixture.Json))
@@ -318,6 +325,6 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email,
-            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id());
+            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), voucher.Id());
     }
 }

@@ -54,7 +54,7 @@ public sealed class EventChangesShould(PostgresServer postgres) : IAsyncLifetime
         var history = (await _changes.HistoryAsync(created.Id, CancellationToken.None)).ShouldSucceed();
         var kept = Assert.Single(history.Changes);
         Assert.Equal((change.Id, "integrator:acme-backend"), (kept.Id, kept.Actor));
-        Assert.Equal(change.After.GetRawText().Length, kept.After.GetRawText().Length);
+        Assert.Equal("Quartet Night II", kept.After.GetProperty("name").GetString());
         // the new seats sell at the new price
         var hold = (await _inventory.HoldSeatsAsync(created.Id, [seats[0].Id])).ShouldSucceed();
         Assert.Equal(6_500L, hold.Total.MinorUnits);
@@ -106,7 +106,8 @@ public sealed class EventChangesShould(PostgresServer postgres) : IAsyncLifetime
         var moved = (await _changes.UpdateAsync(created.Id, Change(description: "Moved a week", startsAt: later), "t", CancellationToken.None)).ShouldSucceed();
 
         Assert.Equal(later, moved.Event.StartsAt);
-        Assert.Equal((3, new[] { "description", "starts_at" }), (moved.Change!.NotifiedOrders, moved.Change.Fields.Order().ToArray()));
+        Assert.Equal(3, moved.Change!.NotifiedOrders);
+        Assert.Equal(["description", "starts_at"], moved.Change.Fields.Order());
         Assert.Equal(TestEvents.StartsAt, moved.Change.Before.GetProperty("starts_at").GetDateTimeOffset());
         Assert.Equal(3, await _inventory.ScalarAsync<long>("""
             SELECT count(DISTINCT payload->>'customer_email') FROM outbox
