@@ -26,6 +26,12 @@ public static class EventsApi
         api.MapPost("/events", CreateEvent).WithName("CreateEvent").WithSummary("Create an event with its venue and ticket classes")
             .RequireAuthorization(ApiPolicies.InventoryWrite).WithEventBodyLimit(app.ServiceProvider);
         api.MapGet("/events/{id:guid}", GetEvent).WithName("GetEvent").WithSummary("Get an event with classes, prices and live availability");
+        api.MapPatch("/events/{id:guid}", UpdateEvent).WithName("UpdateEvent")
+            .WithSummary("Change an event: anything while nothing is sold (the seat plan while nothing was held), then only starts_at and description, telling every ticket holder")
+            .RequireAuthorization(ApiPolicies.InventoryWrite).WithEventBodyLimit(app.ServiceProvider);
+        api.MapGet("/events/{id:guid}/history", GetEventHistory).WithName("GetEventHistory")
+            .WithSummary("The event's changes, oldest first, each with its values before and after")
+            .RequireAuthorization(ApiPolicies.InventoryRead);
         api.MapPut("/events/{id:guid}/pricing", SetEventPricing).WithName("SetEventPricing")
             .WithSummary("Opt an event in to dynamic pricing (where the reseller's rules allow it) and cap its price")
             .RequireAuthorization(ApiPolicies.InventoryWrite);
@@ -57,6 +63,25 @@ public static class EventsApi
         Guid id, CancelEventRequest? request, HttpContext context, EventCancellation cancellation, CancellationToken ct)
     {
         var result = await cancellation.CancelAsync(id, $"integrator:{context.GetActor().ClientId}", request?.Reason, ct);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+    }
+
+    public static async Task<Results<Ok<EventUpdated>, ProblemHttpResult>> UpdateEvent(
+        Guid id, UpdateEventCommand? command, HttpContext context, EventChanges changes, CancellationToken ct)
+    {
+        if (command is null)
+        {
+            return Problems.Invalid("name", "A JSON object with the fields to change.");
+        }
+
+        var actor = context.GetActor();
+        var result = await changes.UpdateAsync(id, command, actor.IsStaff ? $"staff:{actor.ClientId}" : $"integrator:{actor.ClientId}", ct);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+    }
+
+    public static async Task<Results<Ok<EventHistory>, ProblemHttpResult>> GetEventHistory(Guid id, EventChanges changes, CancellationToken ct)
+    {
+        var result = await changes.HistoryAsync(id, ct);
         return result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
     }
 

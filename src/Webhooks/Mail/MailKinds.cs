@@ -18,8 +18,11 @@ public static class MailKinds
     /// <summary>A lottery entrant's result: won (with the purchase window) or lost (<c>lottery.result</c>).</summary>
     public const string LotteryResult = "lottery_result";
 
+    /// <summary>What changed about the ticket holder's event, before and after (<c>order.event_changed</c>).</summary>
+    public const string EventChanged = "event_changed";
+
     /// <summary>The outbox topics that call for an e-mail, each with its kind.</summary>
-    public static IReadOnlyList<string> Topics { get; } = ["order.confirmed", "order.refunded", "payment.fraud_flagged", "ticket.transfer_offered", "lottery.result"];
+    public static IReadOnlyList<string> Topics { get; } = ["order.confirmed", "order.refunded", "payment.fraud_flagged", "ticket.transfer_offered", "lottery.result", "order.event_changed"];
 
     /// <summary>The e-mail a topic calls for, or null.</summary>
     public static string? ForTopic(string topic) => topic switch
@@ -29,6 +32,7 @@ public static class MailKinds
         "payment.fraud_flagged" => FraudHold,
         "ticket.transfer_offered" => TransferOffer,
         "lottery.result" => LotteryResult,
+        "order.event_changed" => EventChanged,
         _ => null,
     };
 }

@@ -127,11 +127,58 @@ public sealed class MailRenderer(NpgsqlDataSource db, (TicketSigner Signer, stri
                 html.Append(CultureInfo.InvariantCulture, $"<p>Claim it{(expires is { } e2 ? $" before {e2.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "")} with this claim code (it works once):<br><code>{E(claim)}</code></p>");
                 break;
 
+            case MailKinds.EventChanged:
+                var changedName = order?.EventName ?? (data.TryGetProperty("event_id", out var changedEvent) && changedEvent.TryGetGuid(out var changedId)
+                    ? await EventNameAsync(changedId, ct) : null) ?? "your event";
+                subject = $"Change to {changedName}";
+                text.AppendLine(CultureInfo.InvariantCulture, $"The organizer changed {changedName} (your order {reference}):");
+                html.Append(CultureInfo.InvariantCulture, $"<p>The organizer changed <strong>{E(changedName)}</strong> (your order {E(reference)}):</p><ul>");
+                foreach (var (field, was, now) in Changes(data))
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"  {field}: {was} → {now}");
+                    html.Append(CultureInfo.InvariantCulture, $"<li>{E(field)}: {E(was)} → <strong>{E(now)}</strong></li>");
+                }
+
+                text.AppendLine("Your tickets stay valid.");
+                html.Append("</ul><p>Your tickets stay valid.</p>");
+                break;
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown mail kind");
         }
 
         return new Rendered(subject, text.ToString(), html.ToString());
+    }
+
+    /// <summary>The changed fields of an <c>order.event_changed</c> payload, each with its value before and after, readable.</summary>
+    private static IEnumerable<(string Field, string Before, string After)> Changes(JsonElement data)
+    {
+        if (!data.TryGetProperty("fields", out var fields) || fields.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        foreach (var field in fields.EnumerateArray().Select(f => f.GetString()).OfType<string>())
+        {
+            yield return (field switch { "starts_at" => "Starts", "description" => "Description", _ => field },
+                Readable(data, "before", field), Readable(data, "after", field));
+        }
+    }
+
+    private static string Readable(JsonElement data, string side, string field)
+    {
+        if (!data.TryGetProperty(side, out var values) || !values.TryGetProperty(field, out var value))
+        {
+            return "";
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String when field == "starts_at" && value.TryGetDateTimeOffset(out var at) => $"{at.UtcDateTime:yyyy-MM-dd HH:mm} UTC",
+            JsonValueKind.String => value.GetString() ?? "",
+            JsonValueKind.Null => "(none)",
+            _ => value.GetRawText(),
+        };
     }
 
     private async Task<OrderInfo?> OrderAsync(Guid orderId, CancellationToken ct)

@@ -9,9 +9,9 @@ public static class WebhookEventTypes
     /// <summary>Every known event type, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        "event.created", "event.cancelled", "event.sold_out",
+        "event.created", "event.updated", "event.cancelled", "event.sold_out",
         "hold.created", "hold.cancelled", "hold.expired",
-        "order.confirmed", "order.refunded", "refund.failed",
+        "order.confirmed", "order.refunded", "order.event_changed", "refund.failed",
         "payment.failed", "payment.fraud_flagged", "payment.chargeback",
         "payout.scheduled",
         "waitlist.offered",
