@@ -145,6 +145,49 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task AHighTrafficOnSaleQueuesTheBuyerShowsThePlaceAndHoldsWhenItIsTheirTurn()
+    {
+        var store = Storefront("globex", "eu");
+        await WaitRoutedAsync("globex", "eu");
+        using var api = await platform.IntegratorClientAsync("eu", "globex");
+        var created = await api.PostJsonAsync("/v1/events", Api.GaEvent("Queue Night " + Guid.NewGuid().ToString("N")[..6], 50), HttpStatusCode.Created);
+        var eventId = created.Id();
+
+        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var buyer = await context.NewPageAsync();
+        await OpenAsync(buyer, $"{store}/events/{eventId}");
+        await RegisterAndSignInAsync(buyer, "eu", "globex", $"queuer-{Guid.NewGuid():N}@example.com", "correct horse battery");
+        await Expect(buyer).ToHaveURLAsync($"{store}/events/{eventId}");
+        await WaitInteractiveAsync(buyer);
+
+        // the reseller turns the waiting room on: the on-sale opens in 15 s, then 60 buyers a minute
+        using (var room = await api.PutAsJsonAsync($"/v1/events/{eventId}/waiting-room",
+            new { on_sale_at = DateTimeOffset.UtcNow.AddSeconds(15), admit_per_minute = 60, window_seconds = 600 }, PlatformFixture.Json))
+        {
+            Assert.Equal(HttpStatusCode.OK, room.StatusCode);
+        }
+
+        // the API's cache of rooms lives 5 s: until then a hold may still pass without admission
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var clock = Stopwatch.StartNew();
+        await buyer.GetByRole(AriaRole.Button, new() { Name = "Hold tickets" }).ClickAsync();
+        await Expect(buyer.GetByTestId("queue-position")).ToContainTextAsync("You are number 1 in line, 0 ahead of you", new() { Timeout = 20_000 });
+        await Expect(buyer.GetByTestId("queue-position")).ToContainTextAsync("Estimated wait:");
+        await StorefrontBrowser.ScreenshotAsync(buyer, "storefront-waiting-room");
+
+        // admitted after the on-sale: the hold the buyer asked for is made, and checkout opens
+        await Expect(buyer).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/checkout/[0-9a-f-]+$"), new() { Timeout = 60_000 });
+        output.WriteLine($"queued, admitted and held {clock.Elapsed.TotalSeconds:F1} s after clicking Hold (on-sale 15 s after the room was turned on)");
+        await Expect(buyer.GetByTestId("countdown")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        var place = await Eventually.GetAsync(async () =>
+        {
+            var room = await api.GetJsonAsync($"/v1/events/{eventId}/waiting-room");
+            return (long)room["used"]! == 1 ? room : null;
+        }, "the admission spent by the hold", TimeSpan.FromSeconds(10));
+        Assert.Equal(0L, (long)place["waiting"]!);
+    }
+
+    [Fact]
     public async Task EachResellerHostShowsItsOwnStorefrontAndAnUnknownHostNone()
     {
         await WaitRoutedAsync("globex", "eu");

@@ -59,5 +59,12 @@ public sealed record SeatsMessage(string Topic, IReadOnlyList<SeatChange> Seats)
 
 public sealed record SeatChange(Guid SeatId, string Status);
 
+/// <summary>
+/// The buyer's place in an event's waiting room: <c>waiting</c> (with the position and the estimated wait), <c>admitted</c>
+/// (with the admission token a hold sends, until the window ends), <c>used</c> or <c>expired</c>.
+/// </summary>
+public sealed record QueuePlace(Guid EventId, string Status, long? Position, long PeopleAhead, int? EstimatedWaitSeconds, DateTimeOffset OnSaleAt,
+    DateTimeOffset? WindowEndsAt, string? AdmissionToken);
+
 /// <summary>An RFC 9457 problem the API answered.</summary>
 public sealed record ApiProblem(int Status, string? Code, string? Title, string? Detail, int? AttemptsLeft);

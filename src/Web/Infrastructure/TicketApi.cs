@@ -33,14 +33,22 @@ public sealed class TicketApi(HttpClient http)
     public Task<ApiResult<SeatMap>> SeatsAsync(ResellerSite site, Guid id, CancellationToken ct) =>
         SendAsync<SeatMap>(HttpMethod.Get, $"/v1/events/{id}/seats?limit=5000", site, null, null, ct);
 
-    public Task<ApiResult<Hold>> HoldSeatsAsync(ResellerSite site, string token, Guid eventId, IEnumerable<Guid> seatIds, CancellationToken ct) =>
-        SendAsync<Hold>(HttpMethod.Post, "/v1/holds", site, token, new { event_id = eventId, seat_ids = seatIds.ToArray(), expire_in_seconds = 600 }, ct,
+    public Task<ApiResult<Hold>> HoldSeatsAsync(ResellerSite site, string token, Guid eventId, IEnumerable<Guid> seatIds, string? admissionToken, CancellationToken ct) =>
+        SendAsync<Hold>(HttpMethod.Post, "/v1/holds", site, token, new { event_id = eventId, seat_ids = seatIds.ToArray(), expire_in_seconds = 600, admission_token = admissionToken }, ct,
             idempotencyKey: Guid.NewGuid().ToString("N"));
 
-    public Task<ApiResult<Hold>> HoldTicketsAsync(ResellerSite site, string token, Guid eventId, Guid classId, int quantity, CancellationToken ct) =>
+    public Task<ApiResult<Hold>> HoldTicketsAsync(ResellerSite site, string token, Guid eventId, Guid classId, int quantity, string? admissionToken, CancellationToken ct) =>
         SendAsync<Hold>(HttpMethod.Post, "/v1/holds", site, token,
-            new { event_id = eventId, tickets = new[] { new { class_id = classId, quantity } }, expire_in_seconds = 600 }, ct,
+            new { event_id = eventId, tickets = new[] { new { class_id = classId, quantity } }, expire_in_seconds = 600, admission_token = admissionToken }, ct,
             idempotencyKey: Guid.NewGuid().ToString("N"));
+
+    /// <summary>Joins the event's waiting room (joining again answers the same place).</summary>
+    public Task<ApiResult<QueuePlace>> JoinQueueAsync(ResellerSite site, string token, Guid eventId, CancellationToken ct) =>
+        SendAsync<QueuePlace>(HttpMethod.Post, $"/v1/queue/events/{eventId}/join", site, token, new { }, ct);
+
+    /// <summary>The buyer's place in the event's waiting room (404 when not in line).</summary>
+    public Task<ApiResult<QueuePlace>> QueuePlaceAsync(ResellerSite site, string token, Guid eventId, CancellationToken ct) =>
+        SendAsync<QueuePlace>(HttpMethod.Get, $"/v1/queue/events/{eventId}/me", site, token, null, ct);
 
     public Task<ApiResult<Hold>> HoldAsync(ResellerSite site, string token, Guid holdId, CancellationToken ct) =>
         SendAsync<Hold>(HttpMethod.Get, $"/v1/holds/{holdId}", site, token, null, ct);
