@@ -120,6 +120,21 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
                 using var response = await routed.GetAsync($"/v1/events/{created.Id()}");
                 return response.IsSuccessStatusCode ? "ok" : null;
             }, "the router serving the new host", TimeSpan.FromSeconds(15));
+
+            // the hosted storefront serves it too, under its registered name, and signs its buyers in at its own issuer
+            var home = Stopwatch.StartNew();
+            await Eventually.GetAsync(async () =>
+            {
+                using var response = await routed.GetAsync("/");
+                return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains($"Events at {id} tickets", StringComparison.Ordinal) ? "ok" : null;
+            }, "the storefront serving the new host", TimeSpan.FromSeconds(30));
+            output.WriteLine($"onboarding: the storefront served {host} {home.Elapsed.TotalSeconds:F1} s after the API did");
+            using var noRedirect = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = cell.App.GetEndpoint("router", "http") };
+            noRedirect.DefaultRequestHeaders.Host = host;
+            using var login = await noRedirect.GetAsync("/account/login");
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            Assert.Contains($"/{id}/connect/authorize", login.Headers.Location!.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"client_id={id}-storefront", login.Headers.Location!.ToString(), StringComparison.Ordinal);
         }
 
         // offboarding: exported, then the database and the Redis server are gone and the host is nobody's again

@@ -31,12 +31,12 @@ public static class DirectoryApi
         }
 
         var all = await catalog.GetAllAsync();
-        return TypedResults.Ok(new CellDirectory([.. all.Select(r => new DirectoryEntry(r.Id, r.Hosts))]));
+        return TypedResults.Ok(new CellDirectory([.. all.Select(r => new DirectoryEntry(r.Id, r.Name, r.Hosts))]));
     }
 }
 
 /// <summary>The cell's resellers and their hosts.</summary>
 public sealed record CellDirectory(IReadOnlyList<DirectoryEntry> Resellers);
 
-/// <summary>One reseller's hosts.</summary>
-public sealed record DirectoryEntry(string Id, IReadOnlyList<string> Hosts);
+/// <summary>One reseller's name and hosts.</summary>
+public sealed record DirectoryEntry(string Id, string Name, IReadOnlyList<string> Hosts);

@@ -24,6 +24,11 @@ public static class ApplicationServiceExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         }).AddServiceDiscovery();
 
+        // resellers onboarded at run time: the cell API's directory, read with the router's key
+        builder.Services.AddHttpClient(StorefrontDirectory.ClientName, http =>
+            http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101")).AddServiceDiscovery();
+        builder.Services.AddHostedService<StorefrontDirectory>();
+
         builder.AddStorefrontAuthentication();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

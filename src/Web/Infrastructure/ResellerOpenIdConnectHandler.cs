@@ -14,7 +14,10 @@ public sealed class ResellerOpenIdConnectHandler(
     : OpenIdConnectHandler(options, logger, htmlEncoder, encoder)
 {
     /// <summary>The scheme name of <paramref name="resellerId"/>'s issuer.</summary>
-    public static string SchemeOf(string resellerId) => "oidc-" + resellerId;
+    public static string SchemeOf(string resellerId) => SchemePrefix + resellerId;
+
+    /// <summary>What every reseller's scheme name starts with.</summary>
+    public const string SchemePrefix = "oidc-";
 
     public override async Task<bool> ShouldHandleRequestAsync() =>
         await base.ShouldHandleRequestAsync() && resellers.ByHost(Request.Host.Host) is { } site && SchemeOf(site.Id) == Scheme.Name;
