@@ -14,7 +14,7 @@ namespace TicketAspire.AppHost.Deploy;
 public static class CellOverlay
 {
     /// <summary>The services whose images the overlay names (<c>&lt;registry&gt;/&lt;service&gt;:&lt;tag&gt;</c>).</summary>
-    public static readonly IReadOnlyList<string> Images = ["api", "identity", "worker", "migrator", "payments-simulator"];
+    public static readonly IReadOnlyList<string> Images = ["api", "identity", "worker", "migrator", "payments-simulator", "web"];
 
     /// <summary>The overlay's files by name, relative to <c>overlays/&lt;cell&gt;/</c>.</summary>
     public static IReadOnlyDictionary<string, string> Render(CellFile cell, OverlayOptions options)
@@ -37,7 +37,8 @@ public static class CellOverlay
             new("IssuerOptions__PublicOrigin", identityOrigin),
             new("Payments__BaseUrl", k8s.PaymentsUrl ?? "http://payments"),
             new("Payments__PublicOrigin", k8s.PaymentsOrigin ?? $"http://payments.{cell.Id}.localhost"),
-        ]).Concat((cell.ForwardedHeaders?.Settings() ?? []).Select(s => new KeyValuePair<string, string>($"ForwardedHeaders__{s.Key}", s.Value)));
+        ]).Concat((cell.ForwardedHeaders?.Settings() ?? []).Select(s => new KeyValuePair<string, string>($"ForwardedHeaders__{s.Key}", s.Value)))
+            .Concat(StorefrontSettings(cell));
 
         var kustomization = new JsonObject
         {
@@ -97,6 +98,29 @@ public static class CellOverlay
                 }))),
         };
         return files;
+    }
+
+    /// <summary>The storefront's resellers as a local run gives them (<c>Storefront__Resellers__&lt;id&gt;__…</c>: name, hosts, theme).</summary>
+    public static IEnumerable<KeyValuePair<string, string>> StorefrontSettings(CellFile cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        foreach (var reseller in cell.Resellers)
+        {
+            var prefix = $"Storefront__Resellers__{reseller.Id}__";
+            yield return new(prefix + "Name", reseller.Name);
+            for (var h = 0; h < reseller.Hosts.Count; h++)
+            {
+                yield return new($"{prefix}Hosts__{h}", reseller.Hosts[h]);
+            }
+
+            foreach (var (key, value) in new[] { ("Primary", reseller.Storefront?.Theme?.Primary), ("Secondary", reseller.Storefront?.Theme?.Secondary), ("Tagline", reseller.Storefront?.Theme?.Tagline) })
+            {
+                if (value is not null)
+                {
+                    yield return new(prefix + key, value);
+                }
+            }
+        }
     }
 
     /// <summary>Each reseller's Redis connection string, from the Secret <c>reseller-&lt;id&gt;</c> (key <c>redis</c>).</summary>

@@ -218,24 +218,13 @@ public static class CellExtensions
             .WithHttpHealthCheck("/health")
             .WithReference(api).WaitFor(api).WaitFor(identity)
             .WithEnvironment("Api__BaseUrl", $"http://{api.Resource.Name}")
-            .WithEnvironment("Identity__PublicOrigin", issuerOrigin);
-        foreach (var reseller in cell.Resellers)
+            .WithEnvironment("Identity__PublicOrigin", issuerOrigin)
+            .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("web-dataprotection")));
+        foreach (var (key, value) in Deploy.CellOverlay.StorefrontSettings(cell))
         {
-            var prefix = $"Storefront__Resellers__{reseller.Id}__";
-            web.WithEnvironment(prefix + "Name", reseller.Name);
-            for (var h = 0; h < reseller.Hosts.Count; h++)
-            {
-                web.WithEnvironment($"{prefix}Hosts__{h}", reseller.Hosts[h]);
-            }
-
-            foreach (var (key, value) in new[] { ("Primary", reseller.Storefront?.Theme?.Primary), ("Secondary", reseller.Storefront?.Theme?.Secondary), ("Tagline", reseller.Storefront?.Theme?.Tagline) })
-            {
-                if (value is not null)
-                {
-                    web.WithEnvironment(prefix + key, value);
-                }
-            }
+            web.WithEnvironment(key, value);
         }
+
 
         // optional delivery settings for every cell (tests shorten the retry schedule): TicketAspire:Webhooks:<key>; the API
         // reads the ones about endpoints (MaxEndpoints, SecretOverlap)

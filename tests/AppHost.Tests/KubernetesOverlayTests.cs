@@ -96,6 +96,11 @@ public sealed class KubernetesOverlayTests : IDisposable
         // (the request budgets are the API's alone; the overlay's shared file carries them to the worker too, unread)
         Assert.Equal(Only(worker, "Fees__", "Resellers__"), Only(shared, "Fees__", "Resellers__").Where(kv => !kv.Key.Contains("__RateLimiting__", StringComparison.Ordinal)));
 
+        // the storefront's resellers (names, hosts, themes)
+        var web = await RunEnv("eu-web", "Storefront__");
+        Assert.Contains("Storefront__Resellers__acme__Hosts__0", web.Keys);
+        Assert.Equal(Only(web, "Storefront__"), Only(shared, "Storefront__"));
+
         var migrator = await RunEnv("eu-migrator", "Cell__", "CellRules__");
         Assert.Contains("Cell__Resellers__1__Hosts__0", migrator.Keys);
         // a local run also registers each storefront's redirect URIs at the router's port (http://acme.eu.localhost:5000/

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 using TicketAspire.Web.Infrastructure;
 
@@ -11,6 +12,20 @@ public static class ApplicationServiceExtensions
         // static web assets (the framework's and MudBlazor's) from the build output in every environment: the AppHost
         // runs the storefront from its build output as Production
         builder.WebHost.UseStaticWebAssets();
+
+        // the session cookies' and antiforgery keys: in a directory shared by the replicas (and kept across restarts, so
+        // buyers stay signed in) when DataProtection:Directory is set, else in memory
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("ticketaspire-web");
+        if (builder.Configuration["DataProtection:Directory"] is { Length: > 0 } keys)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keys))!);
+                Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
 
         builder.Services.AddOptions<StorefrontOptions>().BindConfiguration(StorefrontOptions.Section);
         builder.Services.AddSingleton<ResellerResolver>();
