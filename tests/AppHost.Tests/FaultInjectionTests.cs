@@ -336,12 +336,39 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
     /// <summary>SIGKILL to a process the AppHost heals (starts again by itself): waits until it runs again.</summary>
     private async Task<Fault> KillAndWaitForHealingAsync(DistributedApplication app, string name, string resourceId, int pid)
     {
-        var killedAt = Kill(pid, name);
-        await WaitForStateAsync(app, resourceId, KnownResourceStates.TerminalStates, TimeSpan.FromSeconds(30));
-        await WaitForStateAsync(app, resourceId, [KnownResourceStates.Running], TimeSpan.FromSeconds(60));
+        // the kill happens once the watch is on: the healer may restart the process within a second, and a watch begun
+        // after that would see it Running again without ever seeing it down
+        var terminal = KnownResourceStates.TerminalStates.ToHashSet(StringComparer.Ordinal);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        TimeSpan? killedAt = null;
+        var down = false;
+        string? last = null;
+        try
+        {
+            await foreach (var e in app.ResourceNotifications.WatchAsync(cts.Token))
+            {
+                killedAt ??= Kill(pid, name);
+                if (e.ResourceId != resourceId && e.Resource.Name != resourceId)
+                {
+                    continue;
+                }
+
+                last = e.Snapshot.State?.Text;
+                down |= last is not null && terminal.Contains(last);
+                if (down && last == KnownResourceStates.Running)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.True(down && last == KnownResourceStates.Running, $"{resourceId} was not seen down and running again within 90 s (down: {down}, last state {last})");
         var backAt = _clock.Elapsed;
-        output.WriteLine($"{name} ({resourceId}) killed at {killedAt.TotalSeconds:F1}s, running again by itself at {backAt.TotalSeconds:F1}s");
-        return new Fault(name, killedAt, backAt);
+        output.WriteLine($"{name} ({resourceId}) killed at {killedAt!.Value.TotalSeconds:F1}s, running again by itself at {backAt.TotalSeconds:F1}s");
+        return new Fault(name, killedAt.Value, backAt);
     }
 
     private TimeSpan Kill(int pid, string name)

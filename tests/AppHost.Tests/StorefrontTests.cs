@@ -21,6 +21,9 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
 
     public async Task InitializeAsync()
     {
+        // every page step is server work (the storefront, the identity service, the API): on a loaded shared machine a
+        // step takes seconds, so assertions wait up to 20 s (they return as soon as the page is right)
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -234,7 +237,8 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
         await page.GetByLabel("Name").FillAsync("Test Buyer");
         await page.GetByLabel("Password (at least 10 characters)").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        // the identity service's answer (it wrote the verification e-mail): server work, seconds on a loaded machine
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your e-mail" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
         // the link of the registration e-mail, from the reseller's mailbox
         using var api = await platform.IntegratorClientAsync(cell, reseller);
