@@ -88,9 +88,11 @@ public static class CellExtensions
             }
         }
 
+        var staffSecrets = new Dictionary<string, IResourceBuilder<ParameterResource>>(StringComparer.Ordinal);
         foreach (var role in new[] { "support", "operator" })
         {
-            migrator.WithEnvironment($"StaffSecrets__{role}", Secret(role));
+            staffSecrets[role] = Secret(role);
+            migrator.WithEnvironment($"StaffSecrets__{role}", staffSecrets[role]);
         }
 
         // the cell catalog and one database per reseller, shown under the server; they exist once the migrator is done.
@@ -283,7 +285,8 @@ public static class CellExtensions
             .WithEnvironment("Provisioner__GarnetHostAssembly", GarnetHostAssembly())
             .WithEnvironment("Provisioner__ExportDirectory", Path.Combine(settings.DataRoot, N("exports")))
             .WithEnvironment("Provisioner__ApiUrl", api.GetEndpoint("http"))
-            .WithEnvironment("Provisioner__IdentityUrl", identity.GetEndpoint("http"));
+            .WithEnvironment("Provisioner__IdentityUrl", identity.GetEndpoint("http"))
+            .WithOnboardingCommand(cell.Id, api, identity, staffSecrets["operator"]);
         if (builder.Configuration["TicketAspire:Provisioner:DrainDelay"] is { Length: > 0 } drain)
         {
             provisioner.WithEnvironment("Provisioner__DrainDelay", drain);

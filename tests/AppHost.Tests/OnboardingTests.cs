@@ -3,6 +3,10 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using TicketAspire.AppHost.Extensions;
 using Xunit.Abstractions;
 
 namespace TicketAspire.AppHost.Tests;
@@ -269,6 +273,50 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
         {
             Assert.Contains((action, status, "eu-operator"), audit.Select(a => (a.Item1, a.Item2 ?? 0, a.Item3)));
         }
+    }
+
+    [Fact]
+    public async Task An_operator_onboards_a_reseller_with_the_dashboards_command()
+    {
+        const string id = "tailspin", host = "tailspin.eu.localhost";
+        var commands = cell.App.Services.GetRequiredService<ResourceCommandService>();
+        static InteractionInputCollection Arguments(string iban) => new([.. new Dictionary<string, string>
+        {
+            ["id"] = id, ["name"] = "Tailspin Tickets", ["hosts"] = host, ["contact_email"] = "billing@tailspin.example",
+            ["legal_name"] = "Tailspin Ticketing GmbH", ["address_line1"] = "Friedrichstraße 1", ["city"] = "Berlin", ["postal_code"] = "10117",
+            ["country"] = "DE", ["tax_id"] = "DE123456789", ["account_holder"] = "Tailspin Ticketing GmbH", ["iban"] = iban, ["bic"] = "COBADEFFXXX",
+        }.Select(kv => new InteractionInput { Name = kv.Key, Label = kv.Key, InputType = InputType.Text, Value = kv.Value })]);
+
+        // the API's validation, in words, in the dashboard
+        var refused = await commands.ExecuteCommandAsync("eu-provisioner", OnboardingCommand.Name, Arguments("DE00 0000"), CancellationToken.None);
+        Assert.False(refused.Success);
+        Assert.Contains("HTTP 422", refused.Message ?? "", StringComparison.Ordinal);
+        Assert.Contains("iban", refused.Message ?? "", StringComparison.Ordinal);
+
+        var accepted = await commands.ExecuteCommandAsync("eu-provisioner", OnboardingCommand.Name, Arguments("DE89 3704 0044 0532 0130 00"), CancellationToken.None);
+        Assert.True(accepted.Success, accepted.Message);
+        var answer = JsonNode.Parse(accepted.Data!.Value)!;
+        Assert.Equal($"{id}-backend", (string)answer["integrator"]!["client_id"]!);
+        var secret = (string)answer["integrator"]!["client_secret"]!;
+
+        // onboarded as through the API: the reseller's integrator signs in and creates an event
+        using var operatorApi = await cell.OperatorClientAsync();
+        await Eventually.GetAsync(async () =>
+        {
+            var s = await operatorApi.GetJsonAsync($"/v1/admin/resellers/{id}/provisioning");
+            Assert.NotEqual("failed", (string)s["state"]!);
+            return (string)s["state"]! == "completed" ? s : null;
+        }, "tailspin's onboarding", TimeSpan.FromSeconds(60));
+        using var identity = cell.IdentityClient();
+        var token = await Tokens.ClientCredentialsAsync(identity, id, $"{id}-backend", secret, Tokens.AllIntegratorScopes);
+        using var tailspin = cell.ApiClient(host, token);
+        await tailspin.PostJsonAsync("/v1/events", Api.ReservedEvent("Tailspin live", 1, 2), HttpStatusCode.Created);
+
+        // the operator's action is audited, refused and accepted
+        var audit = (await operatorApi.GetJsonAsync("/v1/admin/audit?size=100"))["entries"]!.AsArray()
+            .Select(e => ((string)e!["action"]!, (int?)e["status"] ?? 0, (string?)e["client_id"])).ToList();
+        Assert.Contains(("OnboardReseller", 422, "eu-operator"), audit);
+        Assert.Contains(("OnboardReseller", 202, "eu-operator"), audit);
     }
 
     private static async Task<bool> PingAsync(int port)
