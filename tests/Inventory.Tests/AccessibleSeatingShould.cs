@@ -103,11 +103,15 @@ public sealed class AccessibleSeatingShould(PostgresServer postgres) : IAsyncLif
     public async Task HoldAWheelchairSeatAloneWhenItsCompanionIsTaken()
     {
         var (eventId, seats) = await CreateAsync();
-        await _inventory.ScalarAsync<long>("WITH u AS (UPDATE seats SET status = 2 WHERE id = $1 RETURNING 1) SELECT count(*) FROM u", seats["5"].Id);
+        // the pair was held together; then the wheelchair seat alone came free again (as a refund of its ticket would)
+        (await HoldAsync(eventId, "first-buyer", seats["4"].Id)).ShouldSucceed();
+        await _inventory.ScalarAsync<long>(
+            "WITH u AS (UPDATE seats SET status = 0, hold_id = NULL, hold_expires_at = NULL WHERE id = $1 RETURNING 1) SELECT count(*) FROM u", seats["4"].Id);
 
         var hold = (await HoldAsync(eventId, "wheelchair-user", seats["4"].Id)).ShouldSucceed();
 
         Assert.Equal(["4"], hold.Seats.Select(s => s.Number));
+        Assert.Equal(5000, hold.Total.MinorUnits);
     }
 
     [Fact]
