@@ -60,13 +60,14 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         }
 
         await using (var import = await conn.BeginBinaryImportAsync(
-            "COPY seats (id, event_id, class_id, ordinal, section, row_label, number, price_minor) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY seats (id, event_id, class_id, ordinal, section, row_label, number, price_minor, accessibility, companion_of) FROM STDIN (FORMAT BINARY)", ct))
         {
             var ordinal = 0;
+            var seatIds = plan.Units.Select(_ => Guid.CreateVersion7()).ToArray();
             foreach (var u in plan.Units)
             {
                 await import.StartRowAsync(ct);
-                await import.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                await import.WriteAsync(seatIds[ordinal], NpgsqlDbType.Uuid, ct);
                 await import.WriteAsync(eventId, NpgsqlDbType.Uuid, ct);
                 await import.WriteAsync(u.ClassId, NpgsqlDbType.Uuid, ct);
                 await import.WriteAsync(++ordinal, NpgsqlDbType.Integer, ct);
@@ -74,6 +75,15 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
                 await WriteNullable(import, u.Row, ct);
                 await WriteNullable(import, u.Number, ct);
                 await import.WriteAsync(u.PriceMinor, NpgsqlDbType.Bigint, ct);
+                await import.WriteAsync(u.Accessibility, NpgsqlDbType.Smallint, ct);
+                if (u.CompanionOf is { } owner)
+                {
+                    await import.WriteAsync(seatIds[owner], NpgsqlDbType.Uuid, ct);
+                }
+                else
+                {
+                    await import.WriteNullAsync(ct);
+                }
             }
 
             await import.CompleteAsync(ct);
@@ -234,10 +244,15 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         const string countsSql = """
             SELECT count(*) FILTER (WHERE status = 0 OR (status = 1 AND hold_expires_at <= $2))::int,
                    count(*) FILTER (WHERE status = 1 AND hold_expires_at > $2)::int,
-                   count(*) FILTER (WHERE status = 2)::int
+                   count(*) FILTER (WHERE status = 2)::int,
+                   count(*) FILTER (WHERE accessibility = 1 AND (status = 0 OR (status = 1 AND hold_expires_at <= $2)))::int,
+                   count(*) FILTER (WHERE accessibility = 1)::int,
+                   count(*) FILTER (WHERE accessibility = 2 AND (status = 0 OR (status = 1 AND hold_expires_at <= $2)))::int,
+                   count(*) FILTER (WHERE accessibility = 2)::int
             FROM seats WHERE event_id = $1 AND section IS NOT NULL
             """;
         int available, held, sold;
+        AccessibleAvailability accessible;
         await using (var counts = db.CreateCommand(countsSql))
         {
             counts.Parameters.Add(new() { Value = eventId });
@@ -245,11 +260,12 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             await using var reader = await counts.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             (available, held, sold) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+            accessible = new AccessibleAvailability(reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6));
         }
 
         const string sql = """
             SELECT s.id, s.section, s.row_label, s.number, s.class_id, c.name, s.price_minor, c.currency,
-                   CASE WHEN s.status = 1 AND s.hold_expires_at <= $2 THEN 0 ELSE s.status END, s.ordinal
+                   CASE WHEN s.status = 1 AND s.hold_expires_at <= $2 THEN 0 ELSE s.status END, s.ordinal, s.accessibility, s.companion_of
             FROM seats s JOIN ticket_classes c ON c.id = s.class_id
             WHERE s.event_id = $1 AND s.section IS NOT NULL AND s.ordinal > $3 ORDER BY s.ordinal LIMIT $4
             """;
@@ -273,12 +289,14 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
                 }
 
                 seats.Add(new SeatView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4),
-                    reader.GetString(5), new Money(reader.GetInt64(6), reader.GetString(7)), (SeatStatus)reader.GetInt16(8)));
+                    reader.GetString(5), new Money(reader.GetInt64(6), reader.GetString(7)), (SeatStatus)reader.GetInt16(8),
+                    reader.GetInt16(10) switch { AccessibleSeats.Wheelchair => "wheelchair", AccessibleSeats.Companion => "companion", _ => null },
+                    reader.IsDBNull(11) ? null : reader.GetGuid(11)));
                 last = reader.GetInt32(9);
             }
         }
 
-        return new SeatMap(eventId, (SeatingKind)seating, available, held, sold, seats, next);
+        return new SeatMap(eventId, (SeatingKind)seating, available, held, sold, seats, next, accessible);
     }
 
     private async Task<EventPage> QueryPageAsync(EventQuery q, CancellationToken ct)

@@ -336,12 +336,13 @@ public sealed class EventChanges(NpgsqlDataSource db, InventoryCache cache, Time
         }
 
         await using var import = await conn.BeginBinaryImportAsync(
-            "COPY seats (id, event_id, class_id, ordinal, section, row_label, number, price_minor) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY seats (id, event_id, class_id, ordinal, section, row_label, number, price_minor, accessibility, companion_of) FROM STDIN (FORMAT BINARY)", ct);
         var ordinal = 0;
+        var seatIds = plan.Units.Select(_ => Guid.CreateVersion7()).ToArray();
         foreach (var u in plan.Units)
         {
             await import.StartRowAsync(ct);
-            await import.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+            await import.WriteAsync(seatIds[ordinal], NpgsqlDbType.Uuid, ct);
             await import.WriteAsync(current.Id, NpgsqlDbType.Uuid, ct);
             await import.WriteAsync(byPlanned[u.ClassId], NpgsqlDbType.Uuid, ct);
             await import.WriteAsync(++ordinal, NpgsqlDbType.Integer, ct);
@@ -358,6 +359,15 @@ public sealed class EventChanges(NpgsqlDataSource db, InventoryCache cache, Time
             }
 
             await import.WriteAsync(u.PriceMinor, NpgsqlDbType.Bigint, ct);
+            await import.WriteAsync(u.Accessibility, NpgsqlDbType.Smallint, ct);
+            if (u.CompanionOf is { } owner)
+            {
+                await import.WriteAsync(seatIds[owner], NpgsqlDbType.Uuid, ct);
+            }
+            else
+            {
+                await import.WriteNullAsync(ct);
+            }
         }
 
         await import.CompleteAsync(ct);

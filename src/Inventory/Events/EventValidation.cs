@@ -132,6 +132,7 @@ internal static class EventValidation
                 PlannedClass? rowClass = null;
                 if (row.Class is not null && !byName.TryGetValue(row.Class, out rowClass)) { add($"{rAt}.class", "Unknown class."); }
                 if ((row.SeatCount is null) == (row.Seats is null)) { add(rAt, "Give either seat_count or seats."); continue; }
+                var rowStart = units.Count;
                 if (row.SeatCount is { } count)
                 {
                     if (count is < 1 or > EventLimits.MaxSeatsPerRow) { add($"{rAt}.seat_count", $"1..{EventLimits.MaxSeatsPerRow}."); continue; }
@@ -155,6 +156,8 @@ internal static class EventValidation
                         AddSeat(seat.Number!, seatClass, seat.PriceMinor, seatAt);
                     }
                 }
+
+                AccessibleSeats.Apply(row, rAt, units, rowStart, errors);
 
                 void AddSeat(string number, PlannedClass cls, long? price, string at)
                 {
@@ -186,6 +189,8 @@ internal static class EventValidation
 
 internal sealed record PlannedClass(Guid Id, string Name, long PriceMinor, int Capacity);
 
-internal sealed record PlannedSeat(Guid ClassId, string? Section, string? Row, string? Number, long PriceMinor);
+// Accessibility: 0 none, 1 wheelchair, 2 companion (seats.accessibility); CompanionOf: for a companion seat, the index in
+// the plan's units of its wheelchair seat.
+internal sealed record PlannedSeat(Guid ClassId, string? Section, string? Row, string? Number, long PriceMinor, short Accessibility = 0, int? CompanionOf = null);
 
 internal sealed record EventPlan(SeatingKind Seating, IReadOnlyList<PlannedClass> Classes, IReadOnlyList<PlannedSeat> Units);

@@ -50,14 +50,22 @@ internal static class ClaimSql
     /// <summary>A transaction-scoped lock on (customer, event), released at commit.</summary>
     public static readonly NamedSql CustomerLock = NamedSql.Compile("SELECT pg_advisory_xact_lock(hashtextextended(@customer_ref || ':' || @event_id::text, 0))");
 
-    /// <summary>@seat_ids of the event, available or held past expiry, locked in id order; <c>wanted</c> their count.</summary>
+    /// <summary>
+    /// @seat_ids of the event, available or held past expiry, plus the available companion seats of any wheelchair seat among
+    /// them, locked in id order; <c>wanted</c> their count. Accessible seating: a companion seat is claimable only together
+    /// with its wheelchair seat (a companion asked for alone is never found, so the claim fails); a wheelchair seat may be
+    /// held without a companion that is taken, its free companions join the same all-or-nothing claim. Because the companions
+    /// are counted into <c>wanted</c> only when found, they never make the claim fail, and they count toward the purchase limit.
+    /// </summary>
     public static readonly string ReservedTarget = $"""
         target AS (
             SELECT id FROM seats
-            WHERE event_id = @event_id AND id = ANY(@seat_ids) AND (status = {Available} OR (status = {Held} AND hold_expires_at <= @now))
+            WHERE event_id = @event_id AND (id = ANY(@seat_ids) OR companion_of = ANY(@seat_ids))
+              AND (companion_of IS NULL OR companion_of = ANY(@seat_ids))
+              AND (status = {Available} OR (status = {Held} AND hold_expires_at <= @now))
             ORDER BY id
             FOR UPDATE),
-        wanted AS (SELECT cardinality(@seat_ids::uuid[]) AS n)
+        wanted AS (SELECT cardinality(@seat_ids::uuid[]) + (SELECT count(*) FROM target WHERE NOT (id = ANY(@seat_ids)))::int AS n)
         """;
 
     /// <summary>

@@ -40,9 +40,12 @@ public sealed record TicketClassInput(string? Name, long? PriceMinor, int? Quant
 public sealed record SectionInput(string? Name, IReadOnlyList<RowInput>? Rows);
 
 /// <summary>
-/// A row: either <c>seat_count</c> seats numbered 1..n of one class, or explicit <c>seats</c>.
+/// A row: either <c>seat_count</c> seats numbered 1..n of one class, or explicit <c>seats</c>. Optionally its accessible
+/// seats: <c>wheelchair_seats</c> (seat numbers of the row) and <c>companions</c> (wheelchair seat number → the numbers of
+/// its companion seats in the same row).
 /// </summary>
-public sealed record RowInput(string? Label, string? Class, int? SeatCount, IReadOnlyList<SeatInput>? Seats);
+public sealed record RowInput(string? Label, string? Class, int? SeatCount, IReadOnlyList<SeatInput>? Seats,
+    IReadOnlyList<string>? WheelchairSeats = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? Companions = null);
 
 /// <summary>One seat; class and price default to the row's class and that class's price.</summary>
 public sealed record SeatInput(string? Number, string? Class, long? PriceMinor);

@@ -52,11 +52,19 @@ public sealed record EventDetail(
     bool ResaleAllowed = true,
     bool TransfersAllowed = true);
 
-/// <summary>One seat of the seat map.</summary>
-public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status);
+/// <summary>
+/// One seat of the seat map; <paramref name="Accessibility"/> is "wheelchair", "companion" or null, and a companion seat
+/// names its wheelchair seat in <paramref name="CompanionOf"/>.
+/// </summary>
+public sealed record SeatView(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, SeatStatus Status,
+    string? Accessibility = null, Guid? CompanionOf = null);
+
+/// <summary>The accessible seats of an event, counted apart from the others (they are included in the seat map's totals too).</summary>
+public sealed record AccessibleAvailability(int WheelchairAvailable, int WheelchairTotal, int CompanionAvailable, int CompanionTotal);
 
 /// <summary>
 /// The seat map of a reserved-seating event (empty for general admission), one page of it: the counts are the whole
 /// event's; <paramref name="NextCursor"/> (null on the last page) asks for the next page.
 /// </summary>
-public sealed record SeatMap(Guid EventId, SeatingKind Seating, int Available, int Held, int Sold, IReadOnlyList<SeatView> Seats, string? NextCursor = null);
+public sealed record SeatMap(Guid EventId, SeatingKind Seating, int Available, int Held, int Sold, IReadOnlyList<SeatView> Seats, string? NextCursor = null,
+    AccessibleAvailability? Accessible = null);
