@@ -59,35 +59,7 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
             await batch.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var import = await conn.BeginBinaryImportAsync(
-            "COPY seats (id, event_id, class_id, ordinal, section, row_label, number, price_minor, accessibility, companion_of) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            var ordinal = 0;
-            var seatIds = plan.Units.Select(_ => Guid.CreateVersion7()).ToArray();
-            foreach (var u in plan.Units)
-            {
-                await import.StartRowAsync(ct);
-                await import.WriteAsync(seatIds[ordinal], NpgsqlDbType.Uuid, ct);
-                await import.WriteAsync(eventId, NpgsqlDbType.Uuid, ct);
-                await import.WriteAsync(u.ClassId, NpgsqlDbType.Uuid, ct);
-                await import.WriteAsync(++ordinal, NpgsqlDbType.Integer, ct);
-                await WriteNullable(import, u.Section, ct);
-                await WriteNullable(import, u.Row, ct);
-                await WriteNullable(import, u.Number, ct);
-                await import.WriteAsync(u.PriceMinor, NpgsqlDbType.Bigint, ct);
-                await import.WriteAsync(u.Accessibility, NpgsqlDbType.Smallint, ct);
-                if (u.CompanionOf is { } owner)
-                {
-                    await import.WriteAsync(seatIds[owner], NpgsqlDbType.Uuid, ct);
-                }
-                else
-                {
-                    await import.WriteNullAsync(ct);
-                }
-            }
-
-            await import.CompleteAsync(ct);
-        }
+        await SeatImport.WriteAsync(conn, eventId, plan.Units, id => id, ct);
 
         await tx.CommitAsync(ct);
         InventoryMetrics.EventsCreated.Add(1);
@@ -410,18 +382,6 @@ public sealed class EventCatalog(NpgsqlDataSource db, InventoryCache cache, Time
         r.GetFieldValue<DateTimeOffset>(5), (SeatingKind)r.GetInt16(6), r.GetString(7),
         new VenueView(r.GetGuid(8), r.GetString(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
         0, 0);
-
-    private static async Task WriteNullable(NpgsqlBinaryImporter import, string? value, CancellationToken ct)
-    {
-        if (value is null)
-        {
-            await import.WriteNullAsync(ct);
-        }
-        else
-        {
-            await import.WriteAsync(value, NpgsqlDbType.Text, ct);
-        }
-    }
 
     internal static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {

@@ -335,42 +335,7 @@ public sealed class EventChanges(NpgsqlDataSource db, InventoryCache cache, Time
             await ExecuteAsync(conn, tx, "UPDATE ticket_classes SET capacity = $2, price_minor = $3 WHERE id = $1", ct, ids[c.Name], c.Capacity, c.PriceMinor);
         }
 
-        await using var import = await conn.BeginBinaryImportAsync(
-            "COPY seats (id, event_id, class_id, ordinal, section, row_label, number, price_minor, accessibility, companion_of) FROM STDIN (FORMAT BINARY)", ct);
-        var ordinal = 0;
-        var seatIds = plan.Units.Select(_ => Guid.CreateVersion7()).ToArray();
-        foreach (var u in plan.Units)
-        {
-            await import.StartRowAsync(ct);
-            await import.WriteAsync(seatIds[ordinal], NpgsqlDbType.Uuid, ct);
-            await import.WriteAsync(current.Id, NpgsqlDbType.Uuid, ct);
-            await import.WriteAsync(byPlanned[u.ClassId], NpgsqlDbType.Uuid, ct);
-            await import.WriteAsync(++ordinal, NpgsqlDbType.Integer, ct);
-            foreach (var text in new[] { u.Section, u.Row, u.Number })
-            {
-                if (text is null)
-                {
-                    await import.WriteNullAsync(ct);
-                }
-                else
-                {
-                    await import.WriteAsync(text, NpgsqlDbType.Text, ct);
-                }
-            }
-
-            await import.WriteAsync(u.PriceMinor, NpgsqlDbType.Bigint, ct);
-            await import.WriteAsync(u.Accessibility, NpgsqlDbType.Smallint, ct);
-            if (u.CompanionOf is { } owner)
-            {
-                await import.WriteAsync(seatIds[owner], NpgsqlDbType.Uuid, ct);
-            }
-            else
-            {
-                await import.WriteNullAsync(ct);
-            }
-        }
-
-        await import.CompleteAsync(ct);
+        await SeatImport.WriteAsync(conn, current.Id, plan.Units, id => byPlanned[id], ct);
     }
 
     private static async Task<Current?> CurrentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid eventId, CancellationToken ct)
