@@ -28,6 +28,9 @@ public sealed class Onboarding(
     ILogger<Onboarding> logger)
 {
     /// <summary>Runs the job's steps.</summary>
+    /// <summary>How long the services take at most to see a catalog change (their catalog check is every 2 s), with a margin.</summary>
+    private static readonly TimeSpan CatalogCheck = TimeSpan.FromSeconds(2.5);
+
     public async Task RunAsync(ProvisioningJob job, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -177,8 +180,11 @@ public sealed class Onboarding(
     {
         using var client = http.CreateClient("api");
         client.BaseAddress = new Uri(baseUrl);
+        // served once every replica answers: each re-reads the catalog within CatalogCheck, so the probe (a new connection
+        // each time, spread over the replicas) must succeed without a miss for longer than that, not only three times
         var inARow = 0;
-        while (inARow < 3)
+        var since = TimeSpan.Zero;
+        while (inARow < 3 || sw.Elapsed - since < CatalogCheck)
         {
             if (sw.Elapsed > options.Value.ServingTimeout)
             {
@@ -186,6 +192,7 @@ public sealed class Onboarding(
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.ConnectionClose = true;
             if (host is not null)
             {
                 request.Headers.Host = host;
@@ -194,7 +201,14 @@ public sealed class Onboarding(
             try
             {
                 using var response = await client.SendAsync(request, ct);
-                inARow = response.IsSuccessStatusCode ? inARow + 1 : 0;
+                if (!response.IsSuccessStatusCode)
+                {
+                    inARow = 0;
+                }
+                else if (inARow++ == 0)
+                {
+                    since = sw.Elapsed;
+                }
             }
             catch (HttpRequestException ex)
             {
