@@ -54,6 +54,7 @@ v1.MapWaitingRoomApi();
 v1.MapWaitlistApi();
 v1.MapDevicesApi();
 v1.MapRulesApi();
+v1.MapSupportTicketsApi();
 
 app.Run();
 

@@ -25,7 +25,7 @@ public static class InventoryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the core: every use-case owner scoped to the <see cref="ResellerScope"/> the host opens (events, holds,
-    /// sale, orders, checkout, refunds, waiting rooms, waitlists, ledger, personal data and its retention), the per-process state they share (the claim
+    /// sale, orders, checkout, refunds, waiting rooms, waitlists, support tickets, ledger, personal data and its retention), the per-process state they share (the claim
     /// batchers, event metadata and shortfall memories, the waiting-room cache) and the payment gateway. The host adds
     /// <see cref="TimeProvider"/>, <see cref="AdmissionTokens"/> (the cell's signing key) and <see cref="TicketSigner"/> (the cell's ticket signing seed), and may bind
     /// <see cref="ClaimBatchingOptions"/> and <see cref="AccountBlockOptions"/> (the API binds the <c>Abuse</c> section;
@@ -70,6 +70,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new TransferService(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new CheckInService(Scope(sp).Db, Time(sp), sp.GetRequiredService<TicketSigner>(), Scope(sp).ResellerId));
         services.AddScoped(sp => new Vouchers.VoucherService(Scope(sp).Db, Time(sp)));
+        services.AddScoped(sp => new Support.SupportTickets(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new EventChanges(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
         services.AddScoped(sp => new OrderQueries(Scope(sp).Db));
         services.AddScoped(sp => new SeatFeed(Scope(sp).Db));

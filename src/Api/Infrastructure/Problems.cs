@@ -78,6 +78,10 @@ public static class Problems
             ErrorCodes.VoucherNotApplicable => (StatusCodes.Status422UnprocessableEntity, "Voucher does not apply to these tickets"),
             ErrorCodes.EventHasSales => (StatusCodes.Status409Conflict, "The event has sales"),
             ErrorCodes.EventHasHolds => (StatusCodes.Status409Conflict, "The event has live holds"),
+            ErrorCodes.SupportTicketNotFound => (StatusCodes.Status404NotFound, "Support ticket not found"),
+            ErrorCodes.SupportTicketClosed => (StatusCodes.Status409Conflict, "The support ticket is closed"),
+            ErrorCodes.SupportTicketThreadFull => (StatusCodes.Status409Conflict, "The support ticket's thread is full"),
+            ErrorCodes.SupportTicketStatusNotAllowed => (StatusCodes.Status403Forbidden, "Not a status this side may set"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

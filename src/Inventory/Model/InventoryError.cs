@@ -90,6 +90,10 @@ public static class ErrorCodes
     public const string VoucherNotApplicable = "voucher_not_applicable";
     public const string EventHasSales = "event_has_sales";
     public const string EventHasHolds = "event_has_holds";
+    public const string SupportTicketNotFound = "support_ticket_not_found";
+    public const string SupportTicketClosed = "support_ticket_closed";
+    public const string SupportTicketThreadFull = "support_ticket_thread_full";
+    public const string SupportTicketStatusNotAllowed = "support_ticket_status_not_allowed";
 }
 
 /// <summary>A value or an error.</summary>

@@ -16,6 +16,7 @@ public static class WebhookEventTypes
         "payout.scheduled",
         "waitlist.offered",
         "lottery.drawn", "lottery.result",
+        "support_ticket.replied",
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);

@@ -45,6 +45,12 @@ public static class ApiPolicies
     /// <summary>Check tickets in and download an event's scanner bundle: integrators (<c>checkin</c> or <c>inventory:write</c>), support.</summary>
     public const string CheckIn = "check-in";
 
+    /// <summary>
+    /// Open, answer, resolve and close support tickets: the reseller's integrators (<c>inventory:write</c>, as its own
+    /// administration), support. Reading them is <see cref="InventoryRead"/>.
+    /// </summary>
+    public const string SupportTicketsWrite = "support-tickets-write";
+
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
 
@@ -68,6 +74,7 @@ public static class ApiPolicies
             .AddPolicy(MailboxRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(WaitingRoomManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(CheckIn, Grants(new Grant(ActorKind.Integrator, ApiScopes.CheckIn, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(SupportTicketsWrite, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 
