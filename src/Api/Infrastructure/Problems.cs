@@ -78,6 +78,9 @@ public static class Problems
             ErrorCodes.VoucherNotApplicable => (StatusCodes.Status422UnprocessableEntity, "Voucher does not apply to these tickets"),
             ErrorCodes.EventHasSales => (StatusCodes.Status409Conflict, "The event has sales"),
             ErrorCodes.EventHasHolds => (StatusCodes.Status409Conflict, "The event has live holds"),
+            ErrorCodes.GroupQuoteNotFound => (StatusCodes.Status404NotFound, "Group quote not found"),
+            ErrorCodes.GroupQuoteClosed => (StatusCodes.Status409Conflict, "The group quote is closed"),
+            ErrorCodes.InvoiceAmountMismatch => (StatusCodes.Status422UnprocessableEntity, "The payment does not match the invoice"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -90,6 +90,9 @@ public static class ErrorCodes
     public const string VoucherNotApplicable = "voucher_not_applicable";
     public const string EventHasSales = "event_has_sales";
     public const string EventHasHolds = "event_has_holds";
+    public const string GroupQuoteNotFound = "group_quote_not_found";
+    public const string GroupQuoteClosed = "group_quote_closed";
+    public const string InvoiceAmountMismatch = "invoice_amount_mismatch";
 }
 
 /// <summary>A value or an error.</summary>

@@ -16,6 +16,7 @@ public static class WebhookEventTypes
         "payout.scheduled",
         "waitlist.offered",
         "lottery.drawn", "lottery.result",
+        "group_quote.created", "group_quote.paid", "group_quote.released", "group_quote.cancelled",
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
