@@ -201,7 +201,7 @@ public sealed class GroupQuotesShould(PostgresServer postgres) : IAsyncLifetime
         };
         if (mistake == "due_after_start")
         {
-            _inventory.Time.SetUtcNow(TestEvents.StartsAt.AddDays(-1));
+            _inventory.Time.SetUtcNow(TestEvents.StartsAt.AddDays(-1).ToUniversalTime());
             cmd = cmd with { DueAt = TestEvents.StartsAt.AddHours(2) };
         }
 
