@@ -35,6 +35,7 @@ v1.MapEventsApi();
 v1.MapEventStreamApi();
 v1.MapHoldsApi();
 v1.MapVouchersApi();
+v1.MapGroupQuotesApi();
 v1.MapOrdersApi();
 v1.MapTicketsApi();
 v1.MapResaleApi();

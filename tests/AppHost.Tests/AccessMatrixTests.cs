@@ -21,7 +21,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     private sealed record Resources(
         string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email,
-        string TicketId, string ListingId, string TransferId, string LotteryEventId, string VoucherId, string SupportTicketId);
+        string TicketId, string ListingId, string TransferId, string LotteryEventId, string VoucherId, string SupportTicketId, string GroupQuoteId);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -82,6 +82,14 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ListVouchers"] = new("GET", r => $"/v1/events/{r.EventId}/vouchers", null, Access.InventoryRead, Reach.ById),
         ["GetVoucher"] = new("GET", r => $"/v1/events/{r.EventId}/vouchers/{r.VoucherId}", null, Access.InventoryRead, Reach.ById),
         ["DisableVoucher"] = new("DELETE", r => $"/v1/events/{r.EventId}/vouchers/{r.VoucherId}", null, Access.InventoryWrite, Reach.ById),
+        ["CreateGroupQuote"] = new("POST", r => $"/v1/events/{r.EventId}/group-quotes",
+            r => new { organization = "Matrix club", contact_email = "club@example.com", due_at = DateTimeOffset.UtcNow.AddDays(1), seat_ids = new[] { r.FreeSeat } },
+            Access.InventoryWrite, Reach.ById),
+        ["ListGroupQuotes"] = new("GET", r => $"/v1/events/{r.EventId}/group-quotes", null, Access.InventoryRead, Reach.ById),
+        ["GetGroupQuote"] = new("GET", r => $"/v1/events/{r.EventId}/group-quotes/{r.GroupQuoteId}", null, Access.InventoryRead, Reach.ById),
+        ["RecordGroupQuotePayment"] = new("POST", r => $"/v1/events/{r.EventId}/group-quotes/{r.GroupQuoteId}/payment", _ => new { reference = "matrix", amount_minor = 1 },
+            Access.InventoryWrite, Reach.ById),
+        ["CancelGroupQuote"] = new("POST", r => $"/v1/events/{r.EventId}/group-quotes/{r.GroupQuoteId}/cancel", null, Access.InventoryWrite, Reach.ById),
         ["ConfigurePresale"] = new("PUT", r => $"/v1/events/{r.EventId}/presale", _ => new { general_on_sale_at = (string?)null }, Access.InventoryWrite, Reach.ById),
         ["GetPresale"] = new("GET", r => $"/v1/events/{r.EventId}/presale", null, Access.Public, Reach.ById),
         ["RegisterForPresale"] = new("POST", r => $"/v1/events/{r.EventId}/presale/registrations", null, Access.Customer, Reach.ById),
@@ -356,6 +364,10 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         }
 
         var ticket = await http.PostJsonAsync("/v1/support/tickets", new { subject = $"Matrix {reseller} {Guid.NewGuid()}", body = "matrix" }, HttpStatusCode.Created);
+        // a group quote on seat 4 (seat 6 stays free for the matrix's holds)
+        var quote = await http.PostJsonAsync($"/v1/events/{created.Id()}/group-quotes",
+            new { organization = $"Matrix club {reseller}", contact_email = $"club-{email}", due_at = DateTimeOffset.UtcNow.AddDays(1), seat_ids = seats.Skip(3).Take(1) },
+            HttpStatusCode.Created);
         var voucher = await http.PostJsonAsync($"/v1/events/{created.Id()}/vouchers",
             new { code = $"MATRIX-{reseller}-{Guid.NewGuid():N}"[..30], kind = "percentage", percent_off = 10 }, HttpStatusCode.Created);
 
@@ -393,6 +405,6 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email,
-            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id(), voucher.Id(), ticket.Id());
+            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id(), voucher.Id(), ticket.Id(), quote.Id());
     }
 }

@@ -155,7 +155,7 @@ public sealed class IdentityTests(PlatformFixture platform)
         Assert.Empty(await ScalarsAsync(acme, sql, "globex-backend"));
 
         // the identity tables come from their own versioned script, beside the inventory's
-        Assert.Equal(["0001_inventory", "0002_audit", "0003_customer_email", "0004_payments", "0005_ledger", "0006_webhooks", "0010_outbox_by_event", "0011_idempotency", "0012_waiting_room", "0020_waitlist_closed_reason", "0021_webhook_deliveries_due_per_endpoint", "0022_refund_failures", "0030_ticket_ownership", "0031_resale", "0032_transfers", "0033_transfer_mail", "0040_dynamic_pricing", "0041_check_in", "0042_lottery", "0043_lottery_mail", "0044_presale", "0060_vouchers", "0061_event_history", "0062_event_changed_mail", "0070_support_tickets", "0080_accessible_seating", "1001_openiddict", "1002_users", "1003_login_throttle"], await ScalarsAsync(acme, "SELECT name FROM schema_migrations ORDER BY version"));
+        Assert.Equal(["0001_inventory", "0002_audit", "0003_customer_email", "0004_payments", "0005_ledger", "0006_webhooks", "0010_outbox_by_event", "0011_idempotency", "0012_waiting_room", "0020_waitlist_closed_reason", "0021_webhook_deliveries_due_per_endpoint", "0022_refund_failures", "0030_ticket_ownership", "0031_resale", "0032_transfers", "0033_transfer_mail", "0040_dynamic_pricing", "0041_check_in", "0042_lottery", "0043_lottery_mail", "0044_presale", "0060_vouchers", "0061_event_history", "0062_event_changed_mail", "0070_support_tickets", "0080_accessible_seating", "0090_group_quotes", "1001_openiddict", "1002_users", "1003_login_throttle"], await ScalarsAsync(acme, "SELECT name FROM schema_migrations ORDER BY version"));
     }
 
     private async Task<HttpClient> IdentityClientAsync(string cell)

@@ -28,6 +28,51 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         return (cell, acme, globex);
     }
 
+    [Fact]
+    public async Task EraseTheContactOfAClosedGroupQuoteAndKeepItsInvoice()
+    {
+        var cell = await TwoResellers.CreateAsync(postgres, nameof(EraseTheContactOfAClosedGroupQuoteAndKeepItsInvoice));
+        await using var _ = cell;
+        // the identity service's tables too: the pass goes through every table of a reseller database
+        await Inventory.Infrastructure.SqlMigrator.MigrateAsync(cell.Acme, Inventory.Infrastructure.SqlMigrator.Load(typeof(PersonalDataSeed).Assembly), default);
+        var cache = Inventory.Infrastructure.InventoryCache.None(NullLogger.Instance);
+        var startsAt = DateTimeOffset.UtcNow.AddDays(30);
+        var created = await new Inventory.Events.EventCatalog(cell.Acme, cache, TimeProvider.System).CreateAsync(new Inventory.Model.CreateEventCommand(
+            "Club night", "concert", null, null, startsAt, new Inventory.Model.VenueInput("Hall", "Berlin", "DE", null), "general_admission", "EUR",
+            [new Inventory.Model.TicketClassInput("GA", 3000, 20)], null), "EUR", default);
+        var eventId = created.Value!.Id;
+        var classId = created.Value.TicketClasses[0].Id;
+        var holds = new Inventory.Holds.HoldService(cell.Acme, cache, TimeProvider.System, new Inventory.Holds.HoldOptions());
+        var quotes = new Inventory.Groups.GroupQuoteService(cell.Acme, cache, holds, new Inventory.Sales.SaleService(cell.Acme, cache, TimeProvider.System),
+            new Inventory.Fees.FeePlan(), new Inventory.Groups.GroupQuoteOptions(), TimeProvider.System);
+        async Task<Inventory.Groups.GroupQuoteView> QuoteAsync() => (await quotes.CreateAsync(eventId, new Inventory.Groups.CreateGroupQuoteCommand("Rowing club", "treasurer@rowing.example",
+            DateTimeOffset.UtcNow.AddDays(7), null, [new Inventory.Model.TicketRequest(classId, 5)], "Bus at 6"), "integrator:acme", default)).Value!;
+        var open = await QuoteAsync();
+        var paid = await QuoteAsync();
+        Assert.Equal("paid", (await quotes.RecordPaymentAsync(eventId, paid.Id, new("BANK-9", paid.Price.TotalMinor, null), default)).Value!.Status);
+        // the open quote lapses at its due date (the sweep marks it released then); two years on the event is long over
+        await new Inventory.Holds.HoldSweeper(cell.Acme, new FixedTime(DateTimeOffset.UtcNow.AddDays(8))).SweepAsync(100, default);
+        var later = new FixedTime(startsAt.AddDays(760));
+        await using (var processed = cell.Acme.CreateCommand("UPDATE outbox SET processed_at = created_at"))
+        {
+            await processed.ExecuteNonQueryAsync();
+        }
+
+        var counts = await new RetentionSweeper(cell.Acme, later).RunAsync(730, 100, default);
+
+        Assert.Equal(2, counts["group_quotes"]);
+        Assert.Equal($"erased||{paid.Number}|{paid.Price.TotalMinor}|BANK-9|paid", await TextAsync(cell.Acme,
+            $"SELECT concat_ws('|', contact_email, coalesce(note, ''), number, total_minor, payment_reference, status) FROM group_quotes WHERE id = '{paid.Id}'"));
+        Assert.Equal("erased|released", await TextAsync(cell.Acme, $"SELECT concat_ws('|', contact_email, status) FROM group_quotes WHERE id = '{open.Id}'"));
+        Assert.Equal(0, await CountAsync(cell.Acme, "SELECT count(*) FROM outbox WHERE payload ? 'contact_email'"));
+    }
+
+    /// <summary>A clock that stands still at <paramref name="now"/>.</summary>
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     private static async Task<SnapshotStore> OnlyAsync(TwoResellers cell, string reseller) => new([(await cell.Store.GetAsync(reseller))!]);
 
     [Fact]
@@ -41,7 +86,7 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         var pass = await Worker(cell, await OnlyAsync(cell, "acme"), days: 730).RunPassAsync(default);
 
         Assert.Equal(
-            "holds 2, orders 1, refunds 1, tickets 1, resale_listings 1, ticket_transfers 1, waitlist_entries 1, queue_entries 0, lottery_entries 0, account_blocks 1, outbox 1, webhook_messages 1, "
+            "holds 2, orders 1, refunds 1, tickets 1, resale_listings 1, ticket_transfers 1, waitlist_entries 1, queue_entries 0, lottery_entries 0, group_quotes 0, account_blocks 1, outbox 1, webhook_messages 1, "
             + "mail_jobs 1, mailbox 3, audit_log 2, login_throttle 1, pending_registrations 0, users 1",
             string.Join(", ", pass["acme"].Select(c => $"{c.Key} {c.Value}")));
         Assert.False(pass.ContainsKey("globex"));

@@ -82,6 +82,9 @@ public static class Problems
             ErrorCodes.SupportTicketClosed => (StatusCodes.Status409Conflict, "The support ticket is closed"),
             ErrorCodes.SupportTicketThreadFull => (StatusCodes.Status409Conflict, "The support ticket's thread is full"),
             ErrorCodes.SupportTicketStatusNotAllowed => (StatusCodes.Status403Forbidden, "Not a status this side may set"),
+            ErrorCodes.GroupQuoteNotFound => (StatusCodes.Status404NotFound, "Group quote not found"),
+            ErrorCodes.GroupQuoteClosed => (StatusCodes.Status409Conflict, "The group quote is closed"),
+            ErrorCodes.InvoiceAmountMismatch => (StatusCodes.Status422UnprocessableEntity, "The payment does not match the invoice"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };

@@ -40,6 +40,18 @@ public sealed class FeePlan
         return copy;
     }
 
+    /// <summary>
+    /// The plan for money that does not pass through the PSP (an invoice paid by bank transfer): no processing fee, the
+    /// rest as it is.
+    /// </summary>
+    public FeePlan WithoutProcessingFee()
+    {
+        var copy = (FeePlan)MemberwiseClone();
+        copy.ProcessingFeeBps = 0;
+        copy.ProcessingFeeFixedMinor = 0;
+        return copy;
+    }
+
     /// <summary>True when every amount is non-negative, basis points are at most 10 000 and the tax rate at most 100 %.</summary>
     public bool IsValid() =>
         PlatformFeeBps is >= 0 and <= 10_000 && ResaleCommissionBps is >= 0 and <= 10_000 && ProcessingFeeBps is >= 0 and <= 10_000 &&

@@ -31,7 +31,7 @@ public sealed class ClaimBatchingOptions
 /// Groups the concurrent claims of one reseller database into batches: claims wait in a channel per event, and up to
 /// <see cref="ClaimBatchingOptions.LoopsPerEvent"/> drain loops each take everything waiting (at most
 /// <see cref="ClaimBatchingOptions.MaxBatch"/>) and run it as one round trip and one transaction
-/// (<see cref="SeatClaim.RunAsync"/>). There is no artificial wait: a lone claim goes at once, and claims arriving while a
+/// (<see cref="SeatClaim.RunAsync(NpgsqlDataSource, IReadOnlyList{SeatClaim}, CancellationToken)"/>). There is no artificial wait: a lone claim goes at once, and claims arriving while a
 /// batch is in flight form the next one, so batches grow exactly when Postgres is the bottleneck. Each claim stays
 /// all-or-nothing and keeps its own purchase-limit check and admission token (its statement is unchanged); claims of a
 /// batch take their customer locks in one order. If a batch fails (a deadlock with another process, a bad statement),

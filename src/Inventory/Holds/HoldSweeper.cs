@@ -8,11 +8,11 @@ namespace TicketAspire.Inventory.Holds;
 /// <summary>
 /// Marks expired holds as expired, frees their seats and records the release in the outbox. Expired seats are already
 /// claimable before this runs (the claim treats an expired hold as available); the sweep keeps the data tidy and tells
-/// listeners. Holds locked by a concurrent confirm or cancel are skipped and picked up next time.
+/// listeners; an unpaid group quote whose hold lapsed is marked released (<c>group_quote.released</c>). Holds locked by a concurrent confirm or cancel are skipped and picked up next time.
 /// </summary>
 public sealed class HoldSweeper(NpgsqlDataSource db, TimeProvider time)
 {
-    private const string Sql = """
+    private static readonly string Sql = $"""
         WITH expired AS (
             SELECT id FROM holds WHERE status = 0 AND expires_at <= $1
             ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
@@ -28,7 +28,13 @@ public sealed class HoldSweeper(NpgsqlDataSource db, TimeProvider time)
             SELECT 'hold.expired', c.id, c.event_id,
                    jsonb_build_object('hold_id', c.id, 'released_seat_ids',
                        coalesce((SELECT jsonb_agg(r.id) FROM released r WHERE r.hold_id = c.id), '[]'::jsonb)), $1
-            FROM closed c)
+            FROM closed c),
+        lapsed_quotes AS (
+            UPDATE group_quotes q SET status = 'released', closed_at = $1 FROM closed c WHERE q.hold_id = c.id AND q.status = 'open'
+            RETURNING q.*),
+        quotes_recorded AS (
+            INSERT INTO outbox (topic, aggregate_id, event_id, payload, created_at)
+            SELECT 'group_quote.released', q.id, q.event_id, {Groups.GroupQuoteService.Payload}, $1 FROM lapsed_quotes q)
         SELECT c.event_id, count(*) FROM closed c GROUP BY c.event_id
         """;
 

@@ -125,7 +125,16 @@ internal sealed record SeatClaim(
     public static async Task<ClaimOutcome[]> RunAsync(NpgsqlDataSource db, IReadOnlyList<SeatClaim> claims, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(conn);
+        return await RunAsync(conn, null, claims, ct);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(NpgsqlDataSource, IReadOnlyList{SeatClaim}, CancellationToken)"/>, on <paramref name="conn"/>
+    /// inside <paramref name="tx"/> when there is one: the claims commit (and their customer locks are released) with it.
+    /// </summary>
+    public static async Task<ClaimOutcome[]> RunAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<SeatClaim> claims, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(conn, tx);
         // Reserved claims each lock their seats in id order, but a batch would lock claim after claim: two batches with
         // crossing seats could deadlock. The batch first locks all its reserved seats in one ordered statement, so
         // batches (and lone claims) always lock seats in one global order.

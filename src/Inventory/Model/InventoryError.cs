@@ -94,6 +94,9 @@ public static class ErrorCodes
     public const string SupportTicketClosed = "support_ticket_closed";
     public const string SupportTicketThreadFull = "support_ticket_thread_full";
     public const string SupportTicketStatusNotAllowed = "support_ticket_status_not_allowed";
+    public const string GroupQuoteNotFound = "group_quote_not_found";
+    public const string GroupQuoteClosed = "group_quote_closed";
+    public const string InvoiceAmountMismatch = "invoice_amount_mismatch";
 }
 
 /// <summary>A value or an error.</summary>

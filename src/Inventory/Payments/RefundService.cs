@@ -127,6 +127,7 @@ public sealed partial class RefundService(
         await using var cmd = new NpgsqlCommand("""
             SELECT CASE WHEN (SELECT listing_id FROM orders WHERE id = $1) IS NOT NULL THEN 'a resale purchase is final'
                         WHEN EXISTS (SELECT 1 FROM tickets WHERE order_id = $1 AND status IN ('resold', 'transferred')) THEN 'some of its tickets were resold or transferred'
+                        WHEN (SELECT payment_reference FROM orders WHERE id = $1) LIKE 'invoice:%' THEN 'it was paid by invoice (a group sale), so the money goes back by bank transfer, not through the payment service'
                    END
             """, conn, tx);
         cmd.Parameters.Add(new() { Value = orderId });

@@ -84,22 +84,30 @@ public sealed class RetentionSweeper(NpgsqlDataSource db, TimeProvider time)
                 LIMIT $2 FOR UPDATE OF x SKIP LOCKED) old
             WHERE x.event_id = old.event_id AND x.customer_ref = old.customer_ref
             """),
+        ("group_quotes", """
+            UPDATE group_quotes q SET contact_email = 'erased', note = NULL
+            FROM (SELECT q.id FROM group_quotes q JOIN events e ON e.id = q.event_id
+                  WHERE q.status <> 'open' AND coalesce(q.closed_at, q.due_at) < $1 AND e.starts_at < $1
+                    AND (q.contact_email <> 'erased' OR q.note IS NOT NULL)
+                  LIMIT $2 FOR UPDATE OF q SKIP LOCKED) old
+            WHERE q.id = old.id
+            """),
         ("account_blocks", """
             DELETE FROM account_blocks b USING (
                 SELECT customer_ref FROM account_blocks WHERE blocked_until < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) old
             WHERE b.customer_ref = old.customer_ref
             """),
         ("outbox", """
-            UPDATE outbox x SET payload = x.payload - 'customer_email' - 'customer_ref'
+            UPDATE outbox x SET payload = x.payload - 'customer_email' - 'customer_ref' - 'contact_email'
             FROM (SELECT id FROM outbox
-                  WHERE processed_at < $1 AND payload ?| ARRAY['customer_email', 'customer_ref']
+                  WHERE processed_at < $1 AND payload ?| ARRAY['customer_email', 'customer_ref', 'contact_email']
                   LIMIT $2 FOR UPDATE SKIP LOCKED) old
             WHERE x.id = old.id
             """),
         ("webhook_messages", """
-            UPDATE webhook_messages m SET payload = m.payload - 'customer_email' - 'customer_ref'
+            UPDATE webhook_messages m SET payload = m.payload - 'customer_email' - 'customer_ref' - 'contact_email'
             FROM (SELECT id FROM webhook_messages
-                  WHERE created_at < $1 AND payload ?| ARRAY['customer_email', 'customer_ref']
+                  WHERE created_at < $1 AND payload ?| ARRAY['customer_email', 'customer_ref', 'contact_email']
                   LIMIT $2 FOR UPDATE SKIP LOCKED) old
             WHERE m.id = old.id
             """),

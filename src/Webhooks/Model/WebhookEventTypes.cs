@@ -17,6 +17,7 @@ public static class WebhookEventTypes
         "waitlist.offered",
         "lottery.drawn", "lottery.result",
         "support_ticket.replied",
+        "group_quote.created", "group_quote.paid", "group_quote.released", "group_quote.cancelled",
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
