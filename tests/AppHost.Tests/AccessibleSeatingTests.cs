@@ -24,6 +24,17 @@ public sealed class AccessibleSeatingTests(PlatformFixture platform)
         Assert.Equal(seats["3"].Id(), (string?)seats["2"]["companion_of"]);
         Assert.Equal((1, 1), ((int)map["accessible"]!["wheelchair_available"]!, (int)map["accessible"]!["companion_available"]!));
 
+        // the storefront's event page marks them, for the eye and for screen readers; the companion seat is not a choice of its own
+        using (var storefront = new HttpClient { BaseAddress = platform.App.GetEndpoint("router", "http") })
+        {
+            storefront.DefaultRequestHeaders.Host = "acme.eu.localhost";
+            var page = await storefront.GetStringAsync($"/events/{eventId}");
+            Assert.Contains("seat 3, wheelchair space", page, StringComparison.Ordinal);
+            Assert.Contains("seat 2, companion seat of wheelchair space 3, held with it", page, StringComparison.Ordinal);
+            Assert.Contains("1 of 1 wheelchair spaces", page, StringComparison.Ordinal);
+            Assert.Matches($"data-seat-id=\"{seats["2"].Id()}\"[^>]*disabled", page);
+        }
+
         // the companion alone is refused; the wheelchair seat brings its companion, at the companion class's price
         var alone = await acme.PostJsonAsync("/v1/holds", new { event_id = eventId, customer_ref = "companion-" + Guid.NewGuid().ToString("N"), seat_ids = new[] { seats["2"].Id() } }, HttpStatusCode.Conflict);
         Assert.Equal("seat_unavailable", (string)alone["code"]!);

@@ -28,9 +28,15 @@ public sealed record EventDetail(Guid Id, string Name, string Type, string? Perf
     string Seating, string Currency, Venue Venue, int TotalTicketCnt, int AvailableTicketCnt, IReadOnlyList<TicketClass> TicketClasses,
     string Status, int? RefundCutoffHours);
 
-public sealed record Seat(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, string Status);
+/// <summary>A seat; <paramref name="Accessibility"/> <c>wheelchair</c> or <c>companion</c> (of <paramref name="CompanionOf"/>), or null.</summary>
+public sealed record Seat(Guid Id, string Section, string Row, string Number, Guid ClassId, string ClassName, Money Price, string Status,
+    string? Accessibility = null, Guid? CompanionOf = null);
 
-public sealed record SeatMap(Guid EventId, string Seating, int Available, int Held, int Sold, IReadOnlyList<Seat> Seats, string? NextCursor);
+/// <summary>Wheelchair spaces and companion seats, counted apart.</summary>
+public sealed record AccessibleAvailability(int WheelchairAvailable, int WheelchairTotal, int CompanionAvailable, int CompanionTotal);
+
+public sealed record SeatMap(Guid EventId, string Seating, int Available, int Held, int Sold, IReadOnlyList<Seat> Seats, string? NextCursor,
+    AccessibleAvailability? Accessible = null);
 
 public sealed record HeldSeat(Guid SeatId, Guid ClassId, string? Section, string? Row, string? Number, Money Price);
 
