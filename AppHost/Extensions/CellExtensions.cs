@@ -221,7 +221,10 @@ public static class CellExtensions
             .WithReference(api).WaitFor(api).WaitFor(identity)
             .WithEnvironment("Api__BaseUrl", $"http://{api.Resource.Name}")
             .WithEnvironment("Identity__PublicOrigin", issuerOrigin)
-            .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("web-dataprotection")));
+            .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("web-dataprotection")))
+            // the cell's own host (no reseller's): the platform's pages there, the reseller application form at /apply
+            .WithEnvironment("Storefront__PlatformHosts__0", $"{cell.Id}.localhost")
+            .WithEnvironment("Storefront__Cell", cell.Id);
         foreach (var (key, value) in Deploy.CellOverlay.StorefrontSettings(cell))
         {
             web.WithEnvironment(key, value);
@@ -286,7 +289,8 @@ public static class CellExtensions
             .WithEnvironment("Provisioner__ExportDirectory", Path.Combine(settings.DataRoot, N("exports")))
             .WithEnvironment("Provisioner__ApiUrl", api.GetEndpoint("http"))
             .WithEnvironment("Provisioner__IdentityUrl", identity.GetEndpoint("http"))
-            .WithOnboardingCommand(cell.Id, api, identity, staffSecrets["operator"]);
+            .WithOnboardingCommand(cell.Id, api, identity, staffSecrets["operator"])
+            .WithApplicationCommands(cell.Id, api, identity, staffSecrets["operator"]);
         if (builder.Configuration["TicketAspire:Provisioner:DrainDelay"] is { Length: > 0 } drain)
         {
             provisioner.WithEnvironment("Provisioner__DrainDelay", drain);

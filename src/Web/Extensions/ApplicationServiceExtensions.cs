@@ -39,6 +39,13 @@ public static class ApplicationServiceExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         }).AddServiceDiscovery();
 
+        // the self-registration form's calls (anonymous, server-side)
+        builder.Services.AddHttpClient<ApplicationsApi>(http =>
+        {
+            http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101");
+            http.Timeout = TimeSpan.FromSeconds(30);
+        }).AddServiceDiscovery();
+
         // resellers onboarded at run time: the cell API's directory, read with the router's key
         builder.Services.AddHttpClient(StorefrontDirectory.ClientName, http =>
             http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101")).AddServiceDiscovery();
