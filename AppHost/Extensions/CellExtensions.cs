@@ -11,6 +11,16 @@ namespace TicketAspire.AppHost.Extensions;
 /// <summary>Composes one jurisdiction cell: its Postgres, a Redis per reseller, migrator, API, identity, worker and payment service.</summary>
 public static class CellExtensions
 {
+    /// <summary>
+    /// The cell's own host (<c>eu.localhost</c>), no reseller's: the storefront serves the platform's pages there (the
+    /// reseller application form at <c>/apply</c>), directly and through the router.
+    /// </summary>
+    public static string PlatformHost(CellFile cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return $"{cell.Id}.localhost";
+    }
+
     /// <summary>Adds every resource of <paramref name="cell"/>; names start with the cell id (<c>eu-api</c>).</summary>
     public static void AddJurisdictionCell(this IDistributedApplicationBuilder builder, CellFile cell, CellSettings settings)
     {
@@ -223,7 +233,7 @@ public static class CellExtensions
             .WithEnvironment("Identity__PublicOrigin", issuerOrigin)
             .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("web-dataprotection")))
             // the cell's own host (no reseller's): the platform's pages there, the reseller application form at /apply
-            .WithEnvironment("Storefront__PlatformHosts__0", $"{cell.Id}.localhost")
+            .WithEnvironment("Storefront__PlatformHosts__0", PlatformHost(cell))
             .WithEnvironment("Storefront__Cell", cell.Id);
         foreach (var (key, value) in Deploy.CellOverlay.StorefrontSettings(cell))
         {

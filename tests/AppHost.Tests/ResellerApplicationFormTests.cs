@@ -63,6 +63,16 @@ public sealed class ResellerApplicationFormTests(OnboardingFixture cell, ITestOu
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Become a reseller", Level = 1 })).ToBeVisibleAsync();
         await AssertAccessibleAsync(page, "application form");
         await StorefrontBrowser.ScreenshotAsync(page, "reseller-application-form");
+        using (var routed = cell.RouterClient("eu.localhost"))
+        {
+            var html = await Eventually.GetAsync(async () =>
+            {
+                using var response = await routed.GetAsync("/apply");
+                return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+            }, "the form through the router", TimeSpan.FromSeconds(30));
+            Assert.Contains("Become a reseller", html, StringComparison.Ordinal);
+        }
+
         using (var resellerHost = new HttpClient { BaseAddress = web })
         {
             resellerHost.DefaultRequestHeaders.Host = "acme.eu.localhost";
