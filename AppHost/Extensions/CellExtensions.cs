@@ -233,8 +233,8 @@ public static class CellExtensions
             .WithEnvironment("Identity__PublicOrigin", issuerOrigin)
             .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("web-dataprotection")))
             // the cell's own host (no reseller's): the platform's pages there, the reseller application form at /apply
-            .WithEnvironment("Storefront__PlatformHosts__0", PlatformHost(cell))
-            .WithEnvironment("Storefront__Cell", cell.Id);
+            .WithEnvironment("Platform__Hosts__0", PlatformHost(cell))
+            .WithEnvironment("Platform__Cell", cell.Id);
         foreach (var (key, value) in Deploy.CellOverlay.StorefrontSettings(cell))
         {
             web.WithEnvironment(key, value);

@@ -86,6 +86,8 @@ public sealed class ResellerApplicationFormTests(OnboardingFixture cell, ITestOu
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The application was not sent");
         await Expect(page.Locator("#f-ContactEmail-error")).ToContainTextAsync("Not an e-mail address");
         await Expect(page.GetByLabel("Contact e-mail")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByLabel("Contact e-mail")).ToBeFocusedAsync();
+        Assert.StartsWith("Error: ", await page.TitleAsync(), StringComparison.Ordinal);
         await Expect(page.GetByLabel("Contact e-mail")).ToHaveAttributeAsync("aria-describedby", "f-ContactEmail-hint f-ContactEmail-error");
         await Expect(page.GetByLabel("Legal name")).ToHaveValueAsync("Wingtip Ticketing GmbH");
         await Expect(page.Locator(".field-error")).ToHaveCountAsync(1);
@@ -97,6 +99,7 @@ public sealed class ResellerApplicationFormTests(OnboardingFixture cell, ITestOu
         await page.GetByLabel("Reseller id").FillAsync("acme");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send application" }).ClickAsync();
         await Expect(page.Locator("#f-Id-error")).ToContainTextAsync("is taken");
+        await Expect(page.GetByLabel("Reseller id")).ToBeFocusedAsync();
         await Expect(page.Locator("#f-ContactEmail-error")).ToHaveCountAsync(0);
 
         // accepted: the confirmation with its reference and what happens next

@@ -28,6 +28,7 @@ public static class ApplicationServiceExtensions
         }
 
         builder.Services.AddOptions<StorefrontOptions>().BindConfiguration(StorefrontOptions.Section);
+        builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
         builder.Services.AddSingleton<ResellerResolver>();
         builder.Services.AddScoped<BuyerSession>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -10,15 +10,6 @@ public sealed class StorefrontOptions
 
     /// <summary>The cell's resellers by id.</summary>
     public Dictionary<string, ResellerSite> Resellers { get; init; } = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// The cell's own host names (<c>eu.localhost</c>, <c>Storefront:PlatformHosts:0</c>, set by the AppHost): the
-    /// platform's pages (the reseller application form) answer there and on no reseller's host.
-    /// </summary>
-    public List<string> PlatformHosts { get; init; } = [];
-
-    /// <summary>The cell's display name on the platform's pages (<c>eu</c>).</summary>
-    public string? Cell { get; set; }
 }
 
 /// <summary>One reseller's storefront: its hosts, name and theme.</summary>
