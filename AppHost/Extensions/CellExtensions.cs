@@ -11,6 +11,16 @@ namespace TicketAspire.AppHost.Extensions;
 /// <summary>Composes one jurisdiction cell: its Postgres, a Redis per reseller, migrator, API, identity, worker and payment service.</summary>
 public static class CellExtensions
 {
+    /// <summary>
+    /// The cell's own host (<c>eu.localhost</c>), no reseller's: the storefront serves the platform's pages there (the
+    /// reseller application form at <c>/apply</c>), directly and through the router.
+    /// </summary>
+    public static string PlatformHost(CellFile cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return $"{cell.Id}.localhost";
+    }
+
     /// <summary>Adds every resource of <paramref name="cell"/>; names start with the cell id (<c>eu-api</c>).</summary>
     public static void AddJurisdictionCell(this IDistributedApplicationBuilder builder, CellFile cell, CellSettings settings)
     {
@@ -221,7 +231,10 @@ public static class CellExtensions
             .WithReference(api).WaitFor(api).WaitFor(identity)
             .WithEnvironment("Api__BaseUrl", $"http://{api.Resource.Name}")
             .WithEnvironment("Identity__PublicOrigin", issuerOrigin)
-            .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("web-dataprotection")));
+            .WithEnvironment("DataProtection__Directory", Path.Combine(settings.DataRoot, N("web-dataprotection")))
+            // the cell's own host (no reseller's): the platform's pages there, the reseller application form at /apply
+            .WithEnvironment("Platform__Hosts__0", PlatformHost(cell))
+            .WithEnvironment("Platform__Cell", cell.Id);
         foreach (var (key, value) in Deploy.CellOverlay.StorefrontSettings(cell))
         {
             web.WithEnvironment(key, value);
@@ -286,7 +299,8 @@ public static class CellExtensions
             .WithEnvironment("Provisioner__ExportDirectory", Path.Combine(settings.DataRoot, N("exports")))
             .WithEnvironment("Provisioner__ApiUrl", api.GetEndpoint("http"))
             .WithEnvironment("Provisioner__IdentityUrl", identity.GetEndpoint("http"))
-            .WithOnboardingCommand(cell.Id, api, identity, staffSecrets["operator"]);
+            .WithOnboardingCommand(cell.Id, api, identity, staffSecrets["operator"])
+            .WithApplicationCommands(cell.Id, api, identity, staffSecrets["operator"]);
         if (builder.Configuration["TicketAspire:Provisioner:DrainDelay"] is { Length: > 0 } drain)
         {
             provisioner.WithEnvironment("Provisioner__DrainDelay", drain);

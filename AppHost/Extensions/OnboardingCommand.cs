@@ -97,30 +97,52 @@ public static class OnboardingCommand
         ResellerRegistration registration, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        string token;
-        using (var tokenResponse = await http.PostAsync(new Uri(identity, "/platform/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        var (token, signInError) = await OperatorTokenAsync(http, identity, operatorClientId, operatorSecret, ct);
+        if (token is null)
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = operatorClientId, ["client_secret"] = operatorSecret, ["scope"] = "operator",
-        }), ct))
-        {
-            if (!tokenResponse.IsSuccessStatusCode)
-            {
-                return (false, $"The operator client could not sign in at the platform issuer: HTTP {(int)tokenResponse.StatusCode} {await tokenResponse.Content.ReadAsStringAsync(ct)}");
-            }
-
-            token = (string?)JsonNode.Parse(await tokenResponse.Content.ReadAsStringAsync(ct))?["access_token"] ?? "";
+            return (false, signInError!);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(api, "/v1/admin/resellers")) { Content = JsonContent.Create(registration, options: Json) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, ct);
+        return await OutcomeAsync(response, ct);
+    }
+
+    /// <summary>
+    /// An access token of the cell's operator client at the platform issuer (client credentials, scope <c>operator</c>),
+    /// or why there is none.
+    /// </summary>
+    internal static async Task<(string? Token, string? Error)> OperatorTokenAsync(HttpClient http, Uri identity, string operatorClientId, string operatorSecret,
+        CancellationToken ct)
+    {
+        using var response = await http.PostAsync(new Uri(identity, "/platform/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = operatorClientId, ["client_secret"] = operatorSecret, ["scope"] = "operator",
+        }), ct);
+        return response.IsSuccessStatusCode
+            ? ((string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["access_token"] ?? "", null)
+            : (null, $"The operator client could not sign in at the platform issuer: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    /// <summary>The API's answer: its body on success, else its problem (status, title, detail and the fields in error) in words.</summary>
+    internal static async Task<(bool Accepted, string Body)> OutcomeAsync(HttpResponseMessage response, CancellationToken ct)
+    {
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.IsSuccessStatusCode)
         {
             return (true, body);
         }
 
-        var problem = JsonNode.Parse(body.Length > 0 ? body : "{}") as JsonObject;
+        JsonObject? problem = null;
+        try
+        {
+            problem = JsonNode.Parse(body.Length > 0 ? body : "{}") as JsonObject;
+        }
+        catch (JsonException)
+        {
+        }
+
         var errors = problem?["errors"] is JsonObject fields
             ? " " + string.Join("; ", fields.Select(f => $"{f.Key}: {string.Join(" ", f.Value is JsonArray a ? a.Select(m => (string?)m) : [f.Value?.ToString()])}"))
             : "";

@@ -46,6 +46,8 @@ public static class RouterExtensions
             if (builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == $"{cell.Id}-web") is { } web)
             {
                 router.WithEnvironment(prefix + "Web", builder.CreateResourceBuilder(web).GetEndpoint("http")).WithReferenceRelationship(web);
+                // the cell's own host: the platform's pages there (the reseller application form, http://eu.localhost:5000/apply)
+                router.WithEnvironment(prefix + "PlatformHosts__0", CellExtensions.PlatformHost(cell));
                 // the storefront reads the same directory, to serve resellers onboarded at run time
                 builder.CreateResourceBuilder(web).WithEnvironment("Directory__Key", directoryKey);
             }

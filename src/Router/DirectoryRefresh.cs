@@ -89,6 +89,8 @@ public sealed partial class DirectoryRefresh(
         foreach (var (cell, route) in options.Cells)
         {
             var copy = new CellRoute { Api = route.Api, Identity = route.Identity, Web = route.Web };
+            copy.PlatformHosts.AddRange(route.PlatformHosts);
+            route.PlatformHosts.ForEach(h => owner[h] = cell);
             foreach (var (id, reseller) in route.Resellers)
             {
                 var r = new ResellerRoute();

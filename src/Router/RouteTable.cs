@@ -6,7 +6,8 @@ namespace TicketAspire.Router;
 /// The proxy's routes and clusters, from <see cref="RouterOptions"/>. On the hosts of a cell's resellers: <c>/v1/…</c>,
 /// <c>/openapi/…</c> and <c>/scalar/…</c> go to the cell's API; <c>/&lt;reseller&gt;/…</c> (that reseller's issuer,
 /// on its own hosts only) and <c>/platform/…</c> to its identity service; every other path to its storefront (or,
-/// while there is none, to the API). The original <c>Host</c> is kept: the services resolve the reseller from it.
+/// while there is none, to the API). On the cell's own hosts (<c>PlatformHosts</c>, <c>eu.localhost</c>) every path goes
+/// to its storefront (the platform's pages: the reseller application form). The original <c>Host</c> is kept: the services resolve the reseller from it.
 /// Hosts of no cell match no route (the router answers 404).
 /// </summary>
 public static class RouteTable
@@ -27,7 +28,7 @@ public static class RouteTable
                 throw new InvalidOperationException($"Router:Cells:{cell} needs Api and Identity URLs.");
             }
 
-            foreach (var host in route.Resellers.Values.SelectMany(r => r.Hosts))
+            foreach (var host in route.Resellers.Values.SelectMany(r => r.Hosts).Concat(route.Web is null ? [] : route.PlatformHosts))
             {
                 if (!seen.TryAdd(host, cell))
                 {
@@ -60,6 +61,11 @@ public static class RouteTable
             }
 
             routes.Add(Route($"{cell}-default", cell, route.Web is null ? $"{cell}-api" : $"{cell}-web", hosts, "/{**rest}", order: 100));
+            if (route.Web is not null && route.PlatformHosts.Count > 0)
+            {
+                // the cell's own hosts: the platform's pages at the storefront (the reseller application form)
+                routes.Add(Route($"{cell}-platform", cell, $"{cell}-web", route.PlatformHosts, "/{**rest}", order: 100));
+            }
         }
 
         return (routes, clusters);

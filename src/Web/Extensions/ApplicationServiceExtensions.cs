@@ -28,6 +28,7 @@ public static class ApplicationServiceExtensions
         }
 
         builder.Services.AddOptions<StorefrontOptions>().BindConfiguration(StorefrontOptions.Section);
+        builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
         builder.Services.AddSingleton<ResellerResolver>();
         builder.Services.AddScoped<BuyerSession>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -37,6 +38,13 @@ public static class ApplicationServiceExtensions
         {
             http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101");
             http.Timeout = Timeout.InfiniteTimeSpan;
+        }).AddServiceDiscovery();
+
+        // the self-registration form's calls (anonymous, server-side)
+        builder.Services.AddHttpClient<ApplicationsApi>(http =>
+        {
+            http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101");
+            http.Timeout = TimeSpan.FromSeconds(30);
         }).AddServiceDiscovery();
 
         // resellers onboarded at run time: the cell API's directory, read with the router's key
