@@ -86,7 +86,7 @@ public static class InventoryServiceCollectionExtensions
             sp.GetRequiredService<ILogger<RefundService>>()));
         services.AddScoped(sp => new EventCancellation(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
         services.AddScoped(sp => new PspEventProcessor(Scope(sp).Db, sp.GetRequiredService<CheckoutService>(), Scope(sp).Cache, Time(sp),
-            sp.GetRequiredService<ILogger<PspEventProcessor>>()));
+            sp.GetRequiredService<ILogger<PspEventProcessor>>(), sp.GetRequiredService<Passes.PassService>()));
         return services;
     }
 

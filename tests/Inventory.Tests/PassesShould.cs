@@ -190,6 +190,26 @@ public sealed class PassesShould(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SellAPurchaseWhenThePspReportsItsPaymentAndNeverMistakeItForAHolds()
+    {
+        var (pass, eventIds) = await SeasonAsync(2, 8_000);
+        var purchase = (await BuyAsync(pass.Id, "ada")).ShouldSucceed();
+        var payment = (await _passes.StartPaymentAsync(purchase.Id, "ada", CancellationToken.None)).ShouldSucceed();
+        await _payments.PayAtThePspAsync(payment.Psp.PaymentIntentId, payment.Psp.ClientSecret);
+        var processor = new PspEventProcessor(_inventory.Db, _payments.Checkout, _inventory.Cache, _inventory.Time, passes: _passes);
+        PspWebhook Succeeded(string id) => new(id, "payment_intent.succeeded", new System.Text.Json.Nodes.JsonObject { ["id"] = payment.Psp.PaymentIntentId });
+
+        Assert.Equal("pass_purchase_paid", await processor.ApplyAsync(Succeeded("evt_pass_1"), CancellationToken.None));
+        Assert.Equal("duplicate", await processor.ApplyAsync(Succeeded("evt_pass_1"), CancellationToken.None));
+        // another delivery of the news: the purchase is paid already, nothing more is sold
+        Assert.Equal("pass_purchase_paid", await processor.ApplyAsync(Succeeded("evt_pass_2"), CancellationToken.None));
+
+        Assert.Equal("paid", (await _passes.GetPurchaseAsync(purchase.Id, null, CancellationToken.None)).ShouldSucceed().Status);
+        Assert.Equal(2L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM tickets WHERE event_id = ANY($1)", eventIds));
+        Assert.Equal(0L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM payments WHERE psp_intent_id = $1", payment.Psp.PaymentIntentId));
+    }
+
+    [Fact]
     public async Task RefuseBadPassesAndPurchases()
     {
         var ga = await _inventory.CreateEventAsync(TestEvents.GeneralAdmission(10));

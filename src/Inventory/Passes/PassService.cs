@@ -453,6 +453,14 @@ public sealed partial class PassService(
             $"Pass purchase '{purchaseId}' cannot be sold any more ({refused.Detail}); the payment of {intent.Amount} {intent.Currency} was refunded.");
     }
 
+    /// <summary>The purchase whose payment is PSP intent <paramref name="intentId"/>, if any (a PSP webhook names the intent).</summary>
+    public async Task<Guid?> PurchaseOfIntentAsync(string intentId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT id FROM pass_purchases WHERE psp_intent_id = $1");
+        cmd.Parameters.Add(new() { Value = intentId });
+        return await cmd.ExecuteScalarAsync(ct) as Guid?;
+    }
+
     /// <summary>
     /// Splits <paramref name="price"/> into <paramref name="count"/> shares, part by part, evenly with the remainder on the
     /// first: the shares sum to the price exactly.
