@@ -99,6 +99,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["GetPassPurchase"] = new("GET", r => $"/v1/pass-purchases/{r.PassPurchaseId}", null, Access.OrdersRead, Reach.ById),
         ["StartPassPayment"] = new("POST", r => $"/v1/pass-purchases/{r.PassPurchaseId}/payment", null, Access.OrdersWrite, Reach.ById),
         ["ConfirmPassPurchase"] = new("POST", r => $"/v1/pass-purchases/{r.PassPurchaseId}/confirm", null, Access.OrdersWrite, Reach.ById),
+        ["RedeemPassCredit"] = new("POST", r => $"/v1/pass-purchases/{r.PassPurchaseId}/redemptions", r => new { event_id = r.EventId, seat_id = r.FreeSeat },
+            Access.OrdersWrite, Reach.ById),
         ["ConfigurePresale"] = new("PUT", r => $"/v1/events/{r.EventId}/presale", _ => new { general_on_sale_at = (string?)null }, Access.InventoryWrite, Reach.ById),
         ["GetPresale"] = new("GET", r => $"/v1/events/{r.EventId}/presale", null, Access.Public, Reach.ById),
         ["RegisterForPresale"] = new("POST", r => $"/v1/events/{r.EventId}/presale/registrations", null, Access.Customer, Reach.ById),

@@ -225,6 +225,7 @@ public sealed class PassesShould(PostgresServer postgres) : IAsyncLifetime
         (await Create(new CreatePassCommand("P", "season", [eventIds[0], ga.Id], 5_000))).ShouldFailWith(ErrorCodes.Validation);
         (await Create(new CreatePassCommand("P", "season", [eventIds[0], Guid.NewGuid()], 5_000))).ShouldFailWith(ErrorCodes.Validation);
         (await Create(new CreatePassCommand("P", "season", eventIds, 5_000, 2))).ShouldFailWith(ErrorCodes.Validation);
+        (await Create(new CreatePassCommand("P", "flex", eventIds, 5_000, 0))).ShouldFailWith(ErrorCodes.Validation);
 
         Task<Result<PassPurchaseView>> Buy(CreatePassPurchaseCommand cmd, Guid? passId = null) =>
             _passes.PurchaseAsync(passId ?? pass.Id, cmd, CancellationToken.None);
@@ -242,6 +243,100 @@ public sealed class PassesShould(PostgresServer postgres) : IAsyncLifetime
         var payment = (await _passes.StartPaymentAsync(purchase.Id, "ada", CancellationToken.None)).ShouldSucceed();
         (await _passes.ConfirmAsync(purchase.Id, "ada", CancellationToken.None)).ShouldFailWith(ErrorCodes.PaymentNotConfirmed);
         Assert.Equal(payment.Psp.PaymentIntentId, (await _passes.StartPaymentAsync(purchase.Id, "ada", CancellationToken.None)).ShouldSucceed().Psp.PaymentIntentId);
+    }
+
+    private async Task<PassPurchaseView> PaidFlexAsync(Guid passId, string customer)
+    {
+        var purchase = (await _passes.PurchaseAsync(passId, new CreatePassPurchaseCommand(customer, null, null, null, null), CancellationToken.None)).ShouldSucceed();
+        Assert.Equal(("flex", "held", 0), (purchase.Kind, purchase.Status, purchase.Events.Count));
+        return await PayAsync(purchase);
+    }
+
+    [Fact]
+    public async Task RedeemNoMoreFlexCreditsThanBoughtWhenRedemptionsRaceAndSumTheirSharesToThePrice()
+    {
+        var eventIds = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            eventIds.Add((await _inventory.CreateEventAsync(TestEvents.GeneralAdmission(10, name: $"Flex night {i}"))).Id);
+        }
+
+        var classes = new Dictionary<Guid, Guid>();
+        foreach (var id in eventIds)
+        {
+            classes[id] = await _inventory.ScalarAsync<Guid>("SELECT id FROM ticket_classes WHERE event_id = $1", id);
+        }
+
+        var pass = (await _passes.CreateAsync(new CreatePassCommand("Any 3 of 5", "flex", eventIds, 9_001, 3), CancellationToken.None)).ShouldSucceed();
+        var paid = await PaidFlexAsync(pass.Id, "ada");
+        Assert.Equal(("paid", 3), (paid.Status, paid.CreditsLeft));
+        // paying sells nothing yet
+        Assert.Equal(0L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM tickets WHERE event_id = ANY($1)", eventIds.ToArray()));
+
+        using var start = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var eventId = eventIds[i % 5];
+            return await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(eventId, classes[eventId], null), "ada", CancellationToken.None);
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        Assert.All(results, r => Assert.True(r.Error is null or { Code: ErrorCodes.PassRedemptionRefused }, r.Error?.Detail));
+        var redeemed = results.Where(r => r.Error is null).Select(r => r.Value!).ToList();
+        Assert.Equal(3, redeemed.Count);
+        Assert.Equal(3, redeemed.Select(r => r.EventId).Distinct().Count());
+        Assert.Equal([0, 1, 2], redeemed.Select(r => r.CreditsLeft).Order());
+        var after = (await _passes.GetPurchaseAsync(paid.Id, null, CancellationToken.None)).ShouldSucceed();
+        Assert.Equal((0, 3), (after.CreditsLeft, after.Redemptions!.Count));
+        Assert.Equal(3L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM tickets WHERE event_id = ANY($1)", eventIds.ToArray()));
+        Assert.Equal(paid.Price.Total.MinorUnits, redeemed.Sum(r => r.Share.MinorUnits));
+        Assert.Equal(paid.Price.Total.MinorUnits, await _inventory.ScalarAsync<long>("""
+            SELECT sum(l.debit_minor)::bigint FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+            WHERE e.order_id = ANY($1) AND e.kind = 'sale' AND l.account = 'psp_clearing'
+            """, redeemed.Select(r => r.OrderId).ToArray()));
+        (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(eventIds[0], classes[eventIds[0]], null), null, CancellationToken.None))
+            .ShouldFailWith(ErrorCodes.PassRedemptionRefused);
+    }
+
+    [Fact]
+    public async Task RedeemAFlexCreditForAReservedSeatOnlyWhenTheSeatIsFreeAndRefuseWhatIsNotAValidRedemption()
+    {
+        var (season, seasonEvents) = await SeasonAsync(2, 4_000);
+        var pass = (await _passes.CreateAsync(new CreatePassCommand("Any 1 of 2", "flex", seasonEvents, 3_000, 1), CancellationToken.None)).ShouldSucceed();
+        var ga = await _inventory.CreateEventAsync(TestEvents.GeneralAdmission(5));
+        (await _passes.CreateAsync(new CreatePassCommand("P", "flex", seasonEvents, 3_000, 3), CancellationToken.None)).ShouldFailWith(ErrorCodes.Validation);
+        (await _passes.CreateAsync(new CreatePassCommand("P", "flex", seasonEvents, 3_000), CancellationToken.None)).ShouldFailWith(ErrorCodes.Validation);
+
+        var unpaid = (await _passes.PurchaseAsync(pass.Id, new CreatePassPurchaseCommand("bob", null, null, null, null), CancellationToken.None)).ShouldSucceed();
+        var seat = await SeatAsync(seasonEvents[0], "5");
+        (await _passes.RedeemAsync(unpaid.Id, new RedeemPassCommand(seasonEvents[0], null, seat), null, CancellationToken.None))
+            .ShouldFailWith(ErrorCodes.PassRedemptionRefused);
+
+        var paid = await PaidFlexAsync(pass.Id, "ada");
+        (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(seasonEvents[0], null, seat), "bob", CancellationToken.None))
+            .ShouldFailWith(ErrorCodes.PassPurchaseNotFound);
+        (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(ga.Id, ga.TicketClasses[0].Id, null), null, CancellationToken.None))
+            .ShouldFailWith(ErrorCodes.Validation);
+        (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(seasonEvents[0], Guid.NewGuid(), null), null, CancellationToken.None))
+            .ShouldFailWith(ErrorCodes.Validation);
+        (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(null, null, seat), null, CancellationToken.None)).ShouldFailWith(ErrorCodes.Validation);
+
+        // the seat is someone else's: refused, the credit kept
+        (await _inventory.HoldSeatsAsync(seasonEvents[0], [seat], "carol")).ShouldSucceed();
+        (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(seasonEvents[0], null, seat), null, CancellationToken.None))
+            .ShouldFailWith(ErrorCodes.SeatUnavailable);
+        var redeemed = (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(seasonEvents[0], null, await SeatAsync(seasonEvents[0], "6")), "ada",
+            CancellationToken.None)).ShouldSucceed();
+
+        Assert.Equal((0, paid.Price.Total.MinorUnits), (redeemed.CreditsLeft, redeemed.Share.MinorUnits));
+        var order = (await _inventory.Orders.GetAsync(redeemed.OrderId, CancellationToken.None)).ShouldSucceed();
+        Assert.Equal((await SeatAsync(seasonEvents[0], "6"), "ada", paid.PaymentIntentId), (order.Tickets[0].SeatId, order.CustomerRef, order.PaymentReference));
+        // a season purchase has no credits
+        var seasonPurchase = await PayAsync((await BuyAsync(season.Id, "dan", "7")).ShouldSucceed());
+        (await _passes.RedeemAsync(seasonPurchase.Id, new RedeemPassCommand(seasonEvents[1], null, seat), null, CancellationToken.None))
+            .ShouldFailWith(ErrorCodes.PassRedemptionRefused);
     }
 
     [Theory]

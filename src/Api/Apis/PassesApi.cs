@@ -8,8 +8,9 @@ using TicketAspire.Inventory.Passes;
 namespace TicketAspire.Api.Apis;
 
 /// <summary>
-/// Season passes: the organizer defines a pass over a set of reserved-seating events for one price; a buyer holds the same
-/// seat in every event (all or nothing), pays once, and gets an order with a ticket per event. Passes are public to read;
+/// Passes: the organizer defines a pass over a set of events for one price. A season pass's buyer holds the same seat in
+/// every event (all or nothing), pays once, and gets an order with a ticket per event; a flex pass's buyer pays once and
+/// redeems its credits later, one event each, a ticket at a time. Passes are public to read;
 /// an end user buys and reads their own purchases only (the customer reference comes from the token).
 /// </summary>
 public static class PassesApi
@@ -18,12 +19,12 @@ public static class PassesApi
     {
         var passes = app.MapGroup("/passes").WithTags("Passes");
         passes.MapPost("/", CreatePass).WithName("CreatePass")
-            .WithSummary("Define a season pass: the same seat in every one of 2 to 52 reserved-seating events, for one price")
+            .WithSummary("Define a pass over 2 to 52 events for one price: season (the same seat in every event) or flex (N events chosen later)")
             .RequireAuthorization(ApiPolicies.InventoryWrite);
         passes.MapGet("/", ListPasses).WithName("ListPasses").WithSummary("List the passes on sale, newest first");
         passes.MapGet("/{id:guid}", GetPass).WithName("GetPass").WithSummary("Get a pass with its events");
         passes.MapPost("/{id:guid}/purchases", CreatePassPurchase).WithName("CreatePassPurchase")
-            .WithSummary("Buy a season pass: hold the seat with this label in every event of the pass, all or nothing")
+            .WithSummary("Buy a pass: a season pass holds the seat with this label in every event of the pass, all or nothing; a flex pass holds nothing")
             .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
 
         var purchases = app.MapGroup("/pass-purchases").WithTags("Passes");
@@ -35,7 +36,22 @@ public static class PassesApi
         purchases.MapPost("/{id:guid}/confirm", ConfirmPassPurchase).WithName("ConfirmPassPurchase")
             .WithSummary("Confirm a pass purchase once the PSP reports its payment captured: an order and a ticket per event")
             .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
+        purchases.MapPost("/{id:guid}/redemptions", RedeemPassCredit).WithName("RedeemPassCredit")
+            .WithSummary("Redeem one credit of a paid flex pass for a ticket of one of its events: claimed and sold at once, no second payment")
+            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
         return app;
+    }
+
+    public static async Task<Results<Created<PassRedemptionView>, ProblemHttpResult>> RedeemPassCredit(
+        Guid id, RedeemPassCommand? command, HttpContext context, PassService passes, CancellationToken ct)
+    {
+        if (command is null)
+        {
+            return Problems.Invalid("event_id", "A redemption: event_id and class_id (general admission) or seat_id (reserved seating).");
+        }
+
+        var result = await passes.RedeemAsync(id, command, context.GetActor().CustomerRef, ct);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/v1/orders/{result.Value!.OrderId}", result.Value);
     }
 
     public static async Task<Results<Created<PassView>, ProblemHttpResult>> CreatePass(CreatePassCommand? command, PassService passes, CancellationToken ct)

@@ -88,6 +88,7 @@ public static class Problems
             ErrorCodes.PassNotOnSale => (StatusCodes.Status409Conflict, "The pass is not on sale"),
             ErrorCodes.PassPurchaseNotFound => (StatusCodes.Status404NotFound, "Pass purchase not found"),
             ErrorCodes.PassPurchaseClosed => (StatusCodes.Status409Conflict, "The pass purchase is closed"),
+            ErrorCodes.PassRedemptionRefused => (StatusCodes.Status409Conflict, "The pass credit cannot be redeemed"),
             ErrorCodes.InvoiceAmountMismatch => (StatusCodes.Status422UnprocessableEntity, "The payment does not match the invoice"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };

@@ -100,6 +100,7 @@ public static class ErrorCodes
     public const string PassNotOnSale = "pass_not_on_sale";
     public const string PassPurchaseNotFound = "pass_purchase_not_found";
     public const string PassPurchaseClosed = "pass_purchase_closed";
+    public const string PassRedemptionRefused = "pass_redemption_refused";
     public const string InvoiceAmountMismatch = "invoice_amount_mismatch";
 }
 

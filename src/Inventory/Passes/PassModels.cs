@@ -4,9 +4,9 @@ using TicketAspire.Inventory.Payments;
 namespace TicketAspire.Inventory.Passes;
 
 /// <summary>
-/// A pass to define: <paramref name="Kind"/> <c>season</c> (the same seat in every event), over 2 to 52 distinct events
-/// of one currency, for <paramref name="PriceMinor"/> (the bundle's ticket price, before fees and tax).
-/// <paramref name="Credits"/> is for flex passes only.
+/// A pass to define: <paramref name="Kind"/> <c>season</c> (the same seat in every event; reserved seating) or <c>flex</c>
+/// (<paramref name="Credits"/> events of the set, chosen later), over 2 to 52 distinct events of one currency, for
+/// <paramref name="PriceMinor"/> (the bundle's ticket price, before fees and tax).
 /// </summary>
 public sealed record CreatePassCommand(string? Name, string? Kind, IReadOnlyList<Guid>? EventIds, long? PriceMinor, int? Credits = null);
 
@@ -21,8 +21,9 @@ public sealed record PassEvent(Guid EventId, string Name, DateTimeOffset StartsA
 public sealed record PassList(IReadOnlyList<PassView> Items);
 
 /// <summary>
-/// Buying a season pass: the seat by its label (<paramref name="Section"/>, <paramref name="Row"/>,
-/// <paramref name="Number"/>), held in every event of the pass. An end user buys for themselves (customer_ref from the token).
+/// Buying a pass: for a season pass the seat by its label (<paramref name="Section"/>, <paramref name="Row"/>,
+/// <paramref name="Number"/>), held in every event of the pass; for a flex pass no seat (credits are redeemed later). An
+/// end user buys for themselves (customer_ref from the token).
 /// </summary>
 public sealed record CreatePassPurchaseCommand(string? CustomerRef, string? CustomerEmail, string? Section, string? Row, string? Number);
 
@@ -33,7 +34,17 @@ public sealed record CreatePassPurchaseCommand(string? CustomerRef, string? Cust
 /// </summary>
 public sealed record PassPurchaseView(
     Guid Id, Guid PassId, string CustomerRef, string? CustomerEmail, string Status, DateTimeOffset ExpiresAt, PassSeat? Seat, OrderPrice Price,
-    IReadOnlyList<PassPurchaseEvent> Events, string? PaymentIntentId, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt);
+    IReadOnlyList<PassPurchaseEvent> Events, string? PaymentIntentId, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, string Kind = "season",
+    int? CreditsLeft = null, IReadOnlyList<PassRedemptionView>? Redemptions = null);
+
+/// <summary>
+/// Redeeming a credit of a paid flex purchase for one ticket of <paramref name="EventId"/>: <paramref name="ClassId"/> for
+/// general admission, <paramref name="SeatId"/> for reserved seating.
+/// </summary>
+public sealed record RedeemPassCommand(Guid? EventId, Guid? ClassId, Guid? SeatId);
+
+/// <summary>A redeemed credit: the event, its order (one ticket) and the credit's share of the price.</summary>
+public sealed record PassRedemptionView(Guid EventId, Guid OrderId, Money Share, DateTimeOffset RedeemedAt, int CreditsLeft);
 
 /// <summary>The seat label of a season purchase.</summary>
 public sealed record PassSeat(string? Section, string? Row, string? Number);

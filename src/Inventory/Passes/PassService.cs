@@ -48,10 +48,6 @@ public sealed partial class PassService(
         {
             errors["kind"] = ["season (the same seat in every event) or flex (credits for events chosen later)."];
         }
-        else if (cmd.Kind == "flex")
-        {
-            errors["kind"] = ["Flex passes are not sold yet: season only."];
-        }
 
         if (cmd.EventIds is not { Count: >= MinEvents and <= MaxEvents } ids)
         {
@@ -67,9 +63,13 @@ public sealed partial class PassService(
             errors["price_minor"] = [$"The pass's ticket price in minor units (before fees and tax): at least 1 per event, at most {payments.MaxAmountMinor}."];
         }
 
-        if (cmd.Credits is not null)
+        if (cmd.Kind == "season" && cmd.Credits is not null)
         {
-            errors["credits"] = ["Only for flex passes."];
+            errors["credits"] = ["Only for flex passes: a season pass is every event."];
+        }
+        else if (cmd.Kind == "flex" && (cmd.Credits is not { } credits || credits < 1 || credits > (cmd.EventIds?.Count ?? 0)))
+        {
+            errors["credits"] = ["How many of the pass's events the holder chooses: 1 to the number of events."];
         }
 
         if (errors.Count > 0)
@@ -94,7 +94,7 @@ public sealed partial class PassService(
                     return Invalid("event_ids", $"Event '{id}' does not exist.");
                 }
 
-                if ((SeatingKind)reader.GetInt16(2) != SeatingKind.Reserved)
+                if (cmd.Kind == "season" && (SeatingKind)reader.GetInt16(2) != SeatingKind.Reserved)
                 {
                     return Invalid("event_ids", $"Event '{id}' is general admission: a season pass is a seat, so every event has reserved seating.");
                 }
@@ -121,8 +121,8 @@ public sealed partial class PassService(
         {
             BatchCommands =
             {
-                EventCatalog.Command("INSERT INTO passes (id, name, kind, price_minor, currency, credits, created_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
-                    passId, cmd.Name!.Trim(), cmd.Kind!, cmd.PriceMinor!.Value, currency!, time.GetUtcNow()),
+                EventCatalog.Command("INSERT INTO passes (id, name, kind, price_minor, currency, credits, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    passId, cmd.Name!.Trim(), cmd.Kind!, cmd.PriceMinor!.Value, currency!, (object?)cmd.Credits ?? DBNull.Value, time.GetUtcNow()),
                 EventCatalog.Command("INSERT INTO pass_events (pass_id, event_id) SELECT $1, unnest($2::uuid[])", passId, eventIds),
             },
         })
@@ -163,14 +163,6 @@ public sealed partial class PassService(
             errors["customer_email"] = ["An e-mail address, at most 254 characters."];
         }
 
-        foreach (var (field, value, required) in new[] { ("section", cmd.Section, false), ("row", cmd.Row, true), ("number", cmd.Number, true) })
-        {
-            if ((required && string.IsNullOrWhiteSpace(value)) || value is { Length: > MaxLabelLength })
-            {
-                errors[field] = [$"The seat's {field} as on the seat map: {(required ? 1 : 0)} to {MaxLabelLength} characters."];
-            }
-        }
-
         if (errors.Count > 0)
         {
             return InventoryError.Validation(errors);
@@ -185,6 +177,24 @@ public sealed partial class PassService(
         if (!pass.Value.OnSale)
         {
             return new InventoryError(ErrorCodes.PassNotOnSale, $"Pass '{passId}' is not on sale.");
+        }
+
+        if (pass.Value.Kind == "flex")
+        {
+            return await PurchaseFlexAsync(passId, pass.Value.PriceMinor, pass.Value.Currency, pass.Value.Credits!.Value, customerRef!, NullIfBlank(cmd.CustomerEmail), ct);
+        }
+
+        foreach (var (field, value, required) in new[] { ("section", cmd.Section, false), ("row", cmd.Row, true), ("number", cmd.Number, true) })
+        {
+            if ((required && string.IsNullOrWhiteSpace(value)) || value is { Length: > MaxLabelLength })
+            {
+                errors[field] = [$"The seat's {field} as on the seat map: {(required ? 1 : 0)} to {MaxLabelLength} characters."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return InventoryError.Validation(errors);
         }
 
         var (section, row, number) = (NullIfBlank(cmd.Section), cmd.Row!.Trim(), cmd.Number!.Trim());
@@ -284,8 +294,11 @@ public sealed partial class PassService(
                    p.subtotal_minor, p.platform_fee_minor, p.processing_fee_minor, p.tax_minor, p.total_minor, p.currency, p.psp_intent_id,
                    p.created_at, p.paid_at,
                    coalesce((SELECT jsonb_agg(jsonb_build_array(h.event_id, h.hold_id, h.seat_id, i.price_minor, h.order_id) ORDER BY h.event_id)
-                             FROM pass_purchase_holds h JOIN hold_items i ON i.hold_id = h.hold_id WHERE h.purchase_id = p.id), '[]')::text
-            FROM pass_purchases p WHERE p.id = $1
+                             FROM pass_purchase_holds h JOIN hold_items i ON i.hold_id = h.hold_id WHERE h.purchase_id = p.id), '[]')::text,
+                   s.kind, p.credits_left,
+                   coalesce((SELECT jsonb_agg(jsonb_build_array(r.event_id, r.order_id, o.total_minor, r.created_at) ORDER BY r.created_at, r.event_id)
+                             FROM pass_redemptions r JOIN orders o ON o.id = r.order_id WHERE r.purchase_id = p.id), '[]')::text
+            FROM pass_purchases p JOIN passes s ON s.id = p.pass_id WHERE p.id = $1
             """);
         cmd.Parameters.Add(new() { Value = purchaseId });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -307,10 +320,15 @@ public sealed partial class PassService(
                 e[4].ValueKind == System.Text.Json.JsonValueKind.Null ? null : e[4].GetGuid()))
             .ToList();
         var price = new PriceBreakdown(reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13), currency);
+        var kind = reader.GetString(19);
+        int? creditsLeft = reader.IsDBNull(20) ? null : reader.GetInt32(20);
+        var redeemed = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement[][]>(reader.GetString(21))!;
+        var redemptions = redeemed.Select((r, i) => new PassRedemptionView(r[0].GetGuid(), r[1].GetGuid(), new Money(r[2].GetInt64(), currency),
+            r[3].GetDateTimeOffset(), (creditsLeft ?? 0) + redeemed.Length - i - 1)).ToList();
         return new PassPurchaseView(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), status,
-            expiresAt, new PassSeat(reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7), reader.GetString(8)), price.ToOrderPrice(), events,
-            reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetFieldValue<DateTimeOffset>(16),
-            reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17));
+            expiresAt, kind == "season" ? new PassSeat(reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7), reader.GetString(8)) : null,
+            price.ToOrderPrice(), events, reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetFieldValue<DateTimeOffset>(16),
+            reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17), kind, creditsLeft, kind == "flex" ? redemptions : null);
     }
 
     /// <summary>Starts (or returns the open) payment of a held purchase: one PSP intent for the pass's price with its fees.</summary>
@@ -453,6 +471,214 @@ public sealed partial class PassService(
             $"Pass purchase '{purchaseId}' cannot be sold any more ({refused.Detail}); the payment of {intent.Amount} {intent.Currency} was refunded.");
     }
 
+    /// <summary>
+    /// Redeems one credit of paid flex purchase <paramref name="purchaseId"/> for one ticket of an event of its pass: the
+    /// claim and the sale run in one transaction with the purchase's row locked, so concurrent redemptions of one purchase
+    /// take turns and never redeem more credits than it has, nor one event twice. The ticket's order is the credit's share
+    /// of the price (the shares of all credits sum to the price); no second payment.
+    /// </summary>
+    public async Task<Result<PassRedemptionView>> RedeemAsync(Guid purchaseId, RedeemPassCommand cmd, string? customerRef, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        if (cmd.EventId is null)
+        {
+            return Invalid("event_id", "The event of the pass to redeem a credit for.");
+        }
+
+        if ((cmd.ClassId is null) == (cmd.SeatId is null))
+        {
+            return Invalid("class_id", "Give either class_id (general admission) or seat_id (reserved seating).");
+        }
+
+        var eventId = cmd.EventId.Value;
+        for (var attempt = 0; ; attempt++)
+        {
+            var now = time.GetUtcNow();
+            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            string owner, status, currency, intentId;
+            string? email;
+            int credits, creditsLeft;
+            PriceBreakdown price;
+            await using (var read = new NpgsqlCommand("""
+                SELECT p.customer_ref, p.customer_email, p.status, p.credits_left, s.credits, p.subtotal_minor, p.platform_fee_minor, p.processing_fee_minor,
+                       p.tax_minor, p.total_minor, p.currency, coalesce(p.psp_intent_id, '')
+                FROM pass_purchases p JOIN passes s ON s.id = p.pass_id WHERE p.id = $1 FOR UPDATE OF p
+                """, conn, tx))
+            {
+                read.Parameters.Add(new() { Value = purchaseId });
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct) || (customerRef is not null && reader.GetString(0) != customerRef))
+                {
+                    return InventoryError.NotFound(ErrorCodes.PassPurchaseNotFound, "Pass purchase", purchaseId);
+                }
+
+                (owner, email, status) = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2));
+                if (reader.IsDBNull(4))
+                {
+                    return Refused(purchaseId, "it is a season pass: its tickets were issued when it was paid");
+                }
+
+                credits = reader.GetInt32(4);
+                creditsLeft = reader.IsDBNull(3) ? 0 : reader.GetInt32(3);
+                price = new PriceBreakdown(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetString(10));
+                currency = reader.GetString(10);
+                intentId = reader.GetString(11);
+            }
+
+            if (status != "paid")
+            {
+                return Refused(purchaseId, "it is not paid");
+            }
+
+            if (creditsLeft == 0)
+            {
+                return Refused(purchaseId, $"all {credits} credits were redeemed");
+            }
+
+            SeatingKind seating;
+            await using (var check = new NpgsqlCommand("""
+                SELECT e.seating, e.status = 1, EXISTS (SELECT 1 FROM pass_redemptions r WHERE r.purchase_id = $1 AND r.event_id = $2)
+                FROM pass_purchases p JOIN pass_events pe ON pe.pass_id = p.pass_id AND pe.event_id = $2 JOIN events e ON e.id = pe.event_id
+                WHERE p.id = $1
+                """, conn, tx))
+            {
+                check.Parameters.Add(new() { Value = purchaseId });
+                check.Parameters.Add(new() { Value = eventId });
+                await using var reader = await check.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct))
+                {
+                    return Invalid("event_id", $"Event '{eventId}' is not an event of this pass.");
+                }
+
+                seating = (SeatingKind)reader.GetInt16(0);
+                if (reader.GetBoolean(1))
+                {
+                    return new InventoryError(ErrorCodes.EventCancelled, $"Event '{eventId}' was cancelled.");
+                }
+
+                if (reader.GetBoolean(2))
+                {
+                    return Refused(purchaseId, $"a credit was redeemed for event '{eventId}' already (one ticket per event)");
+                }
+            }
+
+            if (seating == SeatingKind.Reserved && cmd.SeatId is null)
+            {
+                return Invalid("seat_id", "This event has reserved seating: redeem for a seat by id.");
+            }
+
+            if (seating == SeatingKind.GeneralAdmission && cmd.ClassId is null)
+            {
+                return Invalid("class_id", "This event is general admission: redeem for a ticket class.");
+            }
+
+            var holdId = Guid.CreateVersion7();
+            var claim = new SeatClaim(seating, eventId, [seating == SeatingKind.Reserved ? cmd.SeatId!.Value : cmd.ClassId!.Value],
+                seating == SeatingKind.GeneralAdmission ? [1] : [], seating == SeatingKind.GeneralAdmission ? [0] : [], now, holdId,
+                now.AddSeconds(holds.DefaultExpireSeconds), owner, email, currency, holds.MaxTicketsPerCustomerPerEvent, AdmissionTokenId: null);
+            var outcome = (await SeatClaim.RunAsync(conn, tx, [claim], ct))[0];
+            if (outcome.Seats.Count == 0)
+            {
+                await tx.RollbackAsync(ct);
+                if (outcome.Already is not null)
+                {
+                    return new InventoryError(ErrorCodes.PurchaseLimitExceeded,
+                        $"The holder holds or bought {holds.MaxTicketsPerCustomerPerEvent} tickets of event '{eventId}' already; no credit was used.");
+                }
+
+                if (seating == SeatingKind.Reserved)
+                {
+                    return new InventoryError(ErrorCodes.SeatUnavailable, $"Seat '{cmd.SeatId}' of event '{eventId}' is not available; no credit was used.",
+                        UnavailableSeatIds: [cmd.SeatId!.Value]);
+                }
+
+                // a general-admission claim skips rows other claims have locked: tried again a few times
+                if (attempt == 3)
+                {
+                    return new InventoryError(ErrorCodes.SoldOut, $"No ticket of class '{cmd.ClassId}' of event '{eventId}' is available; no credit was used.");
+                }
+
+                // wall-clock on purpose: it waits for other claims' row locks, not for domain time
+                await Task.Delay(TimeSpan.FromMilliseconds(10 << attempt), ct);
+                continue;
+            }
+
+            // the i-th credit redeemed gets the i-th share of the price: all credits' shares sum to it
+            var share = Allocate(price, credits)[credits - creditsLeft];
+            var paymentId = Guid.CreateVersion7();
+            await using (var batch = new NpgsqlBatch(conn, tx)
+            {
+                BatchCommands =
+                {
+                    EventCatalog.Command("UPDATE hold_items SET price_minor = $2 WHERE hold_id = $1", holdId, share.SubtotalMinor),
+                    EventCatalog.Command("UPDATE holds SET total_minor = $2 WHERE id = $1", holdId, share.SubtotalMinor),
+                    EventCatalog.Command("""
+                        INSERT INTO payments (id, hold_id, attempt, status, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor,
+                                              total_minor, currency, created_at, updated_at)
+                        VALUES ($1, $2, 1, 'processing', $3, $4, $5, $6, $7, $8, $9, $9)
+                        """, paymentId, holdId, share.SubtotalMinor, share.PlatformFeeMinor, share.ProcessingFeeMinor, share.TaxMinor, share.TotalMinor,
+                        share.Currency, now),
+                },
+            })
+            {
+                await batch.ExecuteNonQueryAsync(ct);
+            }
+
+            var sold = await sales.SellInAsync(conn, tx, holdId, new VerifiedPayment(paymentId, intentId, share), now, ct);
+            if (sold.Error is { } refused)
+            {
+                await tx.RollbackAsync(ct);
+                return refused;
+            }
+
+            await using (var record = new NpgsqlBatch(conn, tx)
+            {
+                BatchCommands =
+                {
+                    EventCatalog.Command("INSERT INTO pass_redemptions (purchase_id, event_id, hold_id, order_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+                        purchaseId, eventId, holdId, sold.Value!.OrderId, now),
+                    EventCatalog.Command("UPDATE pass_purchases SET credits_left = credits_left - 1 WHERE id = $1", purchaseId),
+                },
+            })
+            {
+                await record.ExecuteNonQueryAsync(ct);
+            }
+
+            await tx.CommitAsync(ct);
+            InventoryMetrics.TicketsSold.Add(sold.Value.Tickets);
+            await cache.InvalidateAvailabilityAsync(eventId);
+            return new PassRedemptionView(eventId, sold.Value.OrderId, new Money(share.TotalMinor, currency), now, creditsLeft - 1);
+        }
+    }
+
+    private async Task<Result<PassPurchaseView>> PurchaseFlexAsync(
+        Guid passId, long priceMinor, string currency, int credits, string customerRef, string? email, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var price = FeeCalculator.Quote(fees, priceMinor, credits, currency);
+        var purchaseId = Guid.CreateVersion7();
+        await using (var insert = db.CreateCommand("""
+            INSERT INTO pass_purchases (id, pass_id, customer_ref, customer_email, expires_at, subtotal_minor, platform_fee_minor, processing_fee_minor,
+                                        tax_minor, total_minor, currency, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """))
+        {
+            foreach (var value in new object[] { purchaseId, passId, customerRef, (object?)email ?? DBNull.Value, now.AddSeconds(holds.DefaultExpireSeconds),
+                         price.SubtotalMinor, price.PlatformFeeMinor, price.ProcessingFeeMinor, price.TaxMinor, price.TotalMinor, currency, now })
+            {
+                insert.Parameters.Add(value is DBNull ? new() { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new() { Value = value });
+            }
+
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        return (await GetPurchaseAsync(purchaseId, null, ct)).Value!;
+    }
+
+    private static InventoryError Refused(Guid purchaseId, string why) =>
+        new(ErrorCodes.PassRedemptionRefused, $"No credit of pass purchase '{purchaseId}' can be redeemed: {why}.");
+
     /// <summary>The purchase whose payment is PSP intent <paramref name="intentId"/>, if any (a PSP webhook names the intent).</summary>
     public async Task<Guid?> PurchaseOfIntentAsync(string intentId, CancellationToken ct)
     {
@@ -487,9 +713,11 @@ public sealed partial class PassService(
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             PriceBreakdown price;
+            int? credits;
             await using (var read = new NpgsqlCommand("""
-                SELECT status, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, total_minor, currency
-                FROM pass_purchases WHERE id = $1 FOR UPDATE
+                SELECT p.status, p.subtotal_minor, p.platform_fee_minor, p.processing_fee_minor, p.tax_minor, p.total_minor, p.currency,
+                       s.credits, p.expires_at
+                FROM pass_purchases p JOIN passes s ON s.id = p.pass_id WHERE p.id = $1 FOR UPDATE OF p
                 """, conn, tx))
             {
                 read.Parameters.Add(new() { Value = purchaseId });
@@ -502,6 +730,12 @@ public sealed partial class PassService(
                 }
 
                 price = new PriceBreakdown(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6));
+                credits = reader.IsDBNull(7) ? null : reader.GetInt32(7);
+                if (credits is not null && reader.GetFieldValue<DateTimeOffset>(8) <= now)
+                {
+                    // a flex purchase holds no seats, but its payment window is the same: paid too late, it is refunded
+                    return new InventoryError(ErrorCodes.HoldExpired, $"it was not paid by {reader.GetFieldValue<DateTimeOffset>(8):O}");
+                }
             }
 
             var holdIds = new List<(Guid EventId, Guid HoldId)>();
@@ -515,7 +749,8 @@ public sealed partial class PassService(
                 }
             }
 
-            var shares = Allocate(price, holdIds.Count);
+            // a flex purchase has no holds: its credits are sold one by one when redeemed
+            var shares = holdIds.Count == 0 ? [] : Allocate(price, holdIds.Count);
             for (var i = 0; i < holdIds.Count; i++)
             {
                 // each order has a payment row of its share (no intent of its own); its reference is the pass's intent
@@ -555,10 +790,12 @@ public sealed partial class PassService(
                 tickets += sold.Value.Tickets;
             }
 
-            await using (var paid = new NpgsqlCommand("UPDATE pass_purchases SET status = 'paid', paid_at = $2, closed_at = $2 WHERE id = $1", conn, tx))
+            await using (var paid = new NpgsqlCommand(
+                "UPDATE pass_purchases SET status = 'paid', paid_at = $2, closed_at = $2, credits_left = $3 WHERE id = $1", conn, tx))
             {
                 paid.Parameters.Add(new() { Value = purchaseId });
                 paid.Parameters.Add(new() { Value = now });
+                paid.Parameters.Add(new() { Value = (object?)credits ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
                 await paid.ExecuteNonQueryAsync(ct);
             }
 
@@ -618,12 +855,14 @@ public sealed partial class PassService(
         return list;
     }
 
-    private async Task<(long PriceMinor, string Currency, bool OnSale)?> ReadPassRowAsync(Guid passId, CancellationToken ct)
+    private async Task<(long PriceMinor, string Currency, bool OnSale, string Kind, int? Credits)?> ReadPassRowAsync(Guid passId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT price_minor, currency, on_sale FROM passes WHERE id = $1 AND kind = 'season'");
+        await using var cmd = db.CreateCommand("SELECT price_minor, currency, on_sale, kind, credits FROM passes WHERE id = $1");
         cmd.Parameters.Add(new() { Value = passId });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1), reader.GetBoolean(2)) : null;
+        return await reader.ReadAsync(ct)
+            ? (reader.GetInt64(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt32(4))
+            : null;
     }
 
     private static InventoryError Closed(Guid purchaseId, string why) =>
