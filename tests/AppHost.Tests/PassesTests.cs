@@ -8,7 +8,8 @@ namespace TicketAspire.AppHost.Tests;
 /// Season passes through the running AppHost: a pass over three events is public to read; buying it holds one seat label
 /// in every event, and a second buyer of that seat is refused naming the events; one payment at the PSP simulator sells
 /// an order with one ticket per event whose totals sum to what was paid; the PSP's webhook of that payment is applied to
-/// the purchase, never taken for a hold's; bad input is answered 400 problem details.
+/// the purchase, never taken for a hold's; a flex pass's credits, redeemed all at once, give no more tickets than it has
+/// credits; bad input is answered 400 problem details.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class PassesTests(PlatformFixture platform)
@@ -85,6 +86,61 @@ public sealed class PassesTests(PlatformFixture platform)
         using var globex = await platform.IntegratorClientAsync("eu", "globex");
         await globex.GetJsonAsync($"/v1/pass-purchases/{purchase.Id()}", HttpStatusCode.NotFound);
         await globex.GetJsonAsync($"/v1/passes/{pass.Id()}", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_flex_pass_is_paid_once_and_its_credits_are_redeemed_one_event_each_never_more_than_bought()
+    {
+        using var acme = await platform.IntegratorClientAsync("eu", "acme");
+        var events = new List<(string Id, string ClassId)>();
+        for (var i = 0; i < 5; i++)
+        {
+            var created = await acme.PostJsonAsync("/v1/events", Api.GaEvent($"Flex night {i} {Guid.NewGuid()}", 20), HttpStatusCode.Created);
+            events.Add((created.Id(), (string)created["ticket_classes"]![0]!["id"]!));
+        }
+
+        var pass = await acme.PostJsonAsync("/v1/passes", new { name = "Any 3 nights", kind = "flex", event_ids = events.Select(e => e.Id), price_minor = 24_000, credits = 3 },
+            HttpStatusCode.Created);
+        Assert.Equal(3, (int)pass["credits"]!);
+        var customer = $"flex-{Guid.NewGuid():N}";
+        var purchase = await acme.PostJsonAsync($"/v1/passes/{pass.Id()}/purchases", new { customer_ref = customer }, HttpStatusCode.Created);
+        Assert.Equal(("flex", "held"), ((string)purchase["kind"]!, (string)purchase["status"]!));
+        // nothing to redeem before the payment
+        Assert.Equal("pass_redemption_refused", (string)(await acme.PostJsonAsync($"/v1/pass-purchases/{purchase.Id()}/redemptions",
+            new { event_id = events[0].Id, class_id = events[0].ClassId }, HttpStatusCode.Conflict))["code"]!);
+
+        var payment = await acme.PostJsonAsync($"/v1/pass-purchases/{purchase.Id()}/payment", new { }, HttpStatusCode.OK);
+        var total = (long)payment["price"]!["total"]!["minor_units"]!;
+        await Api.PayAtPspAsync(payment, Cards.Success);
+        var paid = await acme.PostJsonAsync($"/v1/pass-purchases/{purchase.Id()}/confirm", new { }, HttpStatusCode.OK);
+        Assert.Equal(("paid", 3), ((string)paid["status"]!, (int)paid["credits_left"]!));
+
+        // 10 redemptions at once over the 5 nights: 3 tickets, one per night, no more
+        var attempts = Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var response = await acme.PostAsJsonAsync($"/v1/pass-purchases/{purchase.Id()}/redemptions",
+                new { event_id = events[i % 5].Id, class_id = events[i % 5].ClassId }, PlatformFixture.Json);
+            return (response.StatusCode, Body: JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+        }).ToList();
+        var results = await Task.WhenAll(attempts);
+
+        Assert.All(results, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{(int)r.StatusCode} {r.Body}"));
+        var redeemed = results.Where(r => r.StatusCode == HttpStatusCode.Created).Select(r => r.Body).ToList();
+        Assert.Equal(3, redeemed.Count);
+        Assert.Equal(3, redeemed.Select(r => (string)r["event_id"]!).Distinct().Count());
+        long sum = 0;
+        foreach (var r in redeemed)
+        {
+            var order = await acme.GetJsonAsync($"/v1/orders/{(string)r["order_id"]!}");
+            Assert.Equal((1, customer), (order["tickets"]!.AsArray().Count, (string)order["customer_ref"]!));
+            sum += (long)order["total"]!["minor_units"]!;
+        }
+
+        Assert.Equal(total, sum);
+        var after = await acme.GetJsonAsync($"/v1/pass-purchases/{purchase.Id()}");
+        Assert.Equal((0, 3), ((int)after["credits_left"]!, after["redemptions"]!.AsArray().Count));
+        var bad = await acme.PostJsonAsync($"/v1/pass-purchases/{purchase.Id()}/redemptions", new { event_id = events[0].Id }, HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]?["class_id"]);
     }
 
     [Fact]

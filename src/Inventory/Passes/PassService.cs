@@ -12,14 +12,15 @@ using TicketAspire.Inventory.Sales;
 namespace TicketAspire.Inventory.Passes;
 
 /// <summary>
-/// Season passes, for one reseller database: a pass is a set of reserved-seating events sold for one price. Buying one
+/// Passes, for one reseller database: a pass is a set of events sold for one price. Buying a season pass
 /// holds the seat with the buyer's label in every event of the pass, one hold per event, claimed together in one
 /// transaction (<see cref="SeatClaim.RunAsync(NpgsqlConnection, NpgsqlTransaction?, IReadOnlyList{SeatClaim}, CancellationToken)"/>):
 /// all or nothing, so a pass never holds the seat in some events only. One payment covers the pass (a PSP intent for the
 /// price with its fees); confirming asks the PSP (never the client) whether it is captured, then sells every hold in one
 /// transaction (<see cref="SaleService"/>): an order per event with its share of the price, each order with a payment row
 /// of that share whose reference is the pass's intent, so the ledger sums to what was paid. Money captured for a purchase
-/// that can no longer be sold (its holds lapsed) is refunded at once.
+/// that can no longer be sold (its holds lapsed) is refunded at once. A flex pass is paid the same way but holds nothing:
+/// its credits are redeemed later (<see cref="RedeemAsync"/>), one ticket of one event each, claimed and sold at once.
 /// </summary>
 public sealed partial class PassService(
     NpgsqlDataSource db, InventoryCache cache, SaleService sales, IPaymentGateway psp, FeePlan fees, PaymentOptions payments, HoldOptions holds,
