@@ -36,6 +36,7 @@ v1.MapEventStreamApi();
 v1.MapHoldsApi();
 v1.MapVouchersApi();
 v1.MapGroupQuotesApi();
+v1.MapPassesApi();
 v1.MapOrdersApi();
 v1.MapTicketsApi();
 v1.MapResaleApi();

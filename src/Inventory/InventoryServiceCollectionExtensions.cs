@@ -73,6 +73,8 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new Support.SupportTickets(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new Groups.GroupQuoteService(Scope(sp).Db, Scope(sp).Cache, sp.GetRequiredService<HoldService>(), sp.GetRequiredService<SaleService>(),
             Scope(sp).Fees, sp.GetService<Groups.GroupQuoteOptions>() ?? new Groups.GroupQuoteOptions(), Time(sp)));
+        services.AddScoped(sp => new Passes.PassService(Scope(sp).Db, Scope(sp).Cache, sp.GetRequiredService<SaleService>(), sp.GetRequiredService<IPaymentGateway>(),
+            Scope(sp).Fees, sp.GetRequiredService<PaymentOptions>(), Scope(sp).Holds, Time(sp), Scope(sp).ResellerId, sp.GetRequiredService<ILogger<Passes.PassService>>()));
         services.AddScoped(sp => new EventChanges(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
         services.AddScoped(sp => new OrderQueries(Scope(sp).Db));
         services.AddScoped(sp => new SeatFeed(Scope(sp).Db));
@@ -84,7 +86,7 @@ public static class InventoryServiceCollectionExtensions
             sp.GetRequiredService<ILogger<RefundService>>()));
         services.AddScoped(sp => new EventCancellation(Scope(sp).Db, Scope(sp).Cache, Time(sp)));
         services.AddScoped(sp => new PspEventProcessor(Scope(sp).Db, sp.GetRequiredService<CheckoutService>(), Scope(sp).Cache, Time(sp),
-            sp.GetRequiredService<ILogger<PspEventProcessor>>()));
+            sp.GetRequiredService<ILogger<PspEventProcessor>>(), sp.GetRequiredService<Passes.PassService>()));
         return services;
     }
 

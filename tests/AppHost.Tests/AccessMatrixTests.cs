@@ -21,7 +21,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
     private sealed record Resources(
         string Reseller, string EventId, string FreeSeat, string HoldId, string OrderId, string CustomerRef, string EndpointId, string DeliveryId, string MailId, string Email,
-        string TicketId, string ListingId, string TransferId, string LotteryEventId, string VoucherId, string SupportTicketId, string GroupQuoteId);
+        string TicketId, string ListingId, string TransferId, string LotteryEventId, string VoucherId, string SupportTicketId, string GroupQuoteId,
+        string PassId, string PassPurchaseId);
 
     private static readonly Dictionary<string, Case> Matrix = new(StringComparer.Ordinal)
     {
@@ -90,6 +91,16 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["RecordGroupQuotePayment"] = new("POST", r => $"/v1/events/{r.EventId}/group-quotes/{r.GroupQuoteId}/payment", _ => new { reference = "matrix", amount_minor = 1 },
             Access.InventoryWrite, Reach.ById),
         ["CancelGroupQuote"] = new("POST", r => $"/v1/events/{r.EventId}/group-quotes/{r.GroupQuoteId}/cancel", null, Access.InventoryWrite, Reach.ById),
+        ["CreatePass"] = new("POST", _ => "/v1/passes", _ => new { name = "Matrix season", kind = "season" }, Access.InventoryWrite, Reach.None),
+        ["ListPasses"] = new("GET", _ => "/v1/passes", null, Access.Public, Reach.None),
+        ["GetPass"] = new("GET", r => $"/v1/passes/{r.PassId}", null, Access.Public, Reach.ById),
+        ["CreatePassPurchase"] = new("POST", r => $"/v1/passes/{r.PassId}/purchases", _ => new { customer_ref = "matrix-x", section = "A", row = "1", number = "6" },
+            Access.OrdersWrite, Reach.ById),
+        ["GetPassPurchase"] = new("GET", r => $"/v1/pass-purchases/{r.PassPurchaseId}", null, Access.OrdersRead, Reach.ById),
+        ["StartPassPayment"] = new("POST", r => $"/v1/pass-purchases/{r.PassPurchaseId}/payment", null, Access.OrdersWrite, Reach.ById),
+        ["ConfirmPassPurchase"] = new("POST", r => $"/v1/pass-purchases/{r.PassPurchaseId}/confirm", null, Access.OrdersWrite, Reach.ById),
+        ["RedeemPassCredit"] = new("POST", r => $"/v1/pass-purchases/{r.PassPurchaseId}/redemptions", r => new { event_id = r.EventId, seat_id = r.FreeSeat },
+            Access.OrdersWrite, Reach.ById),
         ["ConfigurePresale"] = new("PUT", r => $"/v1/events/{r.EventId}/presale", _ => new { general_on_sale_at = (string?)null }, Access.InventoryWrite, Reach.ById),
         ["GetPresale"] = new("GET", r => $"/v1/events/{r.EventId}/presale", null, Access.Public, Reach.ById),
         ["RegisterForPresale"] = new("POST", r => $"/v1/events/{r.EventId}/presale/registrations", null, Access.Customer, Reach.ById),
@@ -283,7 +294,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 {
                     await Expect(name, "an end user", acme, acmeHost, await EndUserAsync(c.Method), s => s == HttpStatusCode.Forbidden, "403");
                 }
-                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist" or "HoldResaleListing" or "RegisterForLottery"))
+                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue" or "JoinWaitlist" or "HoldResaleListing" or "RegisterForLottery" or "CreatePassPurchase"))
                 {
                     await Expect(name, "an end user", acme, acmeHost, await EndUserAsync(c.Method), s => s == HttpStatusCode.NotFound, "404 (another customer's)");
                 }
@@ -371,6 +382,14 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var voucher = await http.PostJsonAsync($"/v1/events/{created.Id()}/vouchers",
             new { code = $"MATRIX-{reseller}-{Guid.NewGuid():N}"[..30], kind = "percentage", percent_off = 10 }, HttpStatusCode.Created);
 
+        // a season pass over two events of its own, and the customer's purchase of seat A 1-1 in both
+        var (first, _) = await http.CreateReservedEventAsync($"Matrix season {reseller} {Guid.NewGuid()}", 1, 6);
+        var (second, _) = await http.CreateReservedEventAsync($"Matrix season {reseller} {Guid.NewGuid()}", 1, 6);
+        var pass = await http.PostJsonAsync("/v1/passes", new { name = $"Matrix season {reseller}", kind = "season", event_ids = new[] { first.Id(), second.Id() }, price_minor = 9000 },
+            HttpStatusCode.Created);
+        var purchase = await http.PostJsonAsync($"/v1/passes/{pass.Id()}/purchases", new { customer_ref = customerRef, section = "A", row = "1", number = "1" },
+            HttpStatusCode.Created);
+
         // a second event sold by lottery (registration open for a day), with the customer registered
         var lotteryEvent = await http.PostJsonAsync("/v1/events", Api.GaEvent($"Matrix lottery {reseller} {Guid.NewGuid()}", 10), HttpStatusCode.Created);
         using (var lottery = await http.PutAsJsonAsync($"/v1/events/{lotteryEvent.Id()}/lottery", new
@@ -405,6 +424,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         var delivery = await WaitForAsync("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND $2::uuid IS NOT NULL LIMIT 1", "webhook delivery");
         var mail = await WaitForAsync("SELECT id FROM mailbox WHERE order_id = $2 AND $1::uuid IS NOT NULL", "order confirmation e-mail");
         return new Resources(reseller, created.Id(), seats[5], hold.Id(), order.Id(), customerRef, endpoint.Id(), delivery, mail, email,
-            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id(), voucher.Id(), ticket.Id(), quote.Id());
+            order["tickets"]![0]!.Id(), listing.Id(), transfer.Id(), lotteryEvent.Id(), voucher.Id(), ticket.Id(), quote.Id(),
+            pass.Id(), purchase.Id());
     }
 }

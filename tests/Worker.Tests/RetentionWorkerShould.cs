@@ -86,7 +86,7 @@ public sealed class RetentionWorkerShould(PostgresServer postgres)
         var pass = await Worker(cell, await OnlyAsync(cell, "acme"), days: 730).RunPassAsync(default);
 
         Assert.Equal(
-            "holds 2, orders 1, refunds 1, tickets 1, resale_listings 1, ticket_transfers 1, waitlist_entries 1, queue_entries 0, lottery_entries 0, group_quotes 0, account_blocks 1, outbox 1, webhook_messages 1, "
+            "holds 2, orders 1, refunds 1, tickets 1, resale_listings 1, ticket_transfers 1, waitlist_entries 1, queue_entries 0, lottery_entries 0, group_quotes 0, pass_purchases 0, account_blocks 1, outbox 1, webhook_messages 1, "
             + "mail_jobs 1, mailbox 3, audit_log 2, login_throttle 1, pending_registrations 0, users 1",
             string.Join(", ", pass["acme"].Select(c => $"{c.Key} {c.Value}")));
         Assert.False(pass.ContainsKey("globex"));

@@ -84,6 +84,11 @@ public static class Problems
             ErrorCodes.SupportTicketStatusNotAllowed => (StatusCodes.Status403Forbidden, "Not a status this side may set"),
             ErrorCodes.GroupQuoteNotFound => (StatusCodes.Status404NotFound, "Group quote not found"),
             ErrorCodes.GroupQuoteClosed => (StatusCodes.Status409Conflict, "The group quote is closed"),
+            ErrorCodes.PassNotFound => (StatusCodes.Status404NotFound, "Pass not found"),
+            ErrorCodes.PassNotOnSale => (StatusCodes.Status409Conflict, "The pass is not on sale"),
+            ErrorCodes.PassPurchaseNotFound => (StatusCodes.Status404NotFound, "Pass purchase not found"),
+            ErrorCodes.PassPurchaseClosed => (StatusCodes.Status409Conflict, "The pass purchase is closed"),
+            ErrorCodes.PassRedemptionRefused => (StatusCodes.Status409Conflict, "The pass credit cannot be redeemed"),
             ErrorCodes.InvoiceAmountMismatch => (StatusCodes.Status422UnprocessableEntity, "The payment does not match the invoice"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };

@@ -96,6 +96,11 @@ public static class ErrorCodes
     public const string SupportTicketStatusNotAllowed = "support_ticket_status_not_allowed";
     public const string GroupQuoteNotFound = "group_quote_not_found";
     public const string GroupQuoteClosed = "group_quote_closed";
+    public const string PassNotFound = "pass_not_found";
+    public const string PassNotOnSale = "pass_not_on_sale";
+    public const string PassPurchaseNotFound = "pass_purchase_not_found";
+    public const string PassPurchaseClosed = "pass_purchase_closed";
+    public const string PassRedemptionRefused = "pass_redemption_refused";
     public const string InvoiceAmountMismatch = "invoice_amount_mismatch";
 }
 

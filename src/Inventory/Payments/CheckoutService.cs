@@ -44,6 +44,12 @@ public sealed partial class CheckoutService(
                 return refused;
             }
 
+            if (await PassPurchaseOfAsync(conn, tx, holdId, ct) is { } purchaseId)
+            {
+                return new InventoryError(ErrorCodes.HoldNotActive,
+                    $"Hold '{holdId}' is part of pass purchase '{purchaseId}': the pass is paid as a whole (POST /v1/pass-purchases/{purchaseId}/payment).");
+            }
+
             expiresAt = hold.ExpiresAt;
             var latest = await LatestPaymentAsync(conn, tx, holdId, ct);
             if (latest is { Status: "creating" or "requires_confirmation" or "processing" })
@@ -437,6 +443,13 @@ public sealed partial class CheckoutService(
         id, hold_id, attempt, status, psp_intent_id, client_secret, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, total_minor, currency,
         decline_code, (SELECT h.discount_minor FROM holds h WHERE h.id = payments.hold_id)
         """;
+
+    private static async Task<Guid?> PassPurchaseOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT purchase_id FROM pass_purchase_holds WHERE hold_id = $1", conn, tx);
+        cmd.Parameters.Add(new() { Value = holdId });
+        return await cmd.ExecuteScalarAsync(ct) as Guid?;
+    }
 
     private static async Task<PaymentRow?> LatestPaymentAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid holdId, CancellationToken ct)
     {

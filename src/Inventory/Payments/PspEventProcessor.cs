@@ -15,7 +15,8 @@ namespace TicketAspire.Inventory.Payments;
 /// reseller's money in the ledger and tells the reseller. Every effect is idempotent, so the PSP's retries are harmless.
 /// </summary>
 public sealed partial class PspEventProcessor(
-    NpgsqlDataSource db, CheckoutService checkout, InventoryCache cache, TimeProvider time, ILogger<PspEventProcessor>? logger = null)
+    NpgsqlDataSource db, CheckoutService checkout, InventoryCache cache, TimeProvider time, ILogger<PspEventProcessor>? logger = null,
+    Passes.PassService? passes = null)
 {
     private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -31,7 +32,7 @@ public sealed partial class PspEventProcessor(
         var outcome = evt.Type switch
         {
             "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.processing" => evt.IntentId is { Length: > 0 } intentId
-                ? Describe(await checkout.ApplyIntentAsync(intentId, ct))
+                ? await ApplyIntentAsync(intentId, ct)
                 : "no_intent",
             "charge.dispute.created" => await ChargebackAsync(evt, ct),
             "radar.early_fraud_warning.created" => await FraudFlagAsync(evt, ct),
@@ -58,6 +59,12 @@ public sealed partial class PspEventProcessor(
         LogApplied(_log, evt.Id, evt.Type, evt.IntentId, outcome);
         return outcome;
     }
+
+    /// <summary>A hold's intent is applied by the checkout; a pass purchase's intent confirms the purchase (never both).</summary>
+    private async Task<string> ApplyIntentAsync(string intentId, CancellationToken ct) =>
+        passes is not null && await passes.PurchaseOfIntentAsync(intentId, ct) is { } purchaseId
+            ? Describe(await passes.ConfirmAsync(purchaseId, null, ct)) switch { "applied" => "pass_purchase_paid", var other => other }
+            : Describe(await checkout.ApplyIntentAsync(intentId, ct));
 
     private static string Describe<T>(Model.Result<T> result) => result.Error is { } error ? error.Code : "applied";
 

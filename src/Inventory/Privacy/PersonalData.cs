@@ -58,6 +58,11 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
                     'created_at', x.created_at, 'closed_at', x.closed_at, 'new_ticket_id', x.new_ticket_id) ORDER BY x.created_at, x.id)
                 FROM ticket_transfers x
                 WHERE x.accepted_by = $2 OR EXISTS (SELECT 1 FROM account a WHERE lower(x.to_email) = lower(a.email))), '[]'::jsonb),
+            'pass_purchases', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'id', p.id, 'pass_id', p.pass_id, 'customer_email', p.customer_email, 'status', p.status, 'section', p.section,
+                    'row', p.row_label, 'number', p.number, 'total_minor', p.total_minor, 'currency', p.currency, 'created_at', p.created_at,
+                    'expires_at', p.expires_at, 'paid_at', p.paid_at) ORDER BY p.created_at, p.id)
+                FROM pass_purchases p WHERE p.customer_ref = $2), '[]'::jsonb),
             'lottery_entries', coalesce((SELECT jsonb_agg(jsonb_build_object(
                     'event_id', x.event_id, 'customer_email', x.customer_email, 'registered_at', x.registered_at, 'rank', x.rank, 'won', x.won)
                 ORDER BY x.registered_at) FROM lottery_entries x WHERE x.customer_ref = $2), '[]'::jsonb),
@@ -76,6 +81,7 @@ public sealed class PersonalData(NpgsqlDataSource db, TimeProvider time)
         "UPDATE holds SET customer_email = NULL, customer_ref = 'erased' WHERE customer_ref = $2",
         "UPDATE orders SET customer_email = NULL, customer_ref = 'erased' WHERE customer_ref = $2",
         "UPDATE refunds SET initiated_by = 'customer', reason = '(erased)' WHERE initiated_by = $2",
+        "UPDATE pass_purchases SET customer_email = NULL, customer_ref = 'erased' WHERE customer_ref = $2",
         """
         UPDATE waitlist_entries SET status = 'left', closed_at = $4
         WHERE customer_ref = $2 AND status IN ('waiting', 'offered')

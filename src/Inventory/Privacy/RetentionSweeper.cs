@@ -92,6 +92,14 @@ public sealed class RetentionSweeper(NpgsqlDataSource db, TimeProvider time)
                   LIMIT $2 FOR UPDATE OF q SKIP LOCKED) old
             WHERE q.id = old.id
             """),
+        ("pass_purchases", """
+            UPDATE pass_purchases p SET customer_email = NULL, customer_ref = 'erased'
+            FROM (SELECT p.id FROM pass_purchases p
+                  WHERE coalesce(p.closed_at, p.expires_at) < $1 AND (p.customer_email IS NOT NULL OR p.customer_ref <> 'erased')
+                    AND NOT EXISTS (SELECT 1 FROM pass_events pe JOIN events e ON e.id = pe.event_id WHERE pe.pass_id = p.pass_id AND e.starts_at >= $1)
+                  LIMIT $2 FOR UPDATE OF p SKIP LOCKED) old
+            WHERE p.id = old.id
+            """),
         ("account_blocks", """
             DELETE FROM account_blocks b USING (
                 SELECT customer_ref FROM account_blocks WHERE blocked_until < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) old

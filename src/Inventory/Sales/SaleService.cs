@@ -40,110 +40,127 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
     private async Task<Result<OrderView>> SellAsync(Guid holdId, VerifiedPayment? paid, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        Guid orderId;
-        Guid eventId;
+        Sale sale;
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
-            var hold = await LockedHold.ReadAsync(conn, tx, holdId, ct);
-            if (hold is null)
-            {
-                return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
-            }
-
-            eventId = hold.EventId;
-            if (hold.Status == HoldStatus.Confirmed)
+            var sold = await SellInAsync(conn, tx, holdId, paid, now, ct);
+            if (sold.Error is { } refused)
             {
                 await tx.RollbackAsync(ct);
-                return await new OrderQueries(db).GetAsync(hold.OrderId!.Value, ct);
+                return refused;
             }
 
-            if (hold.IsExpired(now))
+            sale = sold.Value!;
+            if (sale.Already)
             {
-                return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' expired at {hold.ExpiresAt:O}; its seats were released.");
-            }
-
-            if (hold.Status != HoldStatus.Active)
-            {
-                return new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{holdId}' is {hold.Status.ToString().ToLowerInvariant()}.");
-            }
-
-            if (paid is null && hold.TotalMinor != 0)
-            {
-                return new InventoryError(ErrorCodes.PaymentRequired,
-                    $"Hold '{holdId}' costs {hold.TotalMinor} {hold.Currency} (minor units): it is sold only against a captured payment.");
-            }
-
-            if (hold.ListingId is { } listingId)
-            {
-                var resold = await ResaleSale.SellAsync(conn, tx, holdId, listingId, hold, paid!, fees ?? new FeePlan(), now, ct);
-                if (resold.Error is { } refused)
-                {
-                    await tx.RollbackAsync(ct);
-                    return refused;
-                }
-
-                await tx.CommitAsync(ct);
-                InventoryMetrics.TicketsSold.Add(1);
-                return await new OrderQueries(db).GetAsync(resold.Value, ct);
-            }
-
-            await using (var sell = new NpgsqlCommand($"""
-                UPDATE seats SET status = {Sold}, hold_expires_at = NULL, version = version + 1
-                WHERE hold_id = $1 AND status = {Held} AND hold_expires_at > $2
-                """, conn, tx))
-            {
-                sell.Parameters.Add(new() { Value = holdId });
-                sell.Parameters.Add(new() { Value = now });
-                var sold = await sell.ExecuteNonQueryAsync(ct);
-                if (sold != hold.ItemCount)
-                {
-                    await tx.RollbackAsync(ct);
-                    return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' lost its seats to expiry.");
-                }
-            }
-
-            orderId = Guid.CreateVersion7();
-            var codes = Enumerable.Range(0, hold.ItemCount).Select(_ => TicketCode.New()).ToArray();
-            await using var batch = new NpgsqlBatch(conn, tx)
-            {
-                BatchCommands =
-                {
-                    EventCatalog.Command("""
-                        INSERT INTO orders (id, hold_id, event_id, customer_ref, customer_email, total_minor, currency, payment_reference, created_at,
-                                            payment_id, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, discount_minor, voucher_id)
-                        SELECT $1, h.id, h.event_id, h.customer_ref, h.customer_email, coalesce($6, h.total_minor), h.currency, $3, $4,
-                               $5, coalesce($7, h.total_minor), coalesce($8, 0), coalesce($9, 0), coalesce($10, 0), h.discount_minor, r.voucher_id
-                        FROM holds h LEFT JOIN voucher_redemptions r ON r.hold_id = h.id WHERE h.id = $2
-                        """, orderId, holdId, paid?.IntentId ?? FreeReference, now, (object?)paid?.PaymentId ?? DBNull.Value,
-                        (object?)paid?.Price.TotalMinor ?? DBNull.Value, (object?)paid?.Price.SubtotalMinor ?? DBNull.Value,
-                        (object?)paid?.Price.PlatformFeeMinor ?? DBNull.Value, (object?)paid?.Price.ProcessingFeeMinor ?? DBNull.Value,
-                        (object?)paid?.Price.TaxMinor ?? DBNull.Value),
-                    EventCatalog.Command("""
-                        INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at, discount_minor)
-                        SELECT gen_random_uuid(), $1, $3, i.seat_id, i.class_id, i.price_minor, $4, c.code, $5, i.discount_minor
-                        FROM (SELECT seat_id, class_id, price_minor, discount_minor, row_number() OVER (ORDER BY seat_id) AS n FROM hold_items WHERE hold_id = $2) i
-                        JOIN unnest($6::text[]) WITH ORDINALITY AS c (code, n) ON c.n = i.n
-                        """, orderId, holdId, hold.EventId, hold.Currency, now, codes),
-                    EventCatalog.Command($"UPDATE holds SET status = {Confirmed}, order_id = $2, closed_at = $3 WHERE id = $1", holdId, orderId, now),
-                    EventCatalog.Command("UPDATE payments SET status = 'succeeded', updated_at = $2 WHERE id = $1", (object?)paid?.PaymentId ?? Guid.Empty, now),
-                    EventCatalog.Command(OrderConfirmedOutbox, orderId, hold.EventId, holdId, now),
-                },
-            };
-            await batch.ExecuteNonQueryAsync(ct);
-            if (paid is { Price.TotalMinor: > 0 })
-            {
-                var classes = await OrderLedger.ClassAmountsAsync(conn, tx, orderId, ct);
-                var discount = await OrderLedger.DiscountAsync(conn, tx, orderId, ct);
-                await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now, discount), ct);
+                await tx.RollbackAsync(ct);
+                return await new OrderQueries(db).GetAsync(sale.OrderId, ct);
             }
 
             await tx.CommitAsync(ct);
-            InventoryMetrics.TicketsSold.Add(hold.ItemCount);
+            InventoryMetrics.TicketsSold.Add(sale.Tickets);
         }
 
-        await cache.InvalidateAvailabilityAsync(eventId);
-        return await new OrderQueries(db).GetAsync(orderId, ct);
+        if (!sale.Resale)
+        {
+            await cache.InvalidateAvailabilityAsync(sale.EventId);
+        }
+
+        return await new OrderQueries(db).GetAsync(sale.OrderId, ct);
+    }
+
+    /// <summary>
+    /// The sale of hold <paramref name="holdId"/> inside <paramref name="tx"/>, which the caller commits (and then counts
+    /// the tickets and invalidates the event's availability) or rolls back: several holds sold in one transaction are sold
+    /// all or none. A hold sold before answers its order with <see cref="Sale.Already"/> set and changes nothing.
+    /// </summary>
+    internal async Task<Result<Sale>> SellInAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid holdId, VerifiedPayment? paid, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var hold = await LockedHold.ReadAsync(conn, tx, holdId, ct);
+        if (hold is null)
+        {
+            return InventoryError.NotFound(ErrorCodes.HoldNotFound, "Hold", holdId);
+        }
+
+        if (hold.Status == HoldStatus.Confirmed)
+        {
+            return new Sale(hold.OrderId!.Value, hold.EventId, 0, Already: true, Resale: false);
+        }
+
+        if (hold.IsExpired(now))
+        {
+            return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' expired at {hold.ExpiresAt:O}; its seats were released.");
+        }
+
+        if (hold.Status != HoldStatus.Active)
+        {
+            return new InventoryError(ErrorCodes.HoldNotActive, $"Hold '{holdId}' is {hold.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        if (paid is null && hold.TotalMinor != 0)
+        {
+            return new InventoryError(ErrorCodes.PaymentRequired,
+                $"Hold '{holdId}' costs {hold.TotalMinor} {hold.Currency} (minor units): it is sold only against a captured payment.");
+        }
+
+        if (hold.ListingId is { } listingId)
+        {
+            var resold = await ResaleSale.SellAsync(conn, tx, holdId, listingId, hold, paid!, fees ?? new FeePlan(), now, ct);
+            return resold.Error is { } refused ? refused : new Sale(resold.Value, hold.EventId, 1, Already: false, Resale: true);
+        }
+
+        await using (var sell = new NpgsqlCommand($"""
+            UPDATE seats SET status = {Sold}, hold_expires_at = NULL, version = version + 1
+            WHERE hold_id = $1 AND status = {Held} AND hold_expires_at > $2
+            """, conn, tx))
+        {
+            sell.Parameters.Add(new() { Value = holdId });
+            sell.Parameters.Add(new() { Value = now });
+            var sold = await sell.ExecuteNonQueryAsync(ct);
+            if (sold != hold.ItemCount)
+            {
+                return new InventoryError(ErrorCodes.HoldExpired, $"Hold '{holdId}' lost its seats to expiry.");
+            }
+        }
+
+        var orderId = Guid.CreateVersion7();
+        var codes = Enumerable.Range(0, hold.ItemCount).Select(_ => TicketCode.New()).ToArray();
+        await using var batch = new NpgsqlBatch(conn, tx)
+        {
+            BatchCommands =
+            {
+                EventCatalog.Command("""
+                    INSERT INTO orders (id, hold_id, event_id, customer_ref, customer_email, total_minor, currency, payment_reference, created_at,
+                                        payment_id, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor, discount_minor, voucher_id)
+                    SELECT $1, h.id, h.event_id, h.customer_ref, h.customer_email, coalesce($6, h.total_minor), h.currency, $3, $4,
+                           $5, coalesce($7, h.total_minor), coalesce($8, 0), coalesce($9, 0), coalesce($10, 0), h.discount_minor, r.voucher_id
+                    FROM holds h LEFT JOIN voucher_redemptions r ON r.hold_id = h.id WHERE h.id = $2
+                    """, orderId, holdId, paid?.IntentId ?? FreeReference, now, (object?)paid?.PaymentId ?? DBNull.Value,
+                    (object?)paid?.Price.TotalMinor ?? DBNull.Value, (object?)paid?.Price.SubtotalMinor ?? DBNull.Value,
+                    (object?)paid?.Price.PlatformFeeMinor ?? DBNull.Value, (object?)paid?.Price.ProcessingFeeMinor ?? DBNull.Value,
+                    (object?)paid?.Price.TaxMinor ?? DBNull.Value),
+                EventCatalog.Command("""
+                    INSERT INTO tickets (id, order_id, event_id, seat_id, class_id, price_minor, currency, code, issued_at, discount_minor)
+                    SELECT gen_random_uuid(), $1, $3, i.seat_id, i.class_id, i.price_minor, $4, c.code, $5, i.discount_minor
+                    FROM (SELECT seat_id, class_id, price_minor, discount_minor, row_number() OVER (ORDER BY seat_id) AS n FROM hold_items WHERE hold_id = $2) i
+                    JOIN unnest($6::text[]) WITH ORDINALITY AS c (code, n) ON c.n = i.n
+                    """, orderId, holdId, hold.EventId, hold.Currency, now, codes),
+                EventCatalog.Command($"UPDATE holds SET status = {Confirmed}, order_id = $2, closed_at = $3 WHERE id = $1", holdId, orderId, now),
+                EventCatalog.Command("UPDATE payments SET status = 'succeeded', updated_at = $2 WHERE id = $1", (object?)paid?.PaymentId ?? Guid.Empty, now),
+                EventCatalog.Command(OrderConfirmedOutbox, orderId, hold.EventId, holdId, now),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+        if (paid is { Price.TotalMinor: > 0 })
+        {
+            var classes = await OrderLedger.ClassAmountsAsync(conn, tx, orderId, ct);
+            var discount = await OrderLedger.DiscountAsync(conn, tx, orderId, ct);
+            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now, discount), ct);
+        }
+
+        return new Sale(orderId, hold.EventId, hold.ItemCount, Already: false, Resale: false);
     }
 
     /// <summary>$1 order, $2 event, $3 hold, $4 now: what resellers and the buyer's confirmation e-mail need.</summary>
@@ -161,3 +178,6 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
         FROM orders o WHERE o.id = $1 AND o.event_id = $2
         """;
 }
+
+/// <summary>What selling one hold did: its order, its event, the tickets issued, whether it was sold before, whether it was a resale.</summary>
+internal sealed record Sale(Guid OrderId, Guid EventId, int Tickets, bool Already, bool Resale);

@@ -52,6 +52,15 @@ public sealed class PaymentHarness : IAsyncDisposable
         return (await Checkout.ConfirmAsync(hold.Id, null, CancellationToken.None)).ShouldSucceed();
     }
 
+    /// <summary>The buyer confirms intent <paramref name="intentId"/> at the PSP with a card that succeeds.</summary>
+    public async Task PayAtThePspAsync(string intentId, string clientSecret)
+    {
+        using var browser = _psp.CreateClient();
+        using var confirmed = await browser.PostAsJsonAsync($"/v1/payment_intents/{intentId}/confirm",
+            new { client_secret = clientSecret, card_number = "4242424242424242" });
+        confirmed.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The intent id of a paid order.</summary>
     public Task<string> IntentOfAsync(Guid orderId) =>
         _inventory.ScalarAsync<string>("SELECT p.psp_intent_id FROM orders o JOIN payments p ON p.id = o.payment_id WHERE o.id = $1", orderId);
