@@ -31,13 +31,7 @@ public sealed class ResellerApplicationFormTests(OnboardingFixture cell, ITestOu
         }
 
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = StorefrontBrowser.Chromium,
-            Headless = true,
-            // every *.localhost name is this machine (the cell's host eu.localhost)
-            Args = ["--host-resolver-rules=MAP *.localhost 127.0.0.1"],
-        });
+        _browser = await StorefrontBrowser.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()

@@ -8,6 +8,17 @@ internal static class StorefrontBrowser
     /// <summary>The browser Playwright drives (<c>apt-get install chromium</c>; .ci/run installs it).</summary>
     public const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>
+    /// Debian's chromium, headless, resolving every <c>*.localhost</c> name (the cells' and the resellers' hosts) to this
+    /// machine.
+    /// </summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        Args = ["--host-resolver-rules=MAP *.localhost 127.0.0.1"],
+    });
+
     /// <summary>Where the README's screenshots live: <c>docs/screenshots/</c> of the repository the tests run from.</summary>
     public static string ScreenshotDirectory
     {

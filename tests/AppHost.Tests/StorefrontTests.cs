@@ -25,13 +25,7 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
         // step takes seconds, so assertions wait up to 20 s (they return as soon as the page is right)
         Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = StorefrontBrowser.Chromium,
-            Headless = true,
-            // every *.localhost name is this machine (the resellers' hosts in the cell files)
-            Args = ["--host-resolver-rules=MAP *.localhost 127.0.0.1"],
-        });
+        _browser = await StorefrontBrowser.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
