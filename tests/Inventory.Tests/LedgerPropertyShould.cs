@@ -179,8 +179,8 @@ public sealed class LedgerPropertyShould(PostgresServer postgres) : IAsyncLifeti
             }
         }
 
-        // the run exercised every kind of entry
-        Assert.All(JournalKinds.All, kind => Assert.True(posted.Count(e => e.Kind == kind) >= 5, $"only {posted.Count(e => e.Kind == kind)} {kind} entries"));
+        // the run exercised every kind of entry (a flex pass's credits and the sales drawn on them: PassesShould)
+        Assert.All(JournalKinds.All.Where(k => k != JournalKinds.PassCredits), kind => Assert.True(posted.Count(e => e.Kind == kind) >= 5, $"only {posted.Count(e => e.Kind == kind)} {kind} entries"));
         Assert.True(resales.Count(r => r.Closed) >= 2, $"only {resales.Count(r => r.Closed)} resales undone");
         await AssertLedgerAsync(reports, model, cut!.Value, atCut!);
     }

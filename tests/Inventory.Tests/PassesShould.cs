@@ -252,6 +252,9 @@ public sealed class PassesShould(PostgresServer postgres) : IAsyncLifetime
         return await PayAsync(purchase);
     }
 
+    private Task<long> UnredeemedCreditsAsync() => _inventory.ScalarAsync<long>(
+        "SELECT coalesce(sum(credit_minor - debit_minor), 0)::bigint FROM journal_lines WHERE account = 'unredeemed_credits'");
+
     [Fact]
     public async Task RedeemNoMoreFlexCreditsThanBoughtWhenRedemptionsRaceAndSumTheirSharesToThePrice()
     {
@@ -272,6 +275,10 @@ public sealed class PassesShould(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(("paid", 3), (paid.Status, paid.CreditsLeft));
         // paying sells nothing yet
         Assert.Equal(0L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM tickets WHERE event_id = ANY($1)", eventIds.ToArray()));
+        // the money is in the ledger from the payment on: received, owed as credits not redeemed yet
+        Assert.Equal(paid.Price.Total.MinorUnits, await UnredeemedCreditsAsync());
+        Assert.Equal(paid.Price.Total.MinorUnits, await _inventory.ScalarAsync<long>(
+            "SELECT sum(debit_minor - credit_minor)::bigint FROM journal_lines WHERE account = 'psp_clearing'"));
 
         using var start = new ManualResetEventSlim();
         var attempts = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
@@ -292,10 +299,15 @@ public sealed class PassesShould(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal((0, 3), (after.CreditsLeft, after.Redemptions!.Count));
         Assert.Equal(3L, await _inventory.ScalarAsync<long>("SELECT count(*) FROM tickets WHERE event_id = ANY($1)", eventIds.ToArray()));
         Assert.Equal(paid.Price.Total.MinorUnits, redeemed.Sum(r => r.Share.MinorUnits));
+        // each redemption's sale draws its share on the credits, not on psp_clearing again: the credits are used up and the
+        // money received is counted once
         Assert.Equal(paid.Price.Total.MinorUnits, await _inventory.ScalarAsync<long>("""
             SELECT sum(l.debit_minor)::bigint FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-            WHERE e.order_id = ANY($1) AND e.kind = 'sale' AND l.account = 'psp_clearing'
+            WHERE e.order_id = ANY($1) AND e.kind = 'sale' AND l.account = 'unredeemed_credits'
             """, redeemed.Select(r => r.OrderId).ToArray()));
+        Assert.Equal(0L, await UnredeemedCreditsAsync());
+        Assert.Equal(paid.Price.Total.MinorUnits, await _inventory.ScalarAsync<long>(
+            "SELECT sum(debit_minor - credit_minor)::bigint FROM journal_lines WHERE account = 'psp_clearing'"));
         (await _passes.RedeemAsync(paid.Id, new RedeemPassCommand(eventIds[0], classes[eventIds[0]], null), null, CancellationToken.None))
             .ShouldFailWith(ErrorCodes.PassRedemptionRefused);
     }

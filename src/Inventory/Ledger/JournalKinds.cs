@@ -21,6 +21,9 @@ public static class JournalKinds
     /// <summary>A ticket sold on through the resale marketplace (source: the buyer's order id).</summary>
     public const string Resale = "resale";
 
+    /// <summary>A paid flex pass: money for credits not redeemed yet (source: the purchase id).</summary>
+    public const string PassCredits = "pass_credits";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Sale, Refund, FraudReserve, Chargeback, Payout, Resale];
+    public static IReadOnlyList<string> All { get; } = [Sale, Refund, FraudReserve, Chargeback, Payout, Resale, PassCredits];
 }

@@ -26,4 +26,7 @@ public enum LedgerAccount
 
     /// <summary>Liability: what the platform owes the sellers of resold tickets (their payout).</summary>
     SellerPayable = 6,
+
+    /// <summary>Liability: money received for flex pass credits not redeemed yet (each redemption's sale draws on it).</summary>
+    UnredeemedCredits = 7,
 }

@@ -12,6 +12,7 @@ public static class LedgerAccounts
         [LedgerAccount.ProcessingFeesPayable] = "processing_fees_payable",
         [LedgerAccount.TaxPayable] = "tax_payable",
         [LedgerAccount.SellerPayable] = "seller_payable",
+        [LedgerAccount.UnredeemedCredits] = "unredeemed_credits",
     };
 
     private static readonly Dictionary<string, LedgerAccount> ByName = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -20,10 +20,15 @@ public static class Postings
     /// (class, no quantity, the voucher): the reseller grants it, the buyer paid the rest, and the entry still balances.
     /// </summary>
     public static JournalEntry Sale(Guid orderId, Guid eventId, IReadOnlyList<ClassAmount> classes, PriceBreakdown price, DateTimeOffset at,
-        VoucherDiscount? discount = null)
+        VoucherDiscount? discount = null, LedgerAccount paidFrom = LedgerAccount.PspClearing)
     {
         CheckPrice(classes, price);
-        var lines = new List<JournalLine> { Debit(LedgerAccount.PspClearing, price.TotalMinor) };
+        if (paidFrom is not (LedgerAccount.PspClearing or LedgerAccount.UnredeemedCredits))
+        {
+            throw new ArgumentException("A sale is paid from psp_clearing, or from unredeemed_credits (a flex pass's credit).", nameof(paidFrom));
+        }
+
+        var lines = new List<JournalLine> { Debit(paidFrom, price.TotalMinor) };
         var off = discount?.Classes.ToDictionary(c => c.ClassId, c => c.SubtotalMinor) ?? [];
         if (off.Values.Any(v => v < 0) || discount?.Classes.Any(d => classes.All(c => c.ClassId != d.ClassId)) == true)
         {
@@ -40,6 +45,25 @@ public static class Postings
         AddCredit(lines, LedgerAccount.ProcessingFeesPayable, price.ProcessingFeeMinor);
         AddCredit(lines, LedgerAccount.TaxPayable, price.TaxMinor);
         return Build(JournalKinds.Sale, orderId.ToString(), orderId, eventId, price.Currency, at, $"Sale of order {orderId}", lines);
+    }
+
+    /// <summary>
+    /// A paid flex pass, its tickets not chosen yet: Dr <c>psp_clearing</c> / Cr <c>unredeemed_credits</c> the total.
+    /// Each redemption is then a <see cref="Sale"/> paid from <c>unredeemed_credits</c>, so the credits' shares, which
+    /// sum to the total, bring the account back to zero. Source: the purchase id.
+    /// </summary>
+    public static JournalEntry PassCredits(Guid purchaseId, PriceBreakdown price, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(price);
+        if (price.TotalMinor <= 0)
+        {
+            throw new ArgumentException("A pass's credits are posted only for money received.", nameof(price));
+        }
+
+        var entry = new JournalEntry(Guid.CreateVersion7(at), JournalKinds.PassCredits, purchaseId.ToString(), null, null, price.Currency, at,
+            $"Flex pass purchase {purchaseId}", [Debit(LedgerAccount.PspClearing, price.TotalMinor), Credit(LedgerAccount.UnredeemedCredits, price.TotalMinor)]);
+        Validate(entry);
+        return entry;
     }
 
     /// <summary>

@@ -92,4 +92,5 @@ public sealed record RefundView(
     DateTimeOffset? FailedAt = null);
 
 /// <summary>A payment the PSP reported as captured, with the price the buyer paid.</summary>
-public sealed record VerifiedPayment(Guid PaymentId, string IntentId, Fees.PriceBreakdown Price);
+public sealed record VerifiedPayment(Guid PaymentId, string IntentId, Fees.PriceBreakdown Price,
+    Ledger.LedgerAccount PaidFrom = Ledger.LedgerAccount.PspClearing);

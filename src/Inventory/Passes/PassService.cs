@@ -5,6 +5,7 @@ using TicketAspire.Inventory.Events;
 using TicketAspire.Inventory.Fees;
 using TicketAspire.Inventory.Holds;
 using TicketAspire.Inventory.Infrastructure;
+using TicketAspire.Inventory.Ledger;
 using TicketAspire.Inventory.Model;
 using TicketAspire.Inventory.Payments;
 using TicketAspire.Inventory.Sales;
@@ -626,7 +627,8 @@ public sealed partial class PassService(
                 await batch.ExecuteNonQueryAsync(ct);
             }
 
-            var sold = await sales.SellInAsync(conn, tx, holdId, new VerifiedPayment(paymentId, intentId, share), now, ct);
+            // paid from the purchase's unredeemed credits, posted when the pass was paid
+            var sold = await sales.SellInAsync(conn, tx, holdId, new VerifiedPayment(paymentId, intentId, share, LedgerAccount.UnredeemedCredits), now, ct);
             if (sold.Error is { } refused)
             {
                 await tx.RollbackAsync(ct);
@@ -789,6 +791,12 @@ public sealed partial class PassService(
 
                 events.Add(holdIds[i].EventId);
                 tickets += sold.Value.Tickets;
+            }
+
+            if (credits is not null)
+            {
+                // a flex pass's money is in the ledger from its payment on, as credits its redemptions' sales draw on
+                await Ledger.Ledger.PostAsync(conn, tx, Postings.PassCredits(purchaseId, price, now), ct);
             }
 
             await using (var paid = new NpgsqlCommand(

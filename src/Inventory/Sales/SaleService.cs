@@ -157,7 +157,7 @@ public sealed class SaleService(NpgsqlDataSource db, InventoryCache cache, TimeP
         {
             var classes = await OrderLedger.ClassAmountsAsync(conn, tx, orderId, ct);
             var discount = await OrderLedger.DiscountAsync(conn, tx, orderId, ct);
-            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now, discount), ct);
+            await Ledger.Ledger.PostAsync(conn, tx, Ledger.Postings.Sale(orderId, hold.EventId, classes, paid.Price, now, discount, paid.PaidFrom), ct);
         }
 
         return new Sale(orderId, hold.EventId, hold.ItemCount, Already: false, Resale: false);
