@@ -89,7 +89,13 @@ public sealed class OnboardingTests(OnboardingFixture cell, ITestOutputHelper ou
         await stopLoad.CancelAsync();
         await loop;
 
-        var status = await operatorApi.GetJsonAsync($"/v1/admin/resellers/{id}/provisioning");
+        // the job completes once every API replica and the identity service have served the new reseller for the
+        // services' catalog check (it may still be confirming that while the first replica already sells)
+        var status = await Eventually.GetAsync(async () =>
+        {
+            var current = await operatorApi.GetJsonAsync($"/v1/admin/resellers/{id}/provisioning");
+            return (string?)current["state"] == "running" ? null : current;
+        }, "the onboarding job to finish", TimeSpan.FromSeconds(60));
         Assert.Equal(("onboard", "completed"), ((string)status["kind"]!, (string)status["state"]!));
         var steps = status["steps"]!.AsArray().Select(s => $"{s!["name"]} {s["elapsed_ms"]} ms").ToList();
         output.WriteLine($"onboarding: provisioning completed in {status["elapsed_ms"]} ms ({string.Join(", ", steps)})");
