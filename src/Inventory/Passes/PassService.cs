@@ -615,12 +615,7 @@ public sealed partial class PassService(
                 {
                     EventCatalog.Command("UPDATE hold_items SET price_minor = $2 WHERE hold_id = $1", holdId, share.SubtotalMinor),
                     EventCatalog.Command("UPDATE holds SET total_minor = $2 WHERE id = $1", holdId, share.SubtotalMinor),
-                    EventCatalog.Command("""
-                        INSERT INTO payments (id, hold_id, attempt, status, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor,
-                                              total_minor, currency, created_at, updated_at)
-                        VALUES ($1, $2, 1, 'processing', $3, $4, $5, $6, $7, $8, $9, $9)
-                        """, paymentId, holdId, share.SubtotalMinor, share.PlatformFeeMinor, share.ProcessingFeeMinor, share.TaxMinor, share.TotalMinor,
-                        share.Currency, now),
+                    SharePayment(paymentId, holdId, share, now),
                 },
             })
             {
@@ -759,18 +754,8 @@ public sealed partial class PassService(
                 // each order has a payment row of its share (no intent of its own); its reference is the pass's intent
                 var paymentId = Guid.CreateVersion7();
                 var share = shares[i];
-                await using (var payment = new NpgsqlCommand("""
-                    INSERT INTO payments (id, hold_id, attempt, status, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor,
-                                          total_minor, currency, created_at, updated_at)
-                    VALUES ($1, $2, 1, 'processing', $3, $4, $5, $6, $7, $8, $9, $9)
-                    """, conn, tx))
+                await using (var payment = new NpgsqlBatch(conn, tx) { BatchCommands = { SharePayment(paymentId, holdIds[i].HoldId, share, now) } })
                 {
-                    foreach (var value in new object[] { paymentId, holdIds[i].HoldId, share.SubtotalMinor, share.PlatformFeeMinor, share.ProcessingFeeMinor,
-                                 share.TaxMinor, share.TotalMinor, share.Currency, now })
-                    {
-                        payment.Parameters.Add(new() { Value = value });
-                    }
-
                     await payment.ExecuteNonQueryAsync(ct);
                 }
 
@@ -820,6 +805,16 @@ public sealed partial class PassService(
         LogSold(_log, purchaseId, events.Count, intent.Id);
         return true;
     }
+
+    /// <summary>
+    /// The payment row of one order's <paramref name="share"/> of a pass's payment: it has no PSP intent of its own (the
+    /// order's reference is the pass's intent), and the sale marks it succeeded.
+    /// </summary>
+    private static NpgsqlBatchCommand SharePayment(Guid paymentId, Guid holdId, PriceBreakdown share, DateTimeOffset now) => EventCatalog.Command("""
+        INSERT INTO payments (id, hold_id, attempt, status, subtotal_minor, platform_fee_minor, processing_fee_minor, tax_minor,
+                              total_minor, currency, created_at, updated_at)
+        VALUES ($1, $2, 1, 'processing', $3, $4, $5, $6, $7, $8, $9, $9)
+        """, paymentId, holdId, share.SubtotalMinor, share.PlatformFeeMinor, share.ProcessingFeeMinor, share.TaxMinor, share.TotalMinor, share.Currency, now);
 
     /// <summary>Releases the purchase's seats still held and marks it cancelled (its payment was refunded).</summary>
     private async Task CloseUnsoldAsync(Guid purchaseId, CancellationToken ct)
