@@ -105,6 +105,12 @@ public static class CellExtensions
             migrator.WithEnvironment($"StaffSecrets__{role}", staffSecrets[role]);
         }
 
+        // the password of the console accounts the migrator seeds (Parameters:<cell>-console-password, else generated once
+        // under the data root): each reseller's administrator (admin@<reseller>.example) and the cell's staff
+        // (support@<cell>.ticketaspire.example, operator@<cell>.ticketaspire.example), see README "Consoles"
+        var consolePassword = builder.AddParameter(N("console-password"), new GeneratedSecretFile(Path.Combine(settings.DataRoot, N("client-secrets"), "console-password")), secret: true);
+        migrator.WithEnvironment("ConsoleAccounts__Password", consolePassword);
+
         // the cell catalog and one database per reseller, shown under the server; they exist once the migrator is done.
         // Each has a login role of its own name that can open it and no other: the migrator creates it with the password
         // (DatabasePasswords__<database>), the services log in with it

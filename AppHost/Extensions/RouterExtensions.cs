@@ -48,6 +48,14 @@ public static class RouterExtensions
                 router.WithEnvironment(prefix + "Web", builder.CreateResourceBuilder(web).GetEndpoint("http")).WithReferenceRelationship(web);
                 // the cell's own host: the platform's pages there (the reseller application form, http://eu.localhost:5000/apply)
                 router.WithEnvironment(prefix + "PlatformHosts__0", CellExtensions.PlatformHost(cell));
+                // the staff console there (http://eu.localhost:5000/ops): its redirect URIs at the platform issuer
+                var consoleMigrator = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == $"{cell.Id}-migrator"));
+                var consolePort = router.GetEndpoint("http").Property(EndpointProperty.Port);
+                var platformHost = CellExtensions.PlatformHost(cell);
+                consoleMigrator.WithEnvironment("StaffConsole__RedirectUris__0", $"http://{platformHost}/ops/signin-oidc")
+                    .WithEnvironment("StaffConsole__RedirectUris__1", ReferenceExpression.Create($"http://{platformHost}:{consolePort}/ops/signin-oidc"))
+                    .WithEnvironment("StaffConsole__PostLogoutRedirectUris__0", $"http://{platformHost}/ops")
+                    .WithEnvironment("StaffConsole__PostLogoutRedirectUris__1", ReferenceExpression.Create($"http://{platformHost}:{consolePort}/ops/signout-callback-oidc"));
                 // the storefront reads the same directory, to serve resellers onboarded at run time
                 builder.CreateResourceBuilder(web).WithEnvironment("Directory__Key", directoryKey);
             }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TicketAspire.Identity.Infrastructure;
+using TicketAspire.Identity.Infrastructure.Users;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Catalog;
@@ -49,6 +50,7 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
             }
 
             await ProvisionStaffClientsAsync(clients, options.Id, catalogConnection, ct);
+            await ProvisionStaffConsoleAsync(clients, options.Id, catalogConnection, ct);
             await EnsureLoginRoleAsync(serverDb, catalogConnection, CatalogDataSource.DatabaseName, ct);
 
             foreach (var (entry, reseller) in options.Resellers.Zip(resellers))
@@ -137,6 +139,67 @@ public sealed class CellMigrator(IConfiguration configuration, IOptions<CellOpti
             redirects.Select(u => new Uri(u)), logouts.Select(u => new Uri(u)), ct);
         logger.LogInformation("{Reseller}: storefront client {ClientId} {Outcome}, redirect URIs {Redirects}",
             reseller.Id, reseller.StorefrontClient, storefront, string.Join(", ", redirects));
+
+        // the reseller console on the storefront's hosts, under /console
+        var consoleRedirects = redirects.Select(u => ConsolePath(u, "/signin-oidc")).ToList();
+        var consoleLogouts = logouts.Select(u => ConsolePath(u, "/signout-callback-oidc")).ToList();
+        var consoleClient = ConsoleClaims.ConsoleClientOf(reseller.Id);
+        var console = await clients.EnsureConsoleAsync(connectionString, consoleClient, $"{reseller.Name} console", IdentityScopes.Integrator,
+            consoleRedirects.Select(u => new Uri(u)), consoleLogouts.Select(u => new Uri(u)), ct);
+        logger.LogInformation("{Reseller}: console client {ClientId} {Outcome}", reseller.Id, consoleClient, console);
+
+        if (configuration["ConsoleAccounts:Password"] is { Length: > 0 } password)
+        {
+            await using var db = NpgsqlDataSource.Create(connectionString);
+            var email = AdminEmailOf(reseller.Id);
+            var outcome = await ConsoleRoles.EnsureAccountAsync(db, email, $"{reseller.Name} administrator", password, ConsoleRoles.Admin, DateTimeOffset.UtcNow, ct);
+            logger.LogInformation("{Reseller}: console administrator {Email} {Outcome}", reseller.Id, email, outcome);
+        }
+    }
+
+    /// <summary>The e-mail address of the administrator account seeded for a reseller of the cell file.</summary>
+    public static string AdminEmailOf(string reseller) => $"admin@{reseller}.example";
+
+    /// <summary>The e-mail address of the staff account seeded for <paramref name="role"/> of the cell.</summary>
+    public static string StaffEmailOf(string cell, string role) => $"{role}@{cell}.ticketaspire.example";
+
+    /// <summary><c>http://h/signin-oidc</c> → <c>http://h/console/signin-oidc</c>; any other address stays as it is.</summary>
+    private static string ConsolePath(string uri, string callback) =>
+        uri.EndsWith(callback, StringComparison.Ordinal) ? uri[..^callback.Length] + "/console" + callback : uri;
+
+    /// <summary>
+    /// The cell's staff console client on the platform issuer (redirect URIs from <c>StaffConsole:RedirectUris</c>, set by
+    /// the AppHost for the cell's own host) and the staff accounts seeded from <c>ConsoleAccounts:Password</c>.
+    /// </summary>
+    private async Task ProvisionStaffConsoleAsync(ClientProvisioner clients, string cell, string catalogConnection, CancellationToken ct)
+    {
+        var redirects = configuration.GetSection("StaffConsole:RedirectUris").Get<List<string>>() ?? [];
+        var logouts = configuration.GetSection("StaffConsole:PostLogoutRedirectUris").Get<List<string>>() ?? [];
+        var clientId = ConsoleClaims.StaffConsoleClientOf(cell);
+        if (redirects.Count == 0)
+        {
+            logger.LogWarning("no StaffConsole:RedirectUris configured, staff console client {ClientId} not provisioned", clientId);
+        }
+        else
+        {
+            var outcome = await clients.EnsureConsoleAsync(catalogConnection, clientId, $"{cell} staff console", [ApiScopes.Support, ApiScopes.Operator],
+                redirects.Select(u => new Uri(u)), logouts.Select(u => new Uri(u)), ct);
+            logger.LogInformation("platform: staff console client {ClientId} {Outcome}", clientId, outcome);
+        }
+
+        if (configuration["ConsoleAccounts:Password"] is not { Length: > 0 } password)
+        {
+            logger.LogWarning("no ConsoleAccounts:Password configured: no console accounts seeded");
+            return;
+        }
+
+        await using var catalog = NpgsqlDataSource.Create(catalogConnection);
+        foreach (var role in new[] { ConsoleRoles.Support, ConsoleRoles.Operator })
+        {
+            var email = StaffEmailOf(cell, role);
+            var outcome = await ConsoleRoles.EnsureAccountAsync(catalog, email, $"{cell} {role}", password, role, DateTimeOffset.UtcNow, ct);
+            logger.LogInformation("platform: staff account {Email} ({Role}) {Outcome}", email, role, outcome);
+        }
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace TicketAspire.Migrator;
 
 /// <summary>
 /// The identity service's versioned scripts (<c>Infrastructure/Migrations/1xxx_*.sql</c>), applied by the cell migrator.
-/// A reseller database gets all of them (OpenIddict's tables and its end users); the cell catalog gets only OpenIddict's
-/// tables, for the platform issuer's staff clients.
+/// Both a reseller database (OpenIddict's tables, its end users and administrators) and the cell catalog (the platform
+/// issuer's staff clients and staff accounts) get all of them.
 /// </summary>
 public static class IdentityMigrations
 {
@@ -15,6 +15,6 @@ public static class IdentityMigrations
     /// <summary>Scripts of a reseller database.</summary>
     public static IReadOnlyList<Migration> Reseller => All;
 
-    /// <summary>Scripts of the catalog database (OpenIddict's tables only).</summary>
-    public static IReadOnlyList<Migration> Platform { get; } = [.. All.Where(m => m.Version == 1001)];
+    /// <summary>Scripts of the catalog database (the platform issuer's: its accounts are the cell's staff).</summary>
+    public static IReadOnlyList<Migration> Platform => All;
 }

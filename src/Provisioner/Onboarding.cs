@@ -88,6 +88,10 @@ public sealed class Onboarding(
             var storefront = await clients.EnsureStorefrontAsync(connection, $"{id}-storefront", $"{registration.Name} storefront",
                 redirects.Select(u => new Uri(u)), hosts.Select(h => new Uri($"http://{h}/")), t);
             detail.Add($"{id}-storefront {storefront.ToString().ToLowerInvariant()}");
+            var console = await clients.EnsureConsoleAsync(connection, ConsoleClaims.ConsoleClientOf(id), $"{registration.Name} console", IdentityScopes.Integrator,
+                redirects.Where(u => u.EndsWith("/signin-oidc", StringComparison.Ordinal)).Select(u => new Uri(u[..^"/signin-oidc".Length] + "/console/signin-oidc")),
+                hosts.Select(h => new Uri($"http://{h}/console")), t);
+            detail.Add($"{ConsoleClaims.ConsoleClientOf(id)} {console.ToString().ToLowerInvariant()}");
             return string.Join(", ", detail);
         }, ct);
 

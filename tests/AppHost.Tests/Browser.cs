@@ -144,6 +144,41 @@ internal sealed partial class Browser(PlatformFixture platform, string cell) : I
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>
+    /// Signs <paramref name="email"/> in through <paramref name="issuer"/>'s authorize endpoint as client
+    /// <paramref name="clientId"/>: the final redirect to the client (with a code, or with an error), and the PKCE verifier.
+    /// </summary>
+    public async Task<(Uri Location, string Verifier)> AuthorizeAsync(string issuer, string clientId, string redirectUri, string scope, string email, string password)
+    {
+        var (verifier, challenge) = Tokens.Pkce();
+        var authorize = $"/{issuer}/connect/authorize?client_id={clientId}&response_type=code&redirect_uri={Uri.EscapeDataString(redirectUri)}"
+            + $"&scope={Uri.EscapeDataString(scope)}&code_challenge={challenge}&code_challenge_method=S256&state=st";
+        using var first = await SendAsync(HttpMethod.Get, authorize);
+        Assert.True(first.StatusCode == HttpStatusCode.Redirect, $"authorize: {(int)first.StatusCode} {await first.Content.ReadAsStringAsync()}");
+        var login = first.Headers.Location!.PathOf();
+        if (!login.StartsWith($"/{issuer}/account/login", StringComparison.Ordinal))
+        {
+            return (first.Headers.Location!, verifier);   // signed in at the issuer already: straight back to the client
+        }
+
+        using var posted = await SubmitAsync(login, new() { ["email"] = email, ["password"] = password });
+        Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"sign-in: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
+        using var back = await SendAsync(HttpMethod.Get, posted.Headers.Location!.PathOf());
+        Assert.True(back.StatusCode == HttpStatusCode.Redirect, $"authorize: {(int)back.StatusCode} {await back.Content.ReadAsStringAsync()}");
+        return (back.Headers.Location!, verifier);
+    }
+
+    /// <summary>Redeems a code of public client <paramref name="clientId"/> at <paramref name="issuer"/>.</summary>
+    public async Task<HttpResponseMessage> RedeemAsync(string issuer, string clientId, string redirectUri, string code, string verifier) =>
+        await Tokens.RequestAsync(_http, issuer, new()
+        {
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = clientId,
+            ["code"] = code,
+            ["code_verifier"] = verifier,
+            ["redirect_uri"] = redirectUri,
+        });
+
     /// <summary>GET with a bearer token (userinfo).</summary>
     public async Task<HttpResponseMessage> GetWithTokenAsync(string url, string token)
     {

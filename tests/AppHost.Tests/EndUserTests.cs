@@ -163,8 +163,8 @@ public sealed class EndUserTests(PlatformFixture platform)
             Assert.Equal(0L, await CountAsync(cell, database, """SELECT count(*) FROM "OpenIddictTokens" WHERE "Subject" = $1""", subject));
         }
 
-        // the catalog has no user accounts at all
-        Assert.Equal(0L, await CountAsync("eu", "catalog", "SELECT count(*) FROM pg_tables WHERE tablename = $1", "users"));
+        // the catalog's accounts (the platform issuer's) are the cell's staff only: no end user there
+        Assert.Equal(0L, await CountAsync("eu", "catalog", "SELECT count(*) FROM users WHERE console_role IS NULL OR email_normalized = $1", email));
         Assert.Equal(0L, await CountAsync("eu", "catalog", """SELECT count(*) FROM "OpenIddictTokens" WHERE "Subject" = $1""", subject));
     }
 

@@ -60,6 +60,7 @@ public sealed class PlatformFixture : IAsyncLifetime
              $"Parameters:eu-support-client-secret={StaffSecret("eu", "support")}", $"Parameters:eu-operator-client-secret={StaffSecret("eu", "operator")}",
              $"Parameters:us-support-client-secret={StaffSecret("us", "support")}", $"Parameters:us-operator-client-secret={StaffSecret("us", "operator")}",
              $"Parameters:eu-payments-api-key={PspApiKey("eu")}", $"Parameters:us-payments-api-key={PspApiKey("us")}",
+             $"Parameters:eu-console-password={ConsoleSignIn.Password("eu")}", $"Parameters:us-console-password={ConsoleSignIn.Password("us")}",
              // the PSP's delayed outcomes (processing cards, disputes, fraud warnings: days in real life) within seconds,
              // and a short per-call timeout so the PSP-timeout tests retry quickly
              "TicketAspire:Payments:AsyncDelay=00:00:01", "TicketAspire:Payments:DisputeDelay=00:00:02", "TicketAspire:Payments:FraudDelay=00:00:02",

@@ -39,18 +39,16 @@ public static class AccountApi
 
     private static IResult LoginPage(HttpContext context, Issuer issuer, IAntiforgery antiforgery)
     {
-        if (issuer.IsPlatform)
-        {
-            return AccountPages.Message("Not found", "The platform issuer has no end-user accounts.", StatusCodes.Status404NotFound);
-        }
-
         var returnUrl = SafeReturnUrl(context, context.Request.Query["ReturnUrl"].FirstOrDefault() ?? context.Request.Query["return_url"].FirstOrDefault());
-        return AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), null, null);
+        return AccountPages.Login(Title(issuer), context.Request.PathBase, returnUrl, Token(context, antiforgery), null, null, registration: !issuer.IsPlatform);
     }
+
+    /// <summary>Whose sign-in page it is: the reseller's, or the cell's staff's on the platform issuer (no registration there).</summary>
+    private static string Title(Issuer issuer) => issuer.IsPlatform ? "TicketAspire staff" : issuer.Reseller.Name;
 
     private static async Task<IResult> Login(HttpContext context, Issuer issuer, IAntiforgery antiforgery, UserStore users, TimeProvider time)
     {
-        if (issuer.IsPlatform || !context.Request.HasFormContentType)
+        if (!context.Request.HasFormContentType)
         {
             return AccountPages.Message("Bad request", "Post the sign-in form.", StatusCodes.Status400BadRequest);
         }
@@ -59,7 +57,7 @@ public static class AccountApi
         var returnUrl = SafeReturnUrl(context, form["return_url"]);
         string email = form["email"].ToString(), password = form["password"].ToString();
         IResult Again(string error, int status) =>
-            AccountPages.Login(issuer.Reseller.Name, context.Request.PathBase, returnUrl, Token(context, antiforgery), email, error, status);
+            AccountPages.Login(Title(issuer), context.Request.PathBase, returnUrl, Token(context, antiforgery), email, error, status, !issuer.IsPlatform);
 
         if (!await antiforgery.IsRequestValidAsync(context))
         {
@@ -189,7 +187,7 @@ public static class AccountApi
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.Id.ToString()));
         identity.AddClaim(new Claim(Claims.Name, user.DisplayName ?? user.Email));
-        identity.AddClaim(new Claim(TokenClaims.Reseller, issuer.Reseller.Id));
+        identity.AddClaim(new Claim(TokenClaims.Reseller, issuer.Id));
         return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
     }
 

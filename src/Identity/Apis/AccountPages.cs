@@ -8,7 +8,8 @@ internal static class AccountPages
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
-    public static IResult Login(string reseller, string pathBase, string returnUrl, string antiforgery, string? email, string? error, int status = 200) =>
+    public static IResult Login(
+        string reseller, string pathBase, string returnUrl, string antiforgery, string? email, string? error, int status = 200, bool registration = true) =>
         Page(status, $"Sign in to {reseller}", $"""
             {Error(error)}
             <form method="post" action="{Html.Encode(pathBase)}/account/login">
@@ -18,7 +19,7 @@ internal static class AccountPages
               <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
               <button type="submit">Sign in</button>
             </form>
-            <p>No account? <a href="{Html.Encode(pathBase)}/account/register?return_url={Uri.EscapeDataString(returnUrl)}">Create one</a></p>
+            {(registration ? $"<p>No account? <a href=\"{Html.Encode(pathBase)}/account/register?return_url={Uri.EscapeDataString(returnUrl)}\">Create one</a></p>" : "")}
             """);
 
     public static IResult Register(string reseller, string pathBase, string returnUrl, string antiforgery, string? email, string? displayName,

@@ -32,11 +32,6 @@ public static class AuthorizationApi
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
-        if (issuer.IsPlatform)
-        {
-            return TokenApi.Forbid(Errors.UnauthorizedClient, "The platform issuer has no end users.");
-        }
-
         var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         var user = session.Succeeded && Guid.TryParse(session.Principal.GetClaim(Claims.Subject), out var id)
             ? await users.FindAsync(id, context.RequestAborted)
@@ -56,7 +51,33 @@ public static class AuthorizationApi
                 [CookieAuthenticationDefaults.AuthenticationScheme]);
         }
 
-        var identity = EndUserClaims.For(user, issuer.Reseller.Id, request.GetScopes());
+        ClaimsIdentity identity;
+        if (issuer.IsPlatform)
+        {
+            // the cell's staff console: only accounts with a staff role, with the scopes of that role
+            if (ConsoleClaims.StaffScopes(user.ConsoleRole) is not { } granted)
+            {
+                return TokenApi.Forbid(Errors.AccessDenied, "This account is not a staff account of the cell.");
+            }
+
+            identity = ConsoleClaims.Staff(user, request.GetScopes().Where(s => granted.Contains(s) || ConsoleClaims.Identity.Contains(s)));
+        }
+        else if (request.ClientId == ConsoleClaims.ConsoleClientOf(issuer.Reseller.Id))
+        {
+            // the reseller console: only the reseller's administrators, acting as its administration (the integrator's scopes)
+            if (user.ConsoleRole != ConsoleRoles.Admin)
+            {
+                return TokenApi.Forbid(Errors.AccessDenied, "This account is not an administrator of the reseller.");
+            }
+
+            identity = ConsoleClaims.ResellerAdmin(user, issuer.Reseller.Id,
+                request.GetScopes().Where(s => IdentityScopes.Integrator.Contains(s) || ConsoleClaims.Identity.Contains(s)));
+        }
+        else
+        {
+            identity = EndUserClaims.For(user, issuer.Reseller.Id, request.GetScopes());
+        }
+
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -64,7 +85,9 @@ public static class AuthorizationApi
     {
         var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var principal = result.Principal;
-        if (issuer.IsPlatform || principal?.GetClaim(TokenClaims.Reseller) != issuer.Reseller.Id
+        // a reseller's user names the reseller; a staff member of the platform issuer names none
+        var owner = principal?.GetClaim(TokenClaims.Reseller) ?? (principal?.GetClaim(TokenClaims.Kind) == TokenClaims.Staff ? Issuer.PlatformId : null);
+        if (principal is null || owner != issuer.Id
             || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var id)
             || await users.FindAsync(id, context.RequestAborted) is not { } user)
         {
@@ -80,8 +103,11 @@ public static class AuthorizationApi
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             [Claims.Subject] = user.Id.ToString(),
-            [TokenClaims.Reseller] = issuer.Reseller.Id,
         };
+        if (!issuer.IsPlatform)
+        {
+            claims[TokenClaims.Reseller] = issuer.Reseller.Id;
+        }
         if (principal.HasScope(Scopes.Email))
         {
             claims[Claims.Email] = user.Email;

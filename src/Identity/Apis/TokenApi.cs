@@ -57,21 +57,32 @@ public static class TokenApi
             var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var principal = result.Principal;
             // the code or refresh token was issued by this reseller's issuer for a user that still exists (a sign-in lock ends no session)
-            if (principal is null || issuer.IsPlatform || principal.GetClaim(TokenClaims.Reseller) != issuer.Reseller.Id
+            // (staff on the platform issuer name no reseller); a console's person still holds the console role
+            var owner = principal?.GetClaim(TokenClaims.Reseller) ?? (principal?.GetClaim(TokenClaims.Kind) == TokenClaims.Staff ? Issuer.PlatformId : null);
+            if (principal is null || owner != issuer.Id
                 || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var userId)
-                || await services.GetRequiredService<UserStore>().FindAsync(userId, context.RequestAborted) is not { } user)
+                || await services.GetRequiredService<UserStore>().FindAsync(userId, context.RequestAborted) is not { } user
+                || !StillHoldsRole(issuer, request.ClientId, user))
             {
                 return Forbid(Errors.InvalidGrant, "The grant is no longer valid.");
             }
 
+            var console = issuer.IsPlatform || request.ClientId == ConsoleClaims.ConsoleClientOf(issuer.Reseller.Id);
             var identity = new ClaimsIdentity(principal.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Email, user.Email).SetClaim(Claims.Name, user.DisplayName ?? user.Email);
-            identity.SetDestinations(EndUserClaims.Destinations);
+            identity.SetDestinations(claim => console && claim.Type == Claims.Email
+                ? [Destinations.AccessToken, Destinations.IdentityToken]
+                : EndUserClaims.Destinations(claim));
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         return Forbid(Errors.UnsupportedGrantType, "Supported grants: client_credentials, authorization_code, refresh_token.");
     }
+
+    /// <summary>Staff keep a staff role; a reseller console's administrator keeps the administrator role.</summary>
+    private static bool StillHoldsRole(Issuer issuer, string? clientId, EndUser user) =>
+        issuer.IsPlatform ? ConsoleClaims.StaffScopes(user.ConsoleRole) is not null
+        : clientId != ConsoleClaims.ConsoleClientOf(issuer.Reseller.Id) || user.ConsoleRole == ConsoleRoles.Admin;
 
     /// <summary>An OAuth error answer from OpenIddict.</summary>
     public static IResult Forbid(string error, string description) =>

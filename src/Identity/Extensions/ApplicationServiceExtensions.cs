@@ -33,8 +33,11 @@ public static class ApplicationServiceExtensions
                 "IssuerOptions:PublicOrigin must be an absolute URI")
             .ValidateOnStart();
         services.AddScoped<Issuer>();
+        // the issuer's accounts: a reseller's end users (and its administrators) in its database, the cell's staff in the catalog
         services.AddScoped(sp => new UserStore(
-            () => sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
+            () => sp.GetRequiredService<Issuer>() is { IsPlatform: true }
+                ? ValueTask.FromResult(sp.GetRequiredService<CatalogDataSource>().DataSource)
+                : sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
             sp.GetRequiredService<TimeProvider>()));
         services.AddScoped(sp => new AccountRegistrations(
             () => sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
@@ -137,8 +140,8 @@ public static class ApplicationServiceExtensions
                 o.Events.OnValidatePrincipal = context =>
                 {
                     var issuer = context.HttpContext.RequestServices.GetRequiredService<Issuer>();
-                    if (!issuer.IsResolved || issuer.IsPlatform
-                        || context.Principal?.FindFirst(TokenClaims.Reseller)?.Value != issuer.Reseller.Id)
+                    // a reseller's session names the reseller, a staff session the platform issuer
+                    if (!issuer.IsResolved || context.Principal?.FindFirst(TokenClaims.Reseller)?.Value != issuer.Id)
                     {
                         context.RejectPrincipal();
                     }

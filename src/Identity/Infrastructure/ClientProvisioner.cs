@@ -56,6 +56,43 @@ public sealed class ClientProvisioner : IAsyncDisposable
         return EnsureAsync(connectionString, Confidential(clientId, displayName, secret, scopes), secret, ct);
     }
 
+    /// <summary>
+    /// A console (a reseller's at its issuer, the cell's staff console at the platform issuer): public client, authorization
+    /// code with PKCE, no refresh tokens (a console's session ends with its access token), the console's API scopes.
+    /// </summary>
+    public Task<ClientProvisioning> EnsureConsoleAsync(
+        string connectionString, string clientId, string displayName, IEnumerable<string> apiScopes, IEnumerable<Uri> redirectUris,
+        IEnumerable<Uri> postLogoutRedirectUris, CancellationToken ct)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientType = ClientTypes.Public,
+            ApplicationType = ApplicationTypes.Web,
+            ConsentType = ConsentTypes.Implicit,   // the platform's own console: no consent page
+            DisplayName = displayName,
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization,
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Email,
+                Permissions.Scopes.Profile,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var scope in apiScopes)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        descriptor.RedirectUris.UnionWith(redirectUris);
+        descriptor.PostLogoutRedirectUris.UnionWith(postLogoutRedirectUris);
+        return EnsureAsync(connectionString, descriptor, secret: null, ct);
+    }
+
     /// <summary>A reseller's storefront: public client, authorization code with PKCE, refresh tokens, end-user scopes.</summary>
     public Task<ClientProvisioning> EnsureStorefrontAsync(
         string connectionString, string clientId, string displayName, IEnumerable<Uri> redirectUris, IEnumerable<Uri> postLogoutRedirectUris,

@@ -54,6 +54,7 @@ public static class AuthenticationExtensions
             auth.AddRemoteScheme<OpenIdConnectOptions, ResellerOpenIdConnectHandler>(ResellerOpenIdConnectHandler.SchemeOf(id), site.Name, _ => { });
         }
 
+        auth.AddConsoles(builder.Configuration, identityOrigin, storefront.Resellers.Keys);
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         return builder;

@@ -17,14 +17,16 @@ public sealed class BuyerSession(NavigationManager navigation, AuthenticationSta
     /// <summary>The signed-in buyer of this reseller, or null.</summary>
     public async Task<Buyer?> BuyerAsync()
     {
+        // the storefront's session (a console's session of the same browser is another identity of the user)
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (user.Identity?.IsAuthenticated != true || Site is not { } site || user.FindFirstValue(AuthenticationExtensions.ResellerClaim) != site.Id
-            || user.FindFirstValue(AuthenticationExtensions.AccessTokenClaim) is not { } token)
+        var buyer = user.Identities.FirstOrDefault(i => i.IsAuthenticated && i.FindFirst(ConsoleAuthentication.RoleClaim) is null);
+        if (buyer is null || Site is not { } site || buyer.FindFirst(AuthenticationExtensions.ResellerClaim)?.Value != site.Id
+            || buyer.FindFirst(AuthenticationExtensions.AccessTokenClaim)?.Value is not { } token)
         {
             return null;
         }
 
-        return new Buyer(user.FindFirstValue("name") ?? user.FindFirstValue("email") ?? "you", user.FindFirstValue("email"), token);
+        return new Buyer(buyer.FindFirst("name")?.Value ?? buyer.FindFirst("email")?.Value ?? "you", buyer.FindFirst("email")?.Value, token);
     }
 
     /// <summary>The sign-in page's address, back to the current page afterwards.</summary>

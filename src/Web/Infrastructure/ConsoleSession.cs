@@ -67,7 +67,7 @@ public sealed class ConsoleSession(
     private async Task<ClaimsIdentity?> ConsoleIdentityAsync()
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        return user.Identities.FirstOrDefault(i => i.IsAuthenticated && i.AuthenticationType == ConsoleAuthentication.Scheme);
+        return user.Identities.FirstOrDefault(i => i.IsAuthenticated && i.FindFirst(ConsoleAuthentication.RoleClaim) is not null);
     }
 }
 

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 
+using TicketAspire.Web.Extensions;
+
 namespace TicketAspire.Web.Infrastructure;
 
 /// <summary>
@@ -45,6 +47,12 @@ public sealed partial class StorefrontDirectory(
                     if (await schemes.GetSchemeAsync(name) is null)
                     {
                         schemes.AddScheme(new AuthenticationScheme(name, site.Name, typeof(ResellerOpenIdConnectHandler)));
+                    }
+
+                    var console = ConsoleAuthentication.SchemeOf(site.Id);
+                    if (await schemes.GetSchemeAsync(console) is null)
+                    {
+                        schemes.AddScheme(new AuthenticationScheme(console, site.Name, typeof(ConsoleOpenIdConnectHandler)));
                     }
 
                     LogServing(logger, site.Id, string.Join(", ", site.Hosts));

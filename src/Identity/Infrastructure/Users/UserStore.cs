@@ -83,7 +83,7 @@ public sealed class UserStore(Func<ValueTask<NpgsqlDataSource>> database, TimePr
 
     private async Task<Account?> FindAsync(string where, object value, CancellationToken ct)
     {
-        await using var cmd = (await database()).CreateCommand($"SELECT id, email, display_name, password_hash FROM users WHERE {where}");
+        await using var cmd = (await database()).CreateCommand($"SELECT id, email, display_name, password_hash, console_role FROM users WHERE {where}");
         cmd.Parameters.Add(new() { Value = value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -91,14 +91,19 @@ public sealed class UserStore(Func<ValueTask<NpgsqlDataSource>> database, TimePr
             return null;
         }
 
-        return new Account(new EndUser(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)), reader.GetString(3));
+        return new Account(
+            new EndUser(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4)),
+            reader.GetString(3));
     }
 
     private sealed record Account(EndUser User, string PasswordHash);
 }
 
-/// <summary>An end user of a reseller.</summary>
-public sealed record EndUser(Guid Id, string Email, string? DisplayName);
+/// <summary>
+/// An account of an issuer: an end user of a reseller, possibly one of its administrators (<see cref="ConsoleRoles.Admin"/>),
+/// or a staff member of the cell on the platform issuer (<see cref="ConsoleRoles.Support"/>, <see cref="ConsoleRoles.Operator"/>).
+/// </summary>
+public sealed record EndUser(Guid Id, string Email, string? DisplayName, string? ConsoleRole = null);
 
 /// <summary>Outcome of a login attempt.</summary>
 public sealed record LoginResult(EndUser? User, DateTimeOffset? LockedUntil)
