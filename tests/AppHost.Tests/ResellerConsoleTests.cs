@@ -77,7 +77,6 @@ public sealed class ResellerConsoleTests(PlatformFixture platform, ITestOutputHe
         await Expect(page.Locator("[data-testid='form-errors'], [data-testid='console-notice']").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         if (!created.IsMatch(page.Url))
         {
-            await StorefrontBrowser.ScreenshotAsync(page, "console-event-new-refused");
             Assert.Fail("the event was not created: " + await page.GetByTestId("form-errors").InnerTextAsync());
         }
 
