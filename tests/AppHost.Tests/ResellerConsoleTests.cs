@@ -238,8 +238,9 @@ public sealed class ResellerConsoleTests(PlatformFixture platform, ITestOutputHe
 
     private async Task SignInAsync(IPage page, string store)
     {
-        var token = await platform.IntegratorTokenAsync("eu", "acme", Tokens.AllIntegratorScopes);
-        await page.GotoAsync($"{store}/console/dev-login?token={Uri.EscapeDataString(token)}");
+        // acme's seeded administrator at acme's issuer (code + PKCE), back on the console
+        await ConsoleSignIn.ResellerAdminAsync(page, platform, "acme");
+        await Expect(page).ToHaveURLAsync($"{store}/console", new() { Timeout = 30_000 });
         await WaitInteractiveAsync(page);
     }
 
