@@ -225,6 +225,11 @@ public sealed class ResellerConsoleTests(PlatformFixture platform, ITestOutputHe
         await Expect(page.GetByTestId("console-notice")).ToContainTextAsync("1 refund was requested");
         var cancelled = await api.GetJsonAsync($"/v1/events/{eventId}");
         Assert.Equal("cancelled", (string)cancelled["status"]!);
+
+        // sign out: the console offers its sign-in again
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await OpenAsync(page, $"{store}/console");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
     private static async Task Section(IPage page, int n, string name, string className, string price, int rows, int seatsPerRow)
