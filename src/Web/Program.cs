@@ -15,6 +15,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAccountEndpoints();
 app.MapConsoleEndpoints();
+app.MapConsoleExports();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -41,6 +41,13 @@ public static class ApplicationServiceExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         }).AddServiceDiscovery();
 
+        // the reseller console's calls, with the signed-in administrator's token
+        builder.Services.AddHttpClient<ConsoleApi>(http =>
+        {
+            http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101");
+            http.Timeout = TimeSpan.FromSeconds(60);
+        }).AddServiceDiscovery();
+
         // the self-registration form's calls (anonymous, server-side)
         builder.Services.AddHttpClient<ApplicationsApi>(http =>
         {

@@ -72,5 +72,9 @@ public sealed record SeatChange(Guid SeatId, string Status);
 public sealed record QueuePlace(Guid EventId, string Status, long? Position, long PeopleAhead, int? EstimatedWaitSeconds, DateTimeOffset OnSaleAt,
     DateTimeOffset? WindowEndsAt, string? AdmissionToken);
 
-/// <summary>An RFC 9457 problem the API answered.</summary>
-public sealed record ApiProblem(int Status, string? Code, string? Title, string? Detail, int? AttemptsLeft);
+/// <summary>
+/// An RFC 9457 problem the API answered; <paramref name="Errors"/> are its field errors (400), <paramref name="RefusedFields"/>
+/// and <paramref name="AllowedFields"/> what an event with sales refused and still allows (409 <c>event_has_sales</c>).
+/// </summary>
+public sealed record ApiProblem(int Status, string? Code, string? Title, string? Detail, int? AttemptsLeft,
+    IReadOnlyDictionary<string, string[]>? Errors = null, IReadOnlyList<string>? RefusedFields = null, IReadOnlyList<string>? AllowedFields = null);
