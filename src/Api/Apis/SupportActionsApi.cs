@@ -23,7 +23,7 @@ public static class SupportActionsApi
         api.MapPost("/orders/{id:guid}/resend-tickets", ResendTickets).WithName("ResendTickets")
             .WithSummary("Send an order's valid tickets again to the buyer's e-mail address (the order confirmation e-mail)")
             .RequireAuthorization(ApiPolicies.Support);
-        api.MapDelete("/account-blocks/{customer_ref}", UnblockAccount).WithName("UnblockAccount")
+        api.MapDelete("/account-blocks/{id}", UnblockAccount).WithName("UnblockAccount")
             .WithSummary("End an account's hold-abuse block now (holds it let lapse before no longer count)")
             .RequireAuthorization(ApiPolicies.Support);
 
@@ -72,7 +72,7 @@ public static class SupportActionsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> UnblockAccount(
-        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "customer_ref")] string customerRef, AccountBlocks blocks, CancellationToken ct)
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "id")] string customerRef, AccountBlocks blocks, CancellationToken ct)
     {
         customerRef = customerRef.Trim();
         if (customerRef.Length is 0 or > 200)
