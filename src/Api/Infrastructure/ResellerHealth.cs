@@ -73,7 +73,11 @@ public sealed class ResellerHealth(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await probe(timeout.Token);
+            // a driver may hold on past the token (Npgsql's connect to a server that accepts and never answers waits its
+            // own connect timeout): the check ends at the timeout regardless, and the abandoned attempt's fault is observed
+            var attempt = probe(timeout.Token);
+            _ = attempt.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await attempt.WaitAsync(timeout.Token);
             return new ComponentHealth(name, HealthStates.Ok, Elapsed(started), null);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
