@@ -89,6 +89,10 @@ public sealed class OpsApi(HttpClient http)
         return SendAsync<AuditPage>(HttpMethod.Get, "/v1/audit?" + string.Join('&', query), site.Hosts[0], token, null, ct);
     }
 
+    /// <summary>The cell's operator actions (the catalog's audit), newest first (operators).</summary>
+    public Task<ApiResult<AuditPage>> OperatorAuditAsync(string platformHost, string token, CancellationToken ct) =>
+        SendAsync<AuditPage>(HttpMethod.Get, "/v1/admin/audit?size=100", platformHost, token, null, ct);
+
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, string host, string token, object? body, CancellationToken ct,
         string? idempotencyKey = null)
     {
@@ -201,7 +205,7 @@ public sealed record WebhookDelivery(Guid Id, string MessageId, Guid EndpointId,
 
 public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Items, int Page, int Size, long Total);
 
-public sealed record AuditLine(long Id, DateTimeOffset At, string ActorKind, string? Subject, string? ClientId, string Action, string Method, string Path,
+public sealed record AuditLine(long Id, DateTimeOffset At, string? ActorKind, string? Subject, string? ClientId, string Action, string Method, string Path,
     string? ResourceId, int? Status, string? ClientIp);
 
 public sealed record AuditPage(IReadOnlyList<AuditLine> Entries, int Page, int Size);
