@@ -57,6 +57,7 @@ v1.MapWaitlistApi();
 v1.MapDevicesApi();
 v1.MapRulesApi();
 v1.MapSupportTicketsApi();
+v1.MapSupportActionsApi();
 
 app.Run();
 

@@ -12,7 +12,7 @@ namespace TicketAspire.AppHost.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class AccessMatrixTests(PlatformFixture platform)
 {
-    private enum Access { Public, Signed, InventoryWrite, InventoryRead, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, CheckIn, SupportTicketsWrite, Operator }
+    private enum Access { Public, Signed, InventoryWrite, InventoryRead, OrdersRead, OrdersWrite, Customer, AuditRead, ReportsRead, WebhooksManage, MailboxRead, WaitingRoomManage, CheckIn, SupportTicketsWrite, Support, Operator }
 
     /// <summary>How a request reaches a reseller's resources.</summary>
     private enum Reach { None, ById, ByQuery }
@@ -145,6 +145,9 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         ["ListSupportTickets"] = new("GET", _ => "/v1/support/tickets?status=open", null, Access.InventoryRead, Reach.ByQuery),
         ["GetSupportTicket"] = new("GET", r => $"/v1/support/tickets/{r.SupportTicketId}", null, Access.InventoryRead, Reach.ById),
         ["ReplyToSupportTicket"] = new("POST", r => $"/v1/support/tickets/{r.SupportTicketId}/messages", _ => new { body = "matrix" }, Access.SupportTicketsWrite, Reach.ById),
+        ["ResendTickets"] = new("POST", r => $"/v1/orders/{r.OrderId}/resend-tickets", null, Access.Support, Reach.ById),
+        ["UnblockAccount"] = new("DELETE", r => $"/v1/account-blocks/{Uri.EscapeDataString(r.CustomerRef)}", null, Access.Support, Reach.ById),
+        ["GetResellersHealth"] = new("GET", _ => "/v1/admin/resellers/health", null, Access.Operator, Reach.None, Tenant: false),
         ["ChangeSupportTicketStatus"] = new("POST", r => $"/v1/support/tickets/{r.SupportTicketId}/status", _ => new { status = "closed" }, Access.SupportTicketsWrite, Reach.ById),
     };
 
@@ -243,6 +246,12 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 // end-user self-service: an integrator has no business there at all
                 await Expect(name, "acme's integrator", acme, acmeHost, acmeToken, s => s == HttpStatusCode.Forbidden, "403");
             }
+            else if (c.Reach == Reach.ById && c.Access == Access.Support)
+            {
+                // support's own actions: no integrator at all; support on acme's host never reaches globex's order or account
+                await Expect(name, "acme's integrator", acme, acmeHost, acmeToken, s => s == HttpStatusCode.Forbidden, "403");
+                await Expect(name, "support", globex, acmeHost, supportToken, s => s == HttpStatusCode.NotFound, "404");
+            }
             else if (c.Reach == Reach.ById)
             {
                 await Expect(name, "acme's integrator", globex, acmeHost, acmeToken, s => s == HttpStatusCode.NotFound, "404");
@@ -290,7 +299,7 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 // end users: refused where they have no business, and never reach another customer's holds, orders, queue places
                 // and waitlist entries (holding, joining a queue or a waitlist for themselves is their business)
                 if (c.Access is Access.InventoryWrite or Access.InventoryRead or Access.AuditRead or Access.ReportsRead or Access.WebhooksManage or Access.MailboxRead
-                    or Access.WaitingRoomManage or Access.CheckIn or Access.SupportTicketsWrite or Access.Operator)
+                    or Access.WaitingRoomManage or Access.CheckIn or Access.SupportTicketsWrite or Access.Support or Access.Operator)
                 {
                     await Expect(name, "an end user", acme, acmeHost, await EndUserAsync(c.Method), s => s == HttpStatusCode.Forbidden, "403");
                 }

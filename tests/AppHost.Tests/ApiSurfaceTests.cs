@@ -12,7 +12,8 @@ public sealed class ApiSurfaceTests(PlatformFixture platform)
         using var http = new HttpClient { BaseAddress = platform.App.GetEndpoint("eu-api", "http") };
         var document = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
-        foreach (var path in new[] { "/v1/events", "/v1/events/{id}", "/v1/holds", "/v1/holds/{id}/confirm", "/v1/orders/{id}", "/v1/me/orders", "/v1/audit", "/v1/reports/statement" })
+        foreach (var path in new[] { "/v1/events", "/v1/events/{id}", "/v1/holds", "/v1/holds/{id}/confirm", "/v1/orders/{id}", "/v1/me/orders", "/v1/audit", "/v1/reports/statement",
+            "/v1/admin/resellers/health", "/v1/orders/{id}/resend-tickets", "/v1/account-blocks/{id}" })
         {
             Assert.Contains(path, paths);
         }

@@ -44,6 +44,29 @@ public sealed class AccountBlocksShould(PostgresServer postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task EndABlockEarlyForSupportWithoutBlockingAgainForTheSameHolds()
+    {
+        var (eventId, classId) = await GaEventAsync();
+        await LapseAsync(eventId, classId, "forgiven", expiring: 1, cancelled: 2);
+        Assert.True((await _blocks.CheckAsync("forgiven", Window, threshold: 3, BlockFor, CancellationToken.None)).BlockStarted);
+
+        _inventory.Time.Advance(TimeSpan.FromMinutes(1));
+        var lifted = await _blocks.UnblockAsync("forgiven", CancellationToken.None);
+        var again = await _blocks.UnblockAsync("forgiven", CancellationToken.None);
+        _inventory.Time.Advance(TimeSpan.FromSeconds(1));
+        var after = await _blocks.CheckAsync("forgiven", Window, threshold: 3, BlockFor, CancellationToken.None);
+
+        Assert.True(lifted);
+        Assert.False(again);
+        Assert.False(await _blocks.UnblockAsync("never-blocked", CancellationToken.None));
+        // the holds before the block's early end no longer count: the slate is clean, as after a block that ran its course
+        Assert.False(after.IsBlocked);
+        Assert.Equal(0, after.Unconfirmed);
+        await LapseAsync(eventId, classId, "forgiven", expiring: 0, cancelled: 3);
+        Assert.True((await _blocks.CheckAsync("forgiven", Window, threshold: 3, BlockFor, CancellationToken.None)).BlockStarted);
+    }
+
+    [Fact]
     public async Task NotCountConfirmedOrLiveHolds()
     {
         var (eventId, classId) = await GaEventAsync();

@@ -19,6 +19,9 @@ public static class AdminApi
 
         api.MapGet("/resellers", ListResellers).WithName("ListResellers").WithSummary("The resellers of this cell and their hosts")
             .RequireAuthorization(ApiPolicies.Operator);
+        api.MapGet("/resellers/health", GetResellersHealth).WithName("GetResellersHealth")
+            .WithSummary("Each reseller's database (SELECT 1), Redis (PING) and issuer (discovery document), checked now with short timeouts: ok or down with the latency")
+            .RequireAuthorization(ApiPolicies.Operator);
         api.MapPut("/resellers/{id}/rules", SetResellerRules).WithName("SetResellerRules")
             .WithSummary("Set a reseller's own rules where its cell lets it choose (null: the cell's rule); applies within seconds, no restart")
             .RequireAuthorization(ApiPolicies.Operator);
@@ -30,6 +33,23 @@ public static class AdminApi
     {
         var all = await catalog.GetAllAsync();
         return TypedResults.Ok(new ResellerList([.. all.Select(r => new ResellerSummary(r.Id, r.Name, r.Cell, r.Hosts))]));
+    }
+
+    public static async Task<Results<Ok<ResellerHealthReport>, ProblemHttpResult>> GetResellersHealth(
+        string? id, CatalogStore catalog, ResellerHealth health, CancellationToken ct)
+    {
+        var all = await catalog.GetAllAsync();
+        if (id is not null)
+        {
+            if (all.FirstOrDefault(r => r.Id == id) is not { } one)
+            {
+                return Problems.Invalid("id", id.Length > 100 ? "No such reseller in this cell." : $"No reseller '{id}' in this cell.");
+            }
+
+            all = [one];
+        }
+
+        return TypedResults.Ok(await health.CheckAsync([.. all.OrderBy(r => r.Id, StringComparer.Ordinal)], ct));
     }
 
     public static async Task<Results<Ok<RuleOverride>, ProblemHttpResult>> SetResellerRules(

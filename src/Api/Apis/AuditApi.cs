@@ -12,7 +12,7 @@ public static class AuditApi
     {
         var api = app.MapGroup("/audit").WithTags("Audit");
 
-        api.MapGet("/", ListAudit).WithName("ListAudit").WithSummary("The reseller's audit log, newest first (filters: resource_id, subject)")
+        api.MapGet("/", ListAudit).WithName("ListAudit").WithSummary("The reseller's audit log, newest first (filters: resource_id, subject, action, actor_kind, since, until)")
             .RequireAuthorization(ApiPolicies.AuditRead);
 
         return api;
@@ -26,6 +26,12 @@ public static class AuditApi
         var subject = request.Query["subject"].ToString();
         if (resource.Length > 200) { errors["resource_id"] = ["At most 200 characters."]; }
         if (subject.Length > 200) { errors["subject"] = ["At most 200 characters."]; }
+        var action = request.Query["action"].ToString();
+        var actorKind = request.Query["actor_kind"].ToString();
+        if (action.Length > 100) { errors["action"] = ["At most 100 characters."]; }
+        if (actorKind is not ("" or "integrator" or "customer" or "staff" or "anonymous")) { errors["actor_kind"] = ["One of integrator, customer, staff, anonymous."]; }
+        var since = Time(request, "since", errors);
+        var until = Time(request, "until", errors);
         if (errors.Count > 0)
         {
             return Problems.From(InventoryError.Validation(errors));
@@ -34,13 +40,19 @@ public static class AuditApi
         await using var cmd = storage.Db.CreateCommand("""
             SELECT id, at, actor_kind, subject, client_id, action, method, path, resource_id, status, client_ip, trace_id
             FROM audit_log
-            WHERE ($1 = '' OR resource_id = $1) AND ($2 = '' OR subject = $2)
+            WHERE ($1 = '' OR resource_id = $1) AND ($2 = '' OR subject = $2 OR client_id = $2)
+              AND ($5 = '' OR action = $5) AND ($6 = '' OR actor_kind = $6)
+              AND at >= coalesce($7, '-infinity'::timestamptz) AND at < coalesce($8, 'infinity'::timestamptz)
             ORDER BY id DESC LIMIT $3 OFFSET $4
             """);
         cmd.Parameters.Add(new() { Value = resource });
         cmd.Parameters.Add(new() { Value = subject });
         cmd.Parameters.Add(new() { Value = size });
         cmd.Parameters.Add(new() { Value = (page - 1) * size });
+        cmd.Parameters.Add(new() { Value = action });
+        cmd.Parameters.Add(new() { Value = actorKind });
+        cmd.Parameters.Add(new() { Value = (object?)since ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new() { Value = (object?)until ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         var lines = new List<AuditLine>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -52,6 +64,25 @@ public static class AuditApi
         }
 
         return TypedResults.Ok(new AuditPage(lines, page, size));
+    }
+
+    /// <summary>An ISO 8601 time with its offset (<c>2026-12-06T05:00:00Z</c>) from the query, or null when absent.</summary>
+    private static DateTimeOffset? Time(HttpRequest request, string name, Dictionary<string, string[]> errors)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (text.Length <= 40 && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at.Year is >= 2000 and <= 9000)
+        {
+            return at.ToUniversalTime();
+        }
+
+        errors[name] = ["An ISO 8601 time, e.g. 2026-12-06T05:00:00Z."];
+        return null;
     }
 }
 

@@ -88,6 +88,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped<GuestCheckoutGuard>();
 
         services.AddScoped<ResellerStorage>();
+        services.AddSingleton<ResellerHealth>();
         // the inventory core, as the worker registers it; each request's ResellerScope is opened by ResellerStorage
         services.AddInventory();
         services.AddTicketSigning();

@@ -19,6 +19,8 @@ public static class Problems
             ErrorCodes.EventNotFound => (StatusCodes.Status404NotFound, "Event not found"),
             ErrorCodes.HoldNotFound => (StatusCodes.Status404NotFound, "Hold not found"),
             ErrorCodes.OrderNotFound => (StatusCodes.Status404NotFound, "Order not found"),
+            ErrorCodes.OrderNotResendable => (StatusCodes.Status409Conflict, "The order has no tickets to send"),
+            ErrorCodes.AccountBlockNotFound => (StatusCodes.Status404NotFound, "The account is not blocked"),
             ErrorCodes.SeatUnavailable => (StatusCodes.Status409Conflict, "Seats not available"),
             ErrorCodes.SoldOut => (StatusCodes.Status409Conflict, "Not enough tickets available"),
             ErrorCodes.HoldExpired => (StatusCodes.Status410Gone, "Hold expired"),

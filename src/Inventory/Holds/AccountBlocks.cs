@@ -64,6 +64,19 @@ public sealed class AccountBlocks(NpgsqlDataSource db, TimeProvider time, Accoun
         return new AccountStanding(active ?? started, started is not null, reader.GetInt32(2));
     }
 
+    /// <summary>
+    /// Ends <paramref name="customerRef"/>'s live block now (support): the row stays with its end moved to now, so the holds
+    /// that led to it no longer count (a block clears the slate) and the next hold is not blocked again for them. False when
+    /// the account has no live block.
+    /// </summary>
+    public async Task<bool> UnblockAsync(string customerRef, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE account_blocks SET blocked_until = $2 WHERE customer_ref = $1 AND blocked_until > $2");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = customerRef });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+    }
+
     /// <summary>Lifts a block (support, or tests).</summary>
     public async Task LiftAsync(string customerRef, CancellationToken ct)
     {

@@ -31,6 +31,8 @@ public static class ErrorCodes
     public const string EventNotFound = "event_not_found";
     public const string HoldNotFound = "hold_not_found";
     public const string OrderNotFound = "order_not_found";
+    public const string OrderNotResendable = "order_not_resendable";
+    public const string AccountBlockNotFound = "account_block_not_found";
     public const string SeatUnavailable = "seat_unavailable";
     public const string SoldOut = "sold_out";
     public const string HoldExpired = "hold_expired";

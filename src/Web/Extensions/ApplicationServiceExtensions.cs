@@ -48,6 +48,14 @@ public static class ApplicationServiceExtensions
             http.Timeout = TimeSpan.FromSeconds(60);
         }).AddServiceDiscovery();
 
+        // the support and operator console's calls, with the staff member's token (no retries on writes: refunds and
+        // replays are staff decisions)
+        builder.Services.AddHttpClient<OpsApi>(http =>
+        {
+            http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101");
+            http.Timeout = TimeSpan.FromSeconds(30);
+        }).AddServiceDiscovery();
+
         // the self-registration form's calls (anonymous, server-side)
         builder.Services.AddHttpClient<ApplicationsApi>(http =>
         {

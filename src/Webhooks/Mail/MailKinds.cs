@@ -3,7 +3,7 @@ namespace TicketAspire.Webhooks.Mail;
 /// <summary>The end-user e-mails and the outbox topics that call for them.</summary>
 public static class MailKinds
 {
-    /// <summary>Order confirmation with the tickets (<c>order.confirmed</c>).</summary>
+    /// <summary>Order confirmation with the tickets (<c>order.confirmed</c>; sent again by support: <c>order.tickets_resent</c>).</summary>
     public const string OrderConfirmation = "order_confirmation";
 
     /// <summary>Refund processed (<c>order.refunded</c>).</summary>
@@ -22,12 +22,12 @@ public static class MailKinds
     public const string EventChanged = "event_changed";
 
     /// <summary>The outbox topics that call for an e-mail, each with its kind.</summary>
-    public static IReadOnlyList<string> Topics { get; } = ["order.confirmed", "order.refunded", "payment.fraud_flagged", "ticket.transfer_offered", "lottery.result", "order.event_changed"];
+    public static IReadOnlyList<string> Topics { get; } = ["order.confirmed", "order.refunded", "payment.fraud_flagged", "ticket.transfer_offered", "lottery.result", "order.event_changed", "order.tickets_resent"];
 
     /// <summary>The e-mail a topic calls for, or null.</summary>
     public static string? ForTopic(string topic) => topic switch
     {
-        "order.confirmed" => OrderConfirmation,
+        "order.confirmed" or "order.tickets_resent" => OrderConfirmation,
         "order.refunded" => RefundProcessed,
         "payment.fraud_flagged" => FraudHold,
         "ticket.transfer_offered" => TransferOffer,

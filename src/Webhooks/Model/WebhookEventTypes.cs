@@ -11,7 +11,7 @@ public static class WebhookEventTypes
     [
         "event.created", "event.updated", "event.cancelled", "event.sold_out",
         "hold.created", "hold.cancelled", "hold.expired",
-        "order.confirmed", "order.refunded", "order.event_changed", "refund.failed",
+        "order.confirmed", "order.refunded", "order.event_changed", "order.tickets_resent", "refund.failed",
         "payment.failed", "payment.fraud_flagged", "payment.chargeback",
         "payout.scheduled",
         "waitlist.offered",

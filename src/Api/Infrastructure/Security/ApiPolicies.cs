@@ -51,6 +51,9 @@ public static class ApiPolicies
     /// </summary>
     public const string SupportTicketsWrite = "support-tickets-write";
 
+    /// <summary>Support's own actions on a reseller's data (send tickets again, end an account's block): staff with <c>support</c>.</summary>
+    public const string Support = "support";
+
     /// <summary>Cell-level administration: platform operators.</summary>
     public const string Operator = "operator";
 
@@ -75,6 +78,7 @@ public static class ApiPolicies
             .AddPolicy(WaitingRoomManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(CheckIn, Grants(new Grant(ActorKind.Integrator, ApiScopes.CheckIn, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(SupportTicketsWrite, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryWrite), new Grant(ActorKind.Staff, ApiScopes.Support)))
+            .AddPolicy(Support, Grants(new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Operator, Grants(new Grant(ActorKind.Staff, ApiScopes.Operator)));
     }
 
