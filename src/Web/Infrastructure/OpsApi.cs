@@ -18,12 +18,12 @@ public sealed class OpsApi(HttpClient http)
         SendAsync<ResellerHealthReport>(HttpMethod.Get, "/v1/admin/resellers/health", platformHost, token, null, ct);
 
     /// <summary>The reseller's support tickets, newest first (<paramref name="status"/> empty: all).</summary>
-    public Task<ApiResult<SupportTicketPage>> TicketsAsync(ResellerSite site, string token, string? status, CancellationToken ct) =>
-        SendAsync<SupportTicketPage>(HttpMethod.Get, "/v1/support/tickets?size=100" + (string.IsNullOrEmpty(status) ? "" : "&status=" + Uri.EscapeDataString(status)),
+    public Task<ApiResult<StaffTicketPage>> TicketsAsync(ResellerSite site, string token, string? status, CancellationToken ct) =>
+        SendAsync<StaffTicketPage>(HttpMethod.Get, "/v1/support/tickets?size=100" + (string.IsNullOrEmpty(status) ? "" : "&status=" + Uri.EscapeDataString(status)),
             site.Hosts[0], token, null, ct);
 
-    public Task<ApiResult<SupportTicket>> TicketAsync(ResellerSite site, string token, Guid id, CancellationToken ct) =>
-        SendAsync<SupportTicket>(HttpMethod.Get, $"/v1/support/tickets/{id}", site.Hosts[0], token, null, ct);
+    public Task<ApiResult<StaffTicket>> TicketAsync(ResellerSite site, string token, Guid id, CancellationToken ct) =>
+        SendAsync<StaffTicket>(HttpMethod.Get, $"/v1/support/tickets/{id}", site.Hosts[0], token, null, ct);
 
     public Task<ApiResult<JsonElement>> ReplyAsync(ResellerSite site, string token, Guid id, string body, CancellationToken ct) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/v1/support/tickets/{id}/messages", site.Hosts[0], token, new { body }, ct);
@@ -54,12 +54,12 @@ public sealed class OpsApi(HttpClient http)
         SendAsync<WaitingRoom>(HttpMethod.Put, $"/v1/events/{eventId}/waiting-room", site.Hosts[0], token,
             new { on_sale_at = onSaleAt, admit_per_minute = perMinute, window_seconds = 600 }, ct);
 
-    public Task<ApiResult<WebhookEndpointList>> WebhookEndpointsAsync(ResellerSite site, string token, CancellationToken ct) =>
-        SendAsync<WebhookEndpointList>(HttpMethod.Get, "/v1/webhooks/endpoints", site.Hosts[0], token, null, ct);
+    public Task<ApiResult<StaffWebhookEndpointList>> WebhookEndpointsAsync(ResellerSite site, string token, CancellationToken ct) =>
+        SendAsync<StaffWebhookEndpointList>(HttpMethod.Get, "/v1/webhooks/endpoints", site.Hosts[0], token, null, ct);
 
     /// <summary>An endpoint's dead letters (deliveries that gave up), newest first.</summary>
-    public Task<ApiResult<DeliveryPage>> DeadDeliveriesAsync(ResellerSite site, string token, Guid endpointId, CancellationToken ct) =>
-        SendAsync<DeliveryPage>(HttpMethod.Get, $"/v1/webhooks/endpoints/{endpointId}/deliveries?status=dead&size=100", site.Hosts[0], token, null, ct);
+    public Task<ApiResult<StaffDeliveryPage>> DeadDeliveriesAsync(ResellerSite site, string token, Guid endpointId, CancellationToken ct) =>
+        SendAsync<StaffDeliveryPage>(HttpMethod.Get, $"/v1/webhooks/endpoints/{endpointId}/deliveries?status=dead&size=100", site.Hosts[0], token, null, ct);
 
     public Task<ApiResult<JsonElement>> ReplayDeliveryAsync(ResellerSite site, string token, Guid deliveryId, CancellationToken ct) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/v1/webhooks/deliveries/{deliveryId}/replay", site.Hosts[0], token, null, ct);
@@ -176,14 +176,14 @@ public sealed record ResellerHealthLine(string Id, string Name, IReadOnlyList<st
 
 public sealed record ResellerHealthReport(DateTimeOffset CheckedAt, IReadOnlyList<ResellerHealthLine> Resellers);
 
-public sealed record SupportTicketSummary(Guid Id, long Number, string Subject, string Category, string Priority, string Status, string OpenedByKind,
+public sealed record StaffTicketSummary(Guid Id, long Number, string Subject, string Category, string Priority, string Status, string OpenedByKind,
     string OpenedBy, int MessageCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record SupportTicketPage(IReadOnlyList<SupportTicketSummary> Tickets, int Page, int Size);
+public sealed record StaffTicketPage(IReadOnlyList<StaffTicketSummary> Tickets, int Page, int Size);
 
 public sealed record SupportTicketMessage(Guid Id, int Seq, string AuthorKind, string Author, string Body, DateTimeOffset CreatedAt);
 
-public sealed record SupportTicket(Guid Id, long Number, string Subject, string Category, string Priority, string Status, string OpenedByKind,
+public sealed record StaffTicket(Guid Id, long Number, string Subject, string Category, string Priority, string Status, string OpenedByKind,
     string OpenedBy, int MessageCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<SupportTicketMessage> Messages);
 
 public sealed record StaffRefund(Guid Id, string Status, Money Amount, string Reason, string InitiatedBy, string SeatDisposition, DateTimeOffset CreatedAt);
@@ -196,14 +196,14 @@ public sealed record TicketsResent(Guid OrderId, string To, int Tickets, long Ou
 
 public sealed record WaitingRoom(Guid EventId, bool Enabled, DateTimeOffset OnSaleAt, int AdmitPerMinute, int WindowSeconds, long Waiting, long Admitted, long Used);
 
-public sealed record WebhookEndpoint(Guid Id, string Url, string? Description, bool Enabled, string? DisabledReason);
+public sealed record StaffWebhookEndpoint(Guid Id, string Url, string? Description, bool Enabled, string? DisabledReason);
 
-public sealed record WebhookEndpointList(IReadOnlyList<WebhookEndpoint> Endpoints);
+public sealed record StaffWebhookEndpointList(IReadOnlyList<StaffWebhookEndpoint> Endpoints);
 
-public sealed record WebhookDelivery(Guid Id, string MessageId, Guid EndpointId, string EventType, string Status, int Attempts, int? LastStatus,
+public sealed record StaffWebhookDelivery(Guid Id, string MessageId, Guid EndpointId, string EventType, string Status, int Attempts, int? LastStatus,
     string? LastError, DateTimeOffset CreatedAt);
 
-public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Items, int Page, int Size, long Total);
+public sealed record StaffDeliveryPage(IReadOnlyList<StaffWebhookDelivery> Items, int Page, int Size, long Total);
 
 public sealed record AuditLine(long Id, DateTimeOffset At, string? ActorKind, string? Subject, string? ClientId, string Action, string Method, string Path,
     string? ResourceId, int? Status, string? ClientIp);
