@@ -12,6 +12,8 @@ public sealed class ApiPartitionerShould
     [InlineData("integrator", "pos", "POST", PartitionKind.Integrator, "ta:rl:client:pos")]
     [InlineData("customer", null, "GET", PartitionKind.Customer, "ta:rl:user:u-1")]
     [InlineData("customer", null, "PATCH", PartitionKind.CustomerWrite, "ta:rl:write:user:u-1")]
+    [InlineData("guest", null, "GET", PartitionKind.Customer, "ta:rl:user:guest:u-1")]
+    [InlineData("guest", null, "POST", PartitionKind.CustomerWrite, "ta:rl:write:user:guest:u-1")]
     [InlineData("staff", null, "DELETE", PartitionKind.Staff, "ta:rl:staff:u-1")]
     [InlineData("robot", null, "GET", PartitionKind.Anonymous, "ta:rl:ip:203.0.113.7")]
     [InlineData(null, null, "PUT", PartitionKind.AnonymousWrite, "ta:rl:write:ip:203.0.113.7")]

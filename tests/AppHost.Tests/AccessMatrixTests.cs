@@ -157,6 +157,16 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
     /// </summary>
     private static readonly HashSet<string> PublicWrites = ["IssueDeviceId", "ApplyAsReseller"];
 
+    /// <summary>
+    /// What a storefront's guest buyer (the guest grant: no account) may call, for themselves: checkout, their own orders,
+    /// tickets, refunds and queue places. Everything else that wants a token refuses a guest (403).
+    /// </summary>
+    private static readonly HashSet<string> GuestEndpoints =
+    [
+        "CreateHold", "GetHold", "StartPayment", "ConfirmHold", "CancelHold", "JoinQueue", "GetMyQueueEntry", "StreamMyQueueEntry",
+        "GetOrder", "ListMyOrders", "RefundMyOrder", "GetTicket", "GetTicketQr", "GetTicketQrImage", "ListMyTickets",
+    ];
+
     [Fact]
     public async Task Every_endpoint_of_the_api_is_in_the_matrix_and_every_write_needs_a_token()
     {
@@ -200,6 +210,22 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
 
             customerWrites += method == "GET" ? 0 : 1;
             return customer;
+        }
+
+        // a guest, likewise: a new one (a new guest token) before the write budget runs out
+        using var identity = platform.IdentityClient("eu");
+        string? guest = null;
+        var guestWrites = 0;
+        async Task<string> GuestAsync(string method)
+        {
+            if (guest is null || (method != "GET" && guestWrites >= 20))
+            {
+                guest = await GuestCheckoutTests.GuestTokenAsync(identity, "acme", $"matrix-{Guid.NewGuid():N}@example.com");
+                guestWrites = 0;
+            }
+
+            guestWrites += method == "GET" ? 0 : 1;
+            return guest;
         }
 
         var failures = new List<string>();
@@ -310,6 +336,16 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
                 else if (c.Reach == Reach.ByQuery)
                 {
                     await Expect(name, "an end user", acme, acmeHost, await EndUserAsync(c.Method), s => s == HttpStatusCode.Forbidden, "403 (another customer's)");
+                }
+
+                // a guest: its checkout and what it bought, never another buyer's; nothing else at all
+                if (!GuestEndpoints.Contains(name))
+                {
+                    await Expect(name, "a guest", acme, acmeHost, await GuestAsync(c.Method), s => s == HttpStatusCode.Forbidden, "403");
+                }
+                else if (c.Reach == Reach.ById && name is not ("CreateHold" or "JoinQueue"))
+                {
+                    await Expect(name, "a guest", acme, acmeHost, await GuestAsync(c.Method), s => s == HttpStatusCode.NotFound, "404 (another buyer's)");
                 }
 
                 // support is let through the reseller endpoints it serves (GETs only: no writes from the matrix)

@@ -142,6 +142,73 @@ public sealed class StorefrontTests(PlatformFixture platform, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task AGuestBuysWithoutAnAccountWhereTheJurisdictionAllowsItAndNotWhereItDoesNot()
+    {
+        var store = Storefront("acme", "eu");
+        await WaitRoutedAsync("acme", "eu");
+        var eventId = await CreateEventAsync("eu", "acme", "Guest Night");
+        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var guest = await context.NewPageAsync();
+        await OpenAsync(guest, $"{store}/events/{eventId}");
+
+        // the e-mail address first: a wrong one is refused at the field, and the page passes axe
+        await guest.GetByRole(AriaRole.Link, new() { Name = "Continue as a guest" }).First.ClickAsync();
+        await Expect(guest.GetByRole(AriaRole.Heading, new() { Name = "Continue as a guest" })).ToBeVisibleAsync();
+        await guest.GetByLabel("E-mail address").FillAsync("not-an-address");
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Continue as a guest" }).ClickAsync();
+        await Expect(guest.Locator("#f-Email")).ToHaveAttributeAsync("aria-invalid", "true");
+        await AssertAccessibleAsync(guest, "guest checkout (error)");
+        // the form again, filled in right
+        await guest.GotoAsync(guest.Url);
+        await Expect(guest.Locator("#f-Email")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        var email = $"guest-{Guid.NewGuid():N}@example.com";
+        await guest.GetByLabel("E-mail address").FillAsync(email);
+        await StorefrontBrowser.ScreenshotAsync(guest, "storefront-guest-checkout");
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Continue as a guest" }).ClickAsync();
+
+        // back at the event as a guest: one seat, the card page, the order with its ticket
+        await Expect(guest).ToHaveURLAsync($"{store}/events/{eventId}");
+        await WaitInteractiveAsync(guest);
+        await Expect(guest.GetByText($"Signed in as Guest ({email})")).ToBeVisibleAsync();
+        var seat = (await SeatIdsAsync("eu", "acme", eventId))[0];
+        await guest.Locator($"[data-seat-id='{seat}']").ClickAsync();
+        await Expect(guest.Locator($"[data-seat-id='{seat}']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await guest.GetByRole(AriaRole.Button, new() { NameRegex = new("^Hold 1 seat") }).ClickAsync();
+        await Expect(guest).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/checkout/[0-9a-f-]+$"));
+        await Expect(guest.GetByTestId("guest-checkout-note")).ToContainTextAsync(email);
+        await PayAsync(guest, "4242 4242 4242 4242", screenshot: null);
+        await Expect(guest).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/orders\\?new="), new() { Timeout = 20_000 });
+        await WaitInteractiveAsync(guest);
+        await Expect(guest.GetByTestId("ticket")).ToHaveCountAsync(1);
+        await Expect(guest.GetByTestId("guest-orders-note")).ToContainTextAsync(email);
+        await AssertAccessibleAsync(guest, "guest orders");
+        await StorefrontBrowser.ScreenshotAsync(guest, "storefront-guest-orders");
+
+        // the order is the guest's: its e-mail is on it (the confirmation goes there)
+        using (var api = await platform.IntegratorClientAsync("eu", "acme"))
+        {
+            var orderId = await guest.GetByTestId("order").First.GetAttributeAsync("data-order-id");
+            var order = await api.GetFromJsonAsync<JsonObject>($"/v1/orders/{orderId}");
+            Assert.StartsWith("guest:", (string)order!["customer_ref"]!, StringComparison.Ordinal);
+        }
+
+        // signing out ends the guest's session here (there is none at the identity service)
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(guest.GetByRole(AriaRole.Link, new() { Name = "Sign in or register" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        // the us cell does not allow guests: no guest button, and the guest page says why
+        var us = Storefront("initech", "us");
+        await WaitRoutedAsync("initech", "us");
+        var usEvent = await CreateEventAsync("us", "initech", "No Guests Night");
+        var usPage = await context.NewPageAsync();
+        await OpenAsync(usPage, $"{us}/events/{usEvent}");
+        await Expect(usPage.GetByRole(AriaRole.Link, new() { Name = "Sign in to buy" }).First).ToBeVisibleAsync();
+        await Expect(usPage.GetByTestId("guest-checkout")).ToHaveCountAsync(0);
+        await usPage.GotoAsync($"{us}/account/guest");
+        await Expect(usPage.GetByTestId("guest-not-allowed")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task AHighTrafficOnSaleQueuesTheBuyerShowsThePlaceAndHoldsWhenItIsTheirTurn()
     {
         var store = Storefront("globex", "eu");

@@ -29,7 +29,7 @@ public static class AuditApi
         var action = request.Query["action"].ToString();
         var actorKind = request.Query["actor_kind"].ToString();
         if (action.Length > 100) { errors["action"] = ["At most 100 characters."]; }
-        if (actorKind is not ("" or "integrator" or "customer" or "staff" or "anonymous")) { errors["actor_kind"] = ["One of integrator, customer, staff, anonymous."]; }
+        if (actorKind is not ("" or "integrator" or "customer" or "guest" or "staff" or "anonymous")) { errors["actor_kind"] = ["One of integrator, customer, guest, staff, anonymous."]; }
         var since = Time(request, "since", errors);
         var until = Time(request, "until", errors);
         if (errors.Count > 0)

@@ -18,10 +18,10 @@ public static class CheckInApi
 
         api.MapGet("/tickets/{id:guid}/qr", GetTicketQr).WithName("GetTicketQr")
             .WithSummary("A valid ticket's signed QR payload (ES256, verifiable offline with the event's signing key)")
-            .RequireAuthorization(ApiPolicies.OrdersRead);
+            .RequireAuthorization(ApiPolicies.CheckoutRead);
         api.MapGet("/tickets/{id:guid}/qr.png", GetTicketQrImage).WithName("GetTicketQrImage")
             .WithSummary("A valid ticket's QR code as a PNG image").Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .RequireAuthorization(ApiPolicies.OrdersRead);
+            .RequireAuthorization(ApiPolicies.CheckoutRead);
         api.MapGet("/events/{id:guid}/signing-key", GetSigningKey).WithName("GetTicketSigningKey")
             .WithSummary("The public key (JWK and SPKI) the event's ticket QR codes are signed with");
         api.MapGet("/events/{id:guid}/scanner-bundle", GetScannerBundle).WithName("GetScannerBundle")

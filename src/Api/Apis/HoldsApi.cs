@@ -28,17 +28,17 @@ public static class HoldsApi
         var api = app.MapGroup("/holds").WithTags("Holds");
 
         api.MapPost("/", CreateHold).WithName("CreateHold").WithSummary("Hold seats or general-admission tickets, all or nothing")
-            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
+            .RequireAuthorization(ApiPolicies.Checkout).WithIdempotency();
         api.MapGet("/{id:guid}", GetHold).WithName("GetHold").WithSummary("Get a hold")
-            .RequireAuthorization(ApiPolicies.OrdersRead);
+            .RequireAuthorization(ApiPolicies.CheckoutRead);
         api.MapPost("/{id:guid}/payment", StartPayment).WithName("StartPayment")
             .WithSummary("Start paying for a hold: the price with its fees, and the PSP intent the buyer confirms")
-            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
+            .RequireAuthorization(ApiPolicies.Checkout).WithIdempotency();
         api.MapPost("/{id:guid}/confirm", ConfirmHold).WithName("ConfirmHold")
             .WithSummary("Confirm a hold into an order once the PSP reports its payment captured")
-            .RequireAuthorization(ApiPolicies.OrdersWrite).WithIdempotency();
+            .RequireAuthorization(ApiPolicies.Checkout).WithIdempotency();
         api.MapDelete("/{id:guid}", CancelHold).WithName("CancelHold").WithSummary("Cancel a hold and release its seats")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.Checkout);
 
         return api;
     }

@@ -18,17 +18,17 @@ public static class OrdersApi
         var api = app.MapGroup("/").WithTags("Orders");
 
         api.MapGet("/orders/{id:guid}", GetOrder).WithName("GetOrder").WithSummary("Get an order with its tickets")
-            .RequireAuthorization(ApiPolicies.OrdersRead);
+            .RequireAuthorization(ApiPolicies.CheckoutRead);
         api.MapGet("/orders", ListOrders).WithName("ListOrders").WithSummary("List a customer's orders, newest first")
             .RequireAuthorization(ApiPolicies.OrdersRead);
         api.MapPost("/orders/{id:guid}/refund", RefundOrder).WithName("RefundOrder")
             .WithSummary("Refund an order in full through the PSP (within the event's policy; support staff may force it)")
             .RequireAuthorization(ApiPolicies.OrdersWrite);
         api.MapPost("/me/orders/{id:guid}/refund", RefundMyOrder).WithName("RefundMyOrder")
-            .WithSummary("The signed-in end user asks for a refund of their order, within the event's refund policy")
-            .RequireAuthorization(ApiPolicies.Customer);
-        api.MapGet("/me/orders", ListMyOrders).WithName("ListMyOrders").WithSummary("The signed-in end user's orders, newest first")
-            .RequireAuthorization(ApiPolicies.Customer);
+            .WithSummary("The signed-in end user (or guest) asks for a refund of their order, within the event's refund policy")
+            .RequireAuthorization(ApiPolicies.Buyer);
+        api.MapGet("/me/orders", ListMyOrders).WithName("ListMyOrders").WithSummary("The signed-in end user's (or guest's) orders, newest first")
+            .RequireAuthorization(ApiPolicies.Buyer);
 
         return api;
     }

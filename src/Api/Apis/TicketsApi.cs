@@ -18,9 +18,9 @@ public static class TicketsApi
 
         api.MapGet("/tickets/{id:guid}", GetTicket).WithName("GetTicket")
             .WithSummary("Get a ticket: its owner, status (valid, resold, transferred, void) and, while valid, its code")
-            .RequireAuthorization(ApiPolicies.OrdersRead);
-        api.MapGet("/me/tickets", ListMyTickets).WithName("ListMyTickets").WithSummary("The signed-in end user's tickets, newest first")
-            .RequireAuthorization(ApiPolicies.Customer);
+            .RequireAuthorization(ApiPolicies.CheckoutRead);
+        api.MapGet("/me/tickets", ListMyTickets).WithName("ListMyTickets").WithSummary("The signed-in end user's (or guest's) tickets, newest first")
+            .RequireAuthorization(ApiPolicies.Buyer);
 
         return api;
     }

@@ -33,13 +33,13 @@ public static class WaitingRoomApi
             .RequireAuthorization(ApiPolicies.WaitingRoomManage);
         api.MapPost("/queue/events/{id:guid}/join", JoinQueue).WithName("JoinQueue")
             .WithSummary("Join an event's queue (once: joining again returns the same place)")
-            .RequireAuthorization(ApiPolicies.OrdersWrite);
+            .RequireAuthorization(ApiPolicies.Checkout);
         api.MapGet("/queue/events/{id:guid}/me", GetMyQueueEntry).WithName("GetMyQueueEntry")
             .WithSummary("The signed-in end user's place in line, estimated wait and, once admitted, the admission token")
-            .RequireAuthorization(ApiPolicies.Customer);
+            .RequireAuthorization(ApiPolicies.Buyer);
         api.MapGet("/queue/events/{id:guid}/me/stream", StreamMyQueueEntry).WithName("StreamMyQueueEntry")
             .WithSummary("The same as server-sent events, sent when it changes")
-            .RequireAuthorization(ApiPolicies.Customer);
+            .RequireAuthorization(ApiPolicies.Buyer);
 
         return api;
     }

@@ -22,7 +22,7 @@ public static class TokenApi
     {
         app.MapPost("/connect/token", Exchange)
             .WithName("Token")
-            .WithSummary("OAuth 2.0 token endpoint: client credentials, authorization code (PKCE), refresh token")
+            .WithSummary("OAuth 2.0 token endpoint: client credentials, authorization code (PKCE), refresh token, a storefront's guest grant")
             .WithTags("OpenID Connect");
         return app;
     }
@@ -76,7 +76,49 @@ public static class TokenApi
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        return Forbid(Errors.UnsupportedGrantType, "Supported grants: client_credentials, authorization_code, refresh_token.");
+        if (request.GrantType == GuestGrant.Type)
+        {
+            return Guest(request, issuer);
+        }
+
+        return Forbid(Errors.UnsupportedGrantType, $"Supported grants: client_credentials, authorization_code, refresh_token, {GuestGrant.Type}.");
+    }
+
+    /// <summary>
+    /// A guest buyer of the reseller's storefront (OpenIddict has checked that the client may use the grant and the scope):
+    /// a random subject that names this checkout only, the e-mail address the tickets go to, the <c>guest</c> scope and
+    /// nothing else. Whether the reseller's jurisdiction allows guests at all is the API's rule, checked at every hold.
+    /// </summary>
+    private static IResult Guest(OpenIddictRequest request, Issuer issuer)
+    {
+        if (issuer.IsPlatform)
+        {
+            return Forbid(Errors.UnsupportedGrantType, "The platform issuer has no guests: ask a reseller's issuer.");
+        }
+
+        var scopes = request.GetScopes();
+        if (scopes.Length != 1 || scopes[0] != ApiScopes.Guest)
+        {
+            return Forbid(Errors.InvalidScope, $"The guest grant gives the '{ApiScopes.Guest}' scope only: ask for scope={ApiScopes.Guest}.");
+        }
+
+        var email = ((string?)request[GuestGrant.EmailParameter])?.Trim();
+        if (!GuestGrant.IsValidEmail(email))
+        {
+            return Forbid(Errors.InvalidRequest, $"The guest's e-mail address (parameter '{GuestGrant.EmailParameter}', at most {GuestGrant.MaxEmailLength} characters) is missing or not an address.");
+        }
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, Guid.NewGuid().ToString("D"))
+            .SetClaim(TokenClaims.Kind, TokenClaims.Guest)
+            .SetClaim(TokenClaims.Reseller, issuer.Reseller.Id)
+            .SetClaim(Claims.Email, email);
+        identity.SetScopes(ApiScopes.Guest);
+        identity.SetResources(IdentityScopes.ApiAudience);
+        identity.SetDestinations(static _ => [Destinations.AccessToken]);
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetAccessTokenLifetime(GuestGrant.Lifetime);
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>Staff keep a staff role; a reseller console's administrator keeps the administrator role.</summary>

@@ -84,7 +84,8 @@ public static class ApplicationServiceExtensions
                     .SetRevocationEndpointUris("connect/revoke");
                 options.AllowClientCredentialsFlow()
                     .AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
-                    .AllowRefreshTokenFlow();
+                    .AllowRefreshTokenFlow()
+                    .AllowCustomFlow(GuestGrant.Type);   // a storefront's guest checkout
                 options.RegisterScopes(IdentityScopes.All);
                 options.SetAccessTokenLifetime(TimeSpan.FromMinutes(30))
                     .SetRefreshTokenLifetime(TimeSpan.FromDays(14));

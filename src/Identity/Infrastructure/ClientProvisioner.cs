@@ -93,7 +93,10 @@ public sealed class ClientProvisioner : IAsyncDisposable
         return EnsureAsync(connectionString, descriptor, secret: null, ct);
     }
 
-    /// <summary>A reseller's storefront: public client, authorization code with PKCE, refresh tokens, end-user scopes.</summary>
+    /// <summary>
+    /// A reseller's storefront: public client, authorization code with PKCE, refresh tokens, end-user scopes; and the guest
+    /// grant (<see cref="GuestGrant"/>) of a buyer without an account.
+    /// </summary>
     public Task<ClientProvisioning> EnsureStorefrontAsync(
         string connectionString, string clientId, string displayName, IEnumerable<Uri> redirectUris, IEnumerable<Uri> postLogoutRedirectUris,
         CancellationToken ct)
@@ -117,6 +120,8 @@ public sealed class ClientProvisioner : IAsyncDisposable
                 Permissions.Scopes.Email,
                 Permissions.Scopes.Profile,
                 Permissions.Prefixes.Scope + ApiScopes.Customer,
+                Permissions.Prefixes.GrantType + GuestGrant.Type,
+                Permissions.Prefixes.Scope + ApiScopes.Guest,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };

@@ -13,7 +13,7 @@ public static class IdentityScopes
     public static readonly string[] All =
     [
         ApiScopes.InventoryRead, ApiScopes.InventoryWrite, ApiScopes.OrdersRead, ApiScopes.OrdersWrite, ApiScopes.AuditRead,
-        ApiScopes.WebhooksManage, ApiScopes.CheckIn, ApiScopes.Customer, ApiScopes.Support, ApiScopes.Operator, Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess,
+        ApiScopes.WebhooksManage, ApiScopes.CheckIn, ApiScopes.Customer, ApiScopes.Guest, ApiScopes.Support, ApiScopes.Operator, Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess,
     ];
 
     /// <summary>The scopes a reseller's integrator client (its back end) may ask for.</summary>

@@ -130,9 +130,9 @@ public sealed class RetentionSweeper(NpgsqlDataSource db, TimeProvider time)
             WHERE m.id = old.id
             """),
         ("audit_log", """
-            UPDATE audit_log a SET client_ip = NULL, subject = CASE WHEN a.actor_kind = 'customer' THEN NULL ELSE a.subject END
+            UPDATE audit_log a SET client_ip = NULL, subject = CASE WHEN a.actor_kind IN ('customer', 'guest') THEN NULL ELSE a.subject END
             FROM (SELECT id FROM audit_log
-                  WHERE at < $1 AND (client_ip IS NOT NULL OR (actor_kind = 'customer' AND subject IS NOT NULL))
+                  WHERE at < $1 AND (client_ip IS NOT NULL OR (actor_kind IN ('customer', 'guest') AND subject IS NOT NULL))
                   LIMIT $2 FOR UPDATE SKIP LOCKED) old
             WHERE a.id = old.id
             """),

@@ -30,6 +30,9 @@ public static class ApiScopes
     /// <summary>End-user self-service: an end user's own holds and orders.</summary>
     public const string Customer = "customer";
 
+    /// <summary>A guest buyer's checkout (no account): their own holds, payments and orders, for the session's token only.</summary>
+    public const string Guest = "guest";
+
     /// <summary>Platform support staff acting for any reseller of the cell (every action audited).</summary>
     public const string Support = "support";
 

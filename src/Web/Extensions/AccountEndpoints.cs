@@ -41,9 +41,10 @@ public static class AccountEndpoints
             return Results.BadRequest();
         }
 
-        var signedIn = (await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme)).Succeeded;
+        var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return signedIn
+        // a guest has no session at the identity service to end
+        return session.Succeeded && session.Principal.FindFirst(GuestSignIn.GuestClaim) is null
             ? Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [ResellerOpenIdConnectHandler.SchemeOf(site.Id)])
             : Results.LocalRedirect("/");
     }

@@ -63,6 +63,13 @@ public static class ApplicationServiceExtensions
             http.Timeout = TimeSpan.FromSeconds(30);
         }).AddServiceDiscovery();
 
+        // guest checkout: the guest grant at the reseller's issuer (the same origin the buyers' sign-in uses)
+        builder.Services.AddHttpClient<GuestSignIn>(http =>
+        {
+            http.BaseAddress = new Uri((builder.Configuration["Identity:PublicOrigin"] ?? "http://localhost:5102").TrimEnd('/') + "/");
+            http.Timeout = TimeSpan.FromSeconds(15);
+        });
+
         // resellers onboarded at run time: the cell API's directory, read with the router's key
         builder.Services.AddHttpClient(StorefrontDirectory.ClientName, http =>
             http.BaseAddress = new Uri(builder.Configuration["Api:BaseUrl"] ?? "http://localhost:5101")).AddServiceDiscovery();

@@ -78,3 +78,6 @@ public sealed record QueuePlace(Guid EventId, string Status, long? Position, lon
 /// </summary>
 public sealed record ApiProblem(int Status, string? Code, string? Title, string? Detail, int? AttemptsLeft,
     IReadOnlyDictionary<string, string[]>? Errors = null, IReadOnlyList<string>? RefusedFields = null, IReadOnlyList<string>? AllowedFields = null);
+
+/// <summary>What the storefront needs of the reseller's rules.</summary>
+public sealed record StorefrontRules(bool GuestCheckout);

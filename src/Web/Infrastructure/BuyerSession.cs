@@ -26,12 +26,16 @@ public sealed class BuyerSession(NavigationManager navigation, AuthenticationSta
             return null;
         }
 
-        return new Buyer(buyer.FindFirst("name")?.Value ?? buyer.FindFirst("email")?.Value ?? "you", buyer.FindFirst("email")?.Value, token);
+        return new Buyer(buyer.FindFirst("name")?.Value ?? buyer.FindFirst("email")?.Value ?? "you", buyer.FindFirst("email")?.Value, token,
+            IsGuest: buyer.FindFirst(GuestSignIn.GuestClaim) is not null);
     }
 
     /// <summary>The sign-in page's address, back to the current page afterwards.</summary>
     public string LoginUrl => "/account/login?returnUrl=" + Uri.EscapeDataString("/" + navigation.ToBaseRelativePath(navigation.Uri));
+
+    /// <summary>The guest checkout page's address, back to the current page afterwards.</summary>
+    public string GuestUrl => "/account/guest?returnUrl=" + Uri.EscapeDataString("/" + navigation.ToBaseRelativePath(navigation.Uri));
 }
 
-/// <summary>A signed-in buyer.</summary>
-public sealed record Buyer(string Name, string? Email, string AccessToken);
+/// <summary>A signed-in buyer, or a guest (no account: the session's token is all it has).</summary>
+public sealed record Buyer(string Name, string? Email, string AccessToken, bool IsGuest = false);

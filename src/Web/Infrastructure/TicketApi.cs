@@ -27,6 +27,10 @@ public sealed class TicketApi(HttpClient http)
         return SendAsync<EventPage>(HttpMethod.Get, $"/v1/events?{query}", site, null, null, ct);
     }
 
+    /// <summary>The jurisdiction's rules as they apply to the reseller (whether guests may buy).</summary>
+    public Task<ApiResult<StorefrontRules>> RulesAsync(ResellerSite site, CancellationToken ct) =>
+        SendAsync<StorefrontRules>(HttpMethod.Get, "/v1/rules", site, null, null, ct);
+
     public Task<ApiResult<EventDetail>> EventAsync(ResellerSite site, Guid id, CancellationToken ct) =>
         SendAsync<EventDetail>(HttpMethod.Get, $"/v1/events/{id}", site, null, null, ct);
 

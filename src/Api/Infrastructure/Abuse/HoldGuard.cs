@@ -130,7 +130,7 @@ public sealed partial class HoldGuard(
             return true;
         }
 
-        if (context.GetActor().Kind is ActorKind.Customer or ActorKind.Anonymous && context.Connection.RemoteIpAddress is { } ip)
+        if (context.GetActor().Kind is ActorKind.Customer or ActorKind.Guest or ActorKind.Anonymous && context.Connection.RemoteIpAddress is { } ip)
         {
             device = RateLimiting.ApiPartitioner.IpKey("ip:", ip);   // IPv6 per /64, as the rate limiter counts
         }

@@ -57,6 +57,11 @@ internal static class ApiPartitioner
                     return write
                         ? new ApiPartition(PartitionKind.CustomerWrite, UserWritePrefix + sub)
                         : new ApiPartition(PartitionKind.Customer, UserPrefix + sub);
+                case "guest" when Id(user, "sub") is { } sub:
+                    // a guest buyer spends a customer's budget (a guest's subject is as random as an end user's id)
+                    return write
+                        ? new ApiPartition(PartitionKind.CustomerWrite, UserWritePrefix + "guest:" + sub)
+                        : new ApiPartition(PartitionKind.Customer, UserPrefix + "guest:" + sub);
                 case "staff" when Id(user, "sub") is { } sub:
                     return new ApiPartition(PartitionKind.Staff, StaffPrefix + sub);
             }

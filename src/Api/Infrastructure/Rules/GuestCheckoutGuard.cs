@@ -8,7 +8,8 @@ namespace TicketAspire.Api.Infrastructure.Rules;
 /// <summary>
 /// The guest checkout rule at hold time. Where it is off for the reseller, a hold needs a signed-in end user: the caller is
 /// the end user (their token), or a back end (integrator, support) names one with <c>customer_ref = user:&lt;id&gt;</c> of an
-/// account of the reseller's user base. A customer reference of the reseller's own (an anonymous buyer) is refused.
+/// account of the reseller's user base. A customer reference of the reseller's own (an anonymous buyer) and a guest of the
+/// storefront (a guest token) are refused.
 /// </summary>
 public sealed class GuestCheckoutGuard(RuleBook rules, ResellerStorage storage)
 {
@@ -19,7 +20,7 @@ public sealed class GuestCheckoutGuard(RuleBook rules, ResellerStorage storage)
     public async Task<ProblemHttpResult?> CheckAsync(Actor actor, string? customerRef, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (actor.IsCustomer || await rules.GuestCheckoutAsync(ct))
+        if (actor.Kind == ActorKind.Customer || await rules.GuestCheckoutAsync(ct))
         {
             return null;
         }

@@ -5,24 +5,42 @@ namespace TicketAspire.Api.Infrastructure.Security;
 
 /// <summary>
 /// Who is calling, read from the validated access token (claim names as issued; no inbound mapping): a reseller's
-/// integrator (client credentials), one of its end users (authorization code), platform staff, or nobody (public browsing).
+/// integrator (client credentials), one of its end users (authorization code), a guest buyer of its storefront (the guest
+/// grant), platform staff, or nobody (public browsing).
 /// </summary>
 public sealed record Actor(ActorKind Kind, string? Subject, string? ClientId, IReadOnlySet<string> Scopes, string? Email = null)
 {
     /// <summary>Nobody signed in.</summary>
     public static Actor Anonymous { get; } = new(ActorKind.Anonymous, null, null, new HashSet<string>());
 
-    /// <summary>The customer reference of an end user's holds and orders (<c>user:&lt;id&gt;</c>).</summary>
-    public string? CustomerRef => Kind == ActorKind.Customer ? CustomerRefFor(Subject!) : null;
+    /// <summary>
+    /// The customer reference of a buyer's holds and orders: <c>user:&lt;id&gt;</c> of an end user, <c>guest:&lt;id&gt;</c>
+    /// of a guest's checkout session.
+    /// </summary>
+    public string? CustomerRef => Kind switch
+    {
+        ActorKind.Customer => CustomerRefFor(Subject!),
+        ActorKind.Guest => GuestRefPrefix + Subject,
+        _ => null,
+    };
 
-    /// <summary>True for an end user: limited to their own holds and orders.</summary>
-    public bool IsCustomer => Kind == ActorKind.Customer;
+    /// <summary>
+    /// True for a buyer acting for themselves, an end user or a guest: limited to their own holds and orders, and
+    /// <see cref="CustomerRef"/> comes from the token, never from the request.
+    /// </summary>
+    public bool IsCustomer => Kind is ActorKind.Customer or ActorKind.Guest;
+
+    /// <summary>True for a guest buyer (no account: checkout and their own orders of this session only).</summary>
+    public bool IsGuest => Kind == ActorKind.Guest;
 
     /// <summary>True for platform staff (every action audited synchronously).</summary>
     public bool IsStaff => Kind == ActorKind.Staff;
 
     /// <summary>True when the token carries <paramref name="scope"/>.</summary>
     public bool Has(string scope) => Scopes.Contains(scope);
+
+    /// <summary>Prefix of a guest's customer reference.</summary>
+    public const string GuestRefPrefix = "guest:";
 
     /// <summary>The customer reference of end user <paramref name="subject"/>.</summary>
     public static string CustomerRefFor(string subject) => "user:" + subject;
@@ -41,6 +59,7 @@ public sealed record Actor(ActorKind Kind, string? Subject, string? ClientId, IR
             TokenClaims.Integrator => ActorKind.Integrator,
             TokenClaims.Customer => ActorKind.Customer,
             TokenClaims.Staff => ActorKind.Staff,
+            TokenClaims.Guest => ActorKind.Guest,
             _ => ActorKind.Anonymous,
         };
         var scopes = new HashSet<string>(StringComparer.Ordinal);
@@ -68,4 +87,7 @@ public enum ActorKind
 
     /// <summary>Platform staff (support, operator).</summary>
     Staff = 3,
+
+    /// <summary>A guest buyer of a reseller's storefront (no account).</summary>
+    Guest = 4,
 }

@@ -28,6 +28,22 @@ public static class ApiPolicies
     /// <summary>An end user's self-service (<c>customer</c>).</summary>
     public const string Customer = "customer";
 
+    /// <summary>
+    /// Hold, pay, confirm, cancel and join a queue: <see cref="OrdersWrite"/>'s callers and a storefront's guest buyer
+    /// (<c>guest</c>, their own).
+    /// </summary>
+    public const string Checkout = "checkout";
+
+    /// <summary>Read a hold, an order or a ticket: <see cref="OrdersRead"/>'s callers and a guest buyer (their own).</summary>
+    public const string CheckoutRead = "checkout-read";
+
+    /// <summary>
+    /// A buyer's own orders, tickets, refunds and place in a queue: an end user (<c>customer</c>) or a guest (<c>guest</c>,
+    /// what they bought in their checkout session). What needs an account (personal data, transfers, resale, passes,
+    /// lotteries, waitlists, presales) stays <see cref="Customer"/>.
+    /// </summary>
+    public const string Buyer = "buyer";
+
     /// <summary>Read the audit log: integrators (<c>audit:read</c>), support.</summary>
     public const string AuditRead = "audit-read";
 
@@ -71,6 +87,13 @@ public static class ApiPolicies
                 new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Customer, ApiScopes.Customer),
                 new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(Customer, Grants(new Grant(ActorKind.Customer, ApiScopes.Customer)))
+            .AddPolicy(Checkout, Grants(
+                new Grant(ActorKind.Integrator, ApiScopes.OrdersWrite), new Grant(ActorKind.Customer, ApiScopes.Customer), new Grant(ActorKind.Staff, ApiScopes.Support),
+                new Grant(ActorKind.Guest, ApiScopes.Guest)))
+            .AddPolicy(CheckoutRead, Grants(
+                new Grant(ActorKind.Integrator, ApiScopes.OrdersRead, ApiScopes.OrdersWrite), new Grant(ActorKind.Customer, ApiScopes.Customer),
+                new Grant(ActorKind.Staff, ApiScopes.Support), new Grant(ActorKind.Guest, ApiScopes.Guest)))
+            .AddPolicy(Buyer, Grants(new Grant(ActorKind.Customer, ApiScopes.Customer), new Grant(ActorKind.Guest, ApiScopes.Guest)))
             .AddPolicy(AuditRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.AuditRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(ReportsRead, Grants(new Grant(ActorKind.Integrator, ApiScopes.InventoryRead), new Grant(ActorKind.Staff, ApiScopes.Support)))
             .AddPolicy(WebhooksManage, Grants(new Grant(ActorKind.Integrator, ApiScopes.WebhooksManage), new Grant(ActorKind.Staff, ApiScopes.Support)))

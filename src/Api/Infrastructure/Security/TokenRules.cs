@@ -9,7 +9,7 @@ namespace TicketAspire.Api.Infrastructure.Security;
 /// What makes a signature-valid token acceptable here. One signing key serves the whole cell, so a token is
 /// cryptographically valid for every reseller of it: separation is these rules. The issuer must be one of this cell's
 /// (<c>{origin}/{reseller of the catalog}</c> or <c>{origin}/platform</c>), and the token's claims must match its issuer:
-/// a reseller issuer's tokens name that reseller and are an integrator's or an end user's; the platform issuer's are
+/// a reseller issuer's tokens name that reseller and are an integrator's, an end user's or a guest's; the platform issuer's are
 /// staff tokens without a reseller.
 /// </summary>
 public sealed class TokenRules(string publicOrigin, SnapshotStore resellers)
@@ -51,7 +51,7 @@ public sealed class TokenRules(string publicOrigin, SnapshotStore resellers)
             null => "The token's issuer is not an issuer of this cell.",
             PlatformIssuer when reseller is null && kind == TokenClaims.Staff => null,
             PlatformIssuer => "A platform token must be a staff token without a reseller.",
-            _ when reseller == segment && kind is TokenClaims.Integrator or TokenClaims.Customer => null,
+            _ when reseller == segment && kind is TokenClaims.Integrator or TokenClaims.Customer or TokenClaims.Guest => null,
             _ => "The token's reseller does not match its issuer.",
         };
     }
