@@ -305,6 +305,7 @@ public static class CellExtensions
             .WithEnvironment("Provisioner__ExportDirectory", Path.Combine(settings.DataRoot, N("exports")))
             .WithEnvironment("Provisioner__ApiUrl", api.GetEndpoint("http"))
             .WithEnvironment("Provisioner__IdentityUrl", identity.GetEndpoint("http"))
+            .WithEnvironment("Provisioner__IdentityPublicOrigin", issuerOrigin)
             .WithOnboardingCommand(cell.Id, api, identity, staffSecrets["operator"])
             .WithApplicationCommands(cell.Id, api, identity, staffSecrets["operator"]);
         if (builder.Configuration["TicketAspire:Provisioner:DrainDelay"] is { Length: > 0 } drain)

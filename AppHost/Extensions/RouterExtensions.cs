@@ -72,6 +72,9 @@ public static class RouterExtensions
             // browser reaches them, unless the cell file lists its own
             var migrator = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == $"{cell.Id}-migrator"));
             var routerPort = router.GetEndpoint("http").Property(EndpointProperty.Port);
+            // resellers onboarded at run time: their storefront and console at the router's port too
+            builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == $"{cell.Id}-provisioner"))
+                .WithEnvironment("Provisioner__StorefrontPort", ReferenceExpression.Create($"{routerPort}"));
             for (var i = 0; i < cell.Resellers.Count; i++)
             {
                 var reseller = cell.Resellers[i];

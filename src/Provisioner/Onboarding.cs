@@ -3,18 +3,21 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TicketAspire.Identity.Infrastructure;
+using TicketAspire.Identity.Infrastructure.Users;
 using TicketAspire.Inventory.Infrastructure;
 using TicketAspire.Migrator;
 using TicketAspire.Tenancy;
 using TicketAspire.Tenancy.Data;
 using TicketAspire.Tenancy.Provisioning;
+using TicketAspire.Webhooks.Mail;
 
 namespace TicketAspire.Provisioner;
 
 /// <summary>
 /// Onboards one reseller without restarting anything: its database (created, migrated, its own login role with the
 /// password derived from the cell's onboarding key), its own Redis server, its identity clients (integrator and
-/// storefront), its catalog entry (hosts, billing, Redis endpoint), and then waits until the cell's API serves its host.
+/// storefront), its catalog entry (hosts, billing, Redis endpoint), then waits until the cell's API serves its host, and
+/// invites the contact address of its application to administer its console.
 /// The services learn about it from the catalog, which they re-read within 2 s of a change. Every step can be repeated.
 /// </summary>
 public sealed class Onboarding(
@@ -25,6 +28,8 @@ public sealed class Onboarding(
     IOptions<ResellerStorageOptions> storage,
     IOptions<ProvisionerOptions> options,
     IHttpClientFactory http,
+    IConfiguration configuration,
+    TimeProvider time,
     ILogger<Onboarding> logger)
 {
     /// <summary>Runs the job's steps.</summary>
@@ -69,6 +74,12 @@ public sealed class Onboarding(
             return $"{options.Value.RedisKind} on {endpoint}";
         }, ct);
 
+        // the reseller console beside each storefront address the application registered (its sign-in callback's base)
+        var origins = hosts.SelectMany(h => options.Value.StorefrontPort is > 0 and not 80 and var port ? new[] { $"http://{h}", $"http://{h}:{port}" } : [$"http://{h}"]).ToList();
+        var redirects = registration.StorefrontRedirectUris is { Count: > 0 } uris ? uris : [.. origins.Select(o => $"{o}/signin-oidc")];
+        var consoleUrls = redirects.Where(u => u.EndsWith("/signin-oidc", StringComparison.Ordinal))
+            .Select(u => new Uri(u[..^"/signin-oidc".Length] + "/console")).ToList();
+
         await steps.RunAsync(job, "identity_clients", async t =>
         {
             await using var clients = new ClientProvisioner();
@@ -84,13 +95,11 @@ public sealed class Onboarding(
                 detail.Add($"{id}-backend registered before");
             }
 
-            var redirects = registration.StorefrontRedirectUris is { Count: > 0 } uris ? uris : [.. hosts.Select(h => $"http://{h}/signin-oidc")];
             var storefront = await clients.EnsureStorefrontAsync(connection, $"{id}-storefront", $"{registration.Name} storefront",
-                redirects.Select(u => new Uri(u)), hosts.Select(h => new Uri($"http://{h}/")), t);
+                redirects.Select(u => new Uri(u)), origins.Select(o => new Uri($"{o}/")).Concat(origins.Select(o => new Uri($"{o}/signout-callback-oidc"))), t);
             detail.Add($"{id}-storefront {storefront.ToString().ToLowerInvariant()}");
             var console = await clients.EnsureConsoleAsync(connection, ConsoleClaims.ConsoleClientOf(id), $"{registration.Name} console", IdentityScopes.Integrator,
-                redirects.Where(u => u.EndsWith("/signin-oidc", StringComparison.Ordinal)).Select(u => new Uri(u[..^"/signin-oidc".Length] + "/console/signin-oidc")),
-                hosts.Select(h => new Uri($"http://{h}/console")), t);
+                consoleUrls.Select(u => new Uri(u + "/signin-oidc")), consoleUrls.Concat(consoleUrls.Select(u => new Uri(u + "/signout-callback-oidc"))), t);
             detail.Add($"{ConsoleClaims.ConsoleClientOf(id)} {console.ToString().ToLowerInvariant()}");
             return string.Join(", ", detail);
         }, ct);
@@ -106,6 +115,43 @@ public sealed class Onboarding(
         {
             await steps.RunAsync(job, "serving", t => WaitUntilServedAsync(hosts[0], id, t), ct);
         }
+
+        // the reseller's first administrator: an invitation to the contact address of its application
+        if (registration.ContactEmail is { Length: > 0 } contact && consoleUrls.LastOrDefault() is { } consoleUrl)
+        {
+            await steps.RunAsync(job, "console_invitation", t => InviteAdministratorAsync(connection, registration, contact, consoleUrl, t), ct);
+        }
+    }
+
+    /// <summary>
+    /// Invites <paramref name="contact"/> to administer the new reseller's console (its e-mail, in the reseller's mailbox),
+    /// unless the reseller has an administrator already or the address has an open invitation (a repeated step sends none).
+    /// </summary>
+    private async Task<string?> InviteAdministratorAsync(string connection, ResellerRegistration registration, string contact, Uri consoleUrl, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(options.Value.IdentityPublicOrigin))
+        {
+            return "no identity origin configured (Provisioner:IdentityPublicOrigin): no invitation sent";
+        }
+
+        await using var db = NpgsqlDataSource.Create(connection);
+        var invitations = new ConsoleInvitations(db, time);
+        if (await invitations.HasAdministratorAsync(ct))
+        {
+            return "the reseller has an administrator";
+        }
+
+        if (await invitations.IsPendingAsync(contact, ct))
+        {
+            return $"{contact} is invited already";
+        }
+
+        var id = registration.Id!;
+        var token = await invitations.CreateAsync(contact, "platform:onboarding", consoleUrl, ct);
+        var link = new Uri($"{options.Value.IdentityPublicOrigin.TrimEnd('/')}/{id}/account/invitation?token={Uri.EscapeDataString(token)}");
+        var mail = new AccountMail(new MailboxEmailSender((_, _) => ValueTask.FromResult(db), time), configuration);
+        await mail.SendInvitationAsync(id, registration.Name ?? id, contact, link, consoleUrl, ct);
+        return $"{contact} invited (link valid {ConsoleInvitations.LinkLifetime.TotalDays:0} days)";
     }
 
     /// <summary>The catalog entry: reseller, hosts, billing; the job's reserved hosts freed and its sealed secret erased.</summary>

@@ -24,6 +24,19 @@ public sealed class ProvisionerOptions
     /// <summary>The cell's identity service (internal URL): an onboarding ends once it issues tokens for the new reseller.</summary>
     public string IdentityUrl { get; set; } = "";
 
+    /// <summary>
+    /// The identity service's public origin (its issuers' base, <c>IssuerOptions:PublicOrigin</c>): the link of a new
+    /// reseller's console invitation points there.
+    /// </summary>
+    public string IdentityPublicOrigin { get; set; } = "";
+
+    /// <summary>
+    /// The port a browser reaches the cell's storefronts at (the cell router's, locally 5000), or 0: a new reseller's
+    /// storefront and console accept sign-in callbacks at <c>http://&lt;host&gt;:&lt;port&gt;/…</c> as well as on port 80,
+    /// unless its application lists its own redirect URIs.
+    /// </summary>
+    public int StorefrontPort { get; set; }
+
     /// <summary>How often the catalog is polled for new jobs.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

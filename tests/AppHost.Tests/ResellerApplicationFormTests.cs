@@ -168,6 +168,38 @@ public sealed class ResellerApplicationFormTests(OnboardingFixture cell, ITestOu
         }, "wingtip's onboarding", TimeSpan.FromSeconds(90));
         output.WriteLine($"approved application: provisioning completed in {status["elapsed_ms"]} ms");
         Assert.Contains("wingtip", (await operatorApi.GetJsonAsync("/v1/admin/resellers"))["resellers"]!.AsArray().Select(r => (string)r!["id"]!));
+
+        // the application's contact address is invited to administer the new reseller's console (the e-mail is in
+        // wingtip's own mailbox); its owner accepts in the browser and the console opens, signed in
+        var origin = $"http://wingtip.eu.localhost:{cell.App.GetEndpoint("router", "http").Port}";
+        var mail = await Eventually.GetAsync(async () =>
+        {
+            await using var db = await cell.OpenDatabaseAsync("reseller_wingtip");
+            await using var read = new Npgsql.NpgsqlCommand("SELECT text_body FROM mailbox WHERE kind = 'console_invitation' AND to_address = 'partners@wingtip.example'", db);
+            return await read.ExecuteScalarAsync() as string;
+        }, "wingtip's console invitation", TimeSpan.FromSeconds(30));
+        Assert.Contains($"Afterwards the console is at {origin}/console", mail, StringComparison.Ordinal);
+        var link = System.Text.RegularExpressions.Regex.Match(mail, @"https?://\S+/wingtip/account/invitation\?token=\S+").Value;
+        var invitee = await context.NewPageAsync();
+        await invitee.GotoAsync(link);
+        await Expect(invitee.GetByRole(AriaRole.Heading, new() { Name = "Administer Wingtip Toys Tickets" })).ToBeVisibleAsync();
+        await invitee.GetByLabel("Your name").FillAsync("Wendy Wingtip");
+        await invitee.GetByLabel("Choose a password (at least 10 characters)").FillAsync("wingtip-admin-password-1");
+        await AssertAccessibleAsync(invitee, "console invitation");
+        await StorefrontBrowser.ScreenshotAsync(invitee, "console-invitation");
+        await invitee.GetByRole(AriaRole.Button, new() { Name = "Accept the invitation" }).ClickAsync();
+        await Expect(invitee.GetByRole(AriaRole.Heading, new() { Name = "Invitation accepted" })).ToBeVisibleAsync();
+        await Expect(invitee.GetByRole(AriaRole.Link, new() { Name = "Open the console" })).ToHaveAttributeAsync("href", $"{origin}/console");
+
+        // the console's sign-in finds the identity service's session of the acceptance: no password asked again
+        await invitee.GotoAsync($"{origin}/console/login?returnUrl=%2Fconsole");
+        await Assertions.Expect(invitee).ToHaveURLAsync($"{origin}/console", new() { Timeout = 60_000 });
+        await Expect(invitee.GetByText("Wingtip Toys Tickets").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        // the link works once
+        var again = await context.NewPageAsync();
+        await again.GotoAsync(link);
+        await Expect(again.GetByRole(AriaRole.Heading, new() { Name = "Link not valid" })).ToBeVisibleAsync();
     }
 
     private static InteractionInputCollection Arguments(params (string Name, string Value)[] values) =>

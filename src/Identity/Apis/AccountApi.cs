@@ -32,6 +32,8 @@ public static class AccountApi
         account.MapPost("/register", Register).WithName("Register").RequireRateLimiting(FormPolicy).DisableAntiforgery();
         account.MapGet("/verify", ConfirmPage).WithName("ConfirmPage");
         account.MapPost("/verify", Confirm).WithName("Confirm").RequireRateLimiting(FormPolicy).DisableAntiforgery();
+        account.MapGet("/invitation", InvitationPage).WithName("InvitationPage");
+        account.MapPost("/invitation", AcceptInvitation).WithName("AcceptInvitation").RequireRateLimiting(FormPolicy).DisableAntiforgery();
         account.MapGet("/logged-in", () => AccountPages.Message("Signed in", "You are signed in.")).WithName("LoggedIn");
         account.MapGet("/logged-out", () => AccountPages.Message("Signed out", "You are signed out.")).WithName("LoggedOut");
         return app;
@@ -177,6 +179,62 @@ public static class AccountApi
         await SignInAsync(context, issuer, result.User!);
         return Results.Redirect(returnUrl);
     }
+
+    private static async Task<IResult> InvitationPage(HttpContext context, Issuer issuer, IAntiforgery antiforgery, ConsoleInvitations invitations)
+    {
+        if (issuer.IsPlatform)
+        {
+            return AccountPages.Message("Not found", "The platform issuer has no reseller console.", StatusCodes.Status404NotFound);
+        }
+
+        var token = context.Request.Query["token"].ToString();
+        return await invitations.FindAsync(token, context.RequestAborted) is { } invitation
+            ? AccountPages.Invitation(issuer.Reseller.Name, context.Request.PathBase, token, invitation.Email, invitation.HasAccount, Token(context, antiforgery), null, null)
+            : InvitationGone();
+    }
+
+    private static async Task<IResult> AcceptInvitation(HttpContext context, Issuer issuer, IAntiforgery antiforgery, ConsoleInvitations invitations)
+    {
+        if (issuer.IsPlatform || !context.Request.HasFormContentType)
+        {
+            return AccountPages.Message("Bad request", "Post the form of the invitation link.", StatusCodes.Status400BadRequest);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var token = form["token"].ToString();
+        if (await invitations.FindAsync(token, context.RequestAborted) is not { } invitation)
+        {
+            return InvitationGone();
+        }
+
+        string displayName = form["display_name"].ToString();
+        IResult Again(string? error, IReadOnlyDictionary<string, string>? errors) => AccountPages.Invitation(issuer.Reseller.Name, context.Request.PathBase, token,
+            invitation.Email, invitation.HasAccount, Token(context, antiforgery), error, errors, displayName, StatusCodes.Status400BadRequest);
+
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Again("The form expired; please try again.", null);
+        }
+
+        var result = await invitations.AcceptAsync(token, form["password"], displayName, context.RequestAborted);
+        switch (result.Error)
+        {
+            case InvitationError.LinkInvalid:
+                return InvitationGone();
+            case InvitationError.WrongPassword:
+                return Again("That is not the password of this address's account.", null);
+            case InvitationError.Invalid:
+                return Again(null, result.Errors);
+        }
+
+        // signed in here, so the console's sign-in does not ask for the password again
+        await SignInAsync(context, issuer, result.User!);
+        return AccountPages.InvitationAccepted(issuer.Reseller.Name, result.ConsoleUrl!);
+    }
+
+    private static IResult InvitationGone() => AccountPages.Message("Link not valid",
+        "This invitation link is not valid (any more): it was used, it expired, or it was never sent. Ask the platform's support for a new one.",
+        StatusCodes.Status400BadRequest);
 
     /// <summary>The issuer's public URL (<c>https://id.example/acme</c>), for links in e-mails.</summary>
     private static string IssuerUrl(HttpContext context, IssuerOptions options) =>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using TicketAspire.Identity.Infrastructure.Users;
 
 namespace TicketAspire.Identity.Apis;
 
@@ -56,6 +57,32 @@ internal static class AccountPages
               <button type="submit">Create account</button>
             </form>
             """);
+
+    public static IResult Invitation(string reseller, string pathBase, string token, string email, bool hasAccount, string antiforgery, string? error,
+        IReadOnlyDictionary<string, string>? errors, string? displayName = null, int status = 200) =>
+        Page(status, $"Administer {reseller}", $"""
+            {Error(error)}
+            <p>This invitation makes <strong>{Html.Encode(email)}</strong> an administrator of {Html.Encode(reseller)}'s console.</p>
+            <form method="post" action="{Html.Encode(pathBase)}/account/invitation">
+              <input type="hidden" name="__RequestVerificationToken" value="{Html.Encode(antiforgery)}">
+              <input type="hidden" name="token" value="{Html.Encode(token)}">
+            {(hasAccount
+                ? """<label>The password of your account <input name="password" type="password" autocomplete="current-password" required></label>"""
+                : $"""
+                  <label>Your name <input name="display_name" value="{Html.Encode(displayName ?? "")}" autocomplete="name" maxlength="100"></label>{FieldError(errors, "display_name")}
+                  <label>Choose a password (at least {UserStore.MinPasswordLength} characters) <input name="password" type="password" autocomplete="new-password" required minlength="{UserStore.MinPasswordLength}"></label>{FieldError(errors, "password")}
+                  """)}
+              <button type="submit">Accept the invitation</button>
+            </form>
+            """);
+
+    public static IResult InvitationAccepted(string reseller, Uri console) => Page(200, "Invitation accepted", $"""
+            <p>You are an administrator of {Html.Encode(reseller)}.</p>
+            <p><a href="{Html.Encode(console.ToString())}">Open the console</a></p>
+            """);
+
+    private static string FieldError(IReadOnlyDictionary<string, string>? errors, string field) =>
+        errors?.GetValueOrDefault(field) is { } message ? Error(message) : "";
 
     public static IResult Message(string title, string text, int status = 200) => Page(status, title, $"<p>{Html.Encode(text)}</p>");
 

@@ -42,6 +42,9 @@ public static class ApplicationServiceExtensions
         services.AddScoped(sp => new AccountRegistrations(
             () => sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped(sp => new ConsoleInvitations(
+            () => sp.GetRequiredService<ResellerDataSources>().GetAsync(sp.GetRequiredService<Issuer>().Reseller),
+            sp.GetRequiredService<TimeProvider>()));
         // registration e-mails go to the reseller's mailbox (GET /v1/mailbox); an SMTP adapter replaces this registration
         services.AddSingleton<IEmailSender>(sp => new MailboxEmailSender(
             async (reseller, ct) => await sp.GetRequiredService<ResellerDataSources>().GetAsync(

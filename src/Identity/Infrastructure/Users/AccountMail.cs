@@ -11,6 +11,9 @@ public sealed class AccountMail(IEmailSender sender, IConfiguration configuratio
     /// <summary>Kind of the e-mail with the registration link.</summary>
     public const string VerificationKind = "account_verification";
 
+    /// <summary>Kind of the e-mail inviting an address to a reseller's console.</summary>
+    public const string InvitationKind = "console_invitation";
+
     /// <summary>Kind of the e-mail telling an address's owner that it already has an account.</summary>
     public const string ExistsKind = "account_exists";
 
@@ -38,5 +41,22 @@ public sealed class AccountMail(IEmailSender sender, IConfiguration configuratio
             If it was you, sign in instead: {signIn}
 
             If it was not you, there is nothing to do: your account did not change.
+            """, null, null), ct);
+
+    /// <summary>The invitation to a reseller's console (valid <see cref="ConsoleInvitations.LinkLifetime"/>).</summary>
+    public Task SendInvitationAsync(string reseller, string resellerName, string to, Uri link, Uri console, CancellationToken ct) =>
+        sender.SendAsync(new EmailMessage(Guid.NewGuid(), reseller, InvitationKind, From, to, $"Your {resellerName} console on TicketAspire",
+            $"""
+            {resellerName} is set up on TicketAspire, and this address is invited to administer it: events, sales,
+            webhooks, API clients and support tickets, in the reseller console.
+
+            To accept, open this link within {ConsoleInvitations.LinkLifetime.TotalDays:0} days and choose your password (or,
+            if this address already has an account at {resellerName}, enter its password):
+
+            {link}
+
+            Afterwards the console is at {console}
+
+            If you did not expect this, ignore this e-mail: nothing changes unless the link is used.
             """, null, null), ct);
 }
