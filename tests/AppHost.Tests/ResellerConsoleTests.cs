@@ -262,7 +262,7 @@ public sealed class ResellerConsoleTests(PlatformFixture platform, ITestOutputHe
             await Expect(page.GetByTestId("theme")).ToContainTextAsync("#0f766e");
             await page.Locator("#theme-logo").SetInputFilesAsync(new FilePayload
             {
-                Name = "acme-logo.png", MimeType = "image/png", Buffer = TestPng.Create(160, 40, (0x0f, 0x76, 0x6e)),
+                Name = "acme-logo.png", MimeType = "image/png", Buffer = TestPng.Create(160, 40, (0xf5, 0x9e, 0x0b)),
             });
             await Expect(page.Locator("p.notice")).ToContainTextAsync("Logo uploaded (acme-logo.png).");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove logo" })).ToBeVisibleAsync();
