@@ -58,6 +58,7 @@ v1.MapDevicesApi();
 v1.MapRulesApi();
 v1.MapSupportTicketsApi();
 v1.MapSupportActionsApi();
+v1.MapStorefrontThemeApi();
 
 app.Run();
 

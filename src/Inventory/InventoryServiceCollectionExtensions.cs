@@ -71,6 +71,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddScoped(sp => new CheckInService(Scope(sp).Db, Time(sp), sp.GetRequiredService<TicketSigner>(), Scope(sp).ResellerId));
         services.AddScoped(sp => new Vouchers.VoucherService(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new Support.SupportTickets(Scope(sp).Db, Time(sp)));
+        services.AddScoped(sp => new Storefront.StorefrontThemes(Scope(sp).Db, Time(sp)));
         services.AddScoped(sp => new Groups.GroupQuoteService(Scope(sp).Db, Scope(sp).Cache, sp.GetRequiredService<HoldService>(), sp.GetRequiredService<SaleService>(),
             Scope(sp).Fees, sp.GetService<Groups.GroupQuoteOptions>() ?? new Groups.GroupQuoteOptions(), Time(sp)));
         services.AddScoped(sp => new Passes.PassService(Scope(sp).Db, Scope(sp).Cache, sp.GetRequiredService<SaleService>(), sp.GetRequiredService<IPaymentGateway>(),

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
@@ -207,7 +208,6 @@ public sealed class ResellerConsoleTests(PlatformFixture platform, ITestOutputHe
         await Expect(page.GetByTestId("theme")).ToContainTextAsync("#1d4ed8");
         await Expect(page.GetByTestId("rules")).ToContainTextAsync("EUR");
         await AssertAccessibleAsync(page, "settings");
-        await StorefrontBrowser.ScreenshotAsync(page, "console-settings");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "API clients" }).ClickAsync();
         await Expect(page.GetByTestId("api-client")).ToContainTextAsync("acme-backend");
         await AssertAccessibleAsync(page, "api clients");
@@ -230,6 +230,66 @@ public sealed class ResellerConsoleTests(PlatformFixture platform, ITestOutputHe
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await OpenAsync(page, $"{store}/console");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task AdministratorThemesTheStorefrontWithAColourAFooterAndALogo()
+    {
+        var store = Storefront("acme", "eu");
+        await WaitRoutedAsync("acme", "eu");
+        await using var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        try
+        {
+            await OpenAsync(page, $"{store}/console");
+            await SignInAsync(page, store);
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
+            await Expect(page.GetByTestId("theme")).ToContainTextAsync("#1d4ed8");
+            var primary = page.GetByRole(AriaRole.Textbox, new() { Name = "Primary colour", Exact = true });
+
+            // too light for white text: refused at the field with the ratio
+            await primary.FillAsync("#ffff00");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save theme" }).ClickAsync();
+            await Expect(page.Locator("#theme-primary-error")).ToContainTextAsync("1.07:1");
+            await Expect(primary).ToHaveAttributeAsync("aria-invalid", "true");
+
+            // a darker primary and a footer, then a PNG logo
+            await primary.FillAsync("#0f766e");
+            await Expect(page.GetByTestId("theme-preview").Locator(".theme-preview-bar")).ToHaveCSSAsync("background-color", "rgb(15, 118, 110)");
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Footer text", Exact = true }).FillAsync("Acme Tickets Ltd · 1 Rue de la Paix, Paris");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save theme" }).ClickAsync();
+            await Expect(page.Locator("p.notice")).ToContainTextAsync("Theme saved.");
+            await Expect(page.GetByTestId("theme")).ToContainTextAsync("#0f766e");
+            await page.Locator("#theme-logo").SetInputFilesAsync(new FilePayload
+            {
+                Name = "acme-logo.png", MimeType = "image/png", Buffer = TestPng.Create(160, 40, (0xf5, 0x9e, 0x0b)),
+            });
+            await Expect(page.Locator("p.notice")).ToContainTextAsync("Logo uploaded (acme-logo.png).");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove logo" })).ToBeVisibleAsync();
+            await AssertAccessibleAsync(page, "settings");
+            await StorefrontBrowser.ScreenshotAsync(page, "console-settings");
+
+            // the storefront's home page shows them (its theme is cached for a few seconds at most)
+            await Eventually.GetAsync(async () =>
+            {
+                await OpenAsync(page, store + "/");
+                return await page.GetByTestId("storefront-footer").CountAsync() > 0 ? "themed" : null;
+            }, "the new theme on the storefront", TimeSpan.FromSeconds(20));
+            await Expect(page.GetByTestId("storefront-footer")).ToHaveTextAsync("Acme Tickets Ltd · 1 Rue de la Paix, Paris");
+            var logo = page.GetByRole(AriaRole.Img, new() { Name = "Acme Tickets" });
+            await Expect(logo).ToBeVisibleAsync();
+            Assert.True(await logo.EvaluateAsync<int>("img => img.naturalWidth") == 160, "the logo is loaded through the router");
+            await Expect(page.Locator(".mud-appbar")).ToHaveCSSAsync("background-color", "rgb(15, 118, 110)");
+            await AssertAccessibleAsync(page, "themed storefront");
+            await StorefrontBrowser.ScreenshotAsync(page, "storefront-themed");
+        }
+        finally
+        {
+            // acme's default theme again, for the other tests
+            using var api = await platform.IntegratorClientAsync("eu", "acme");
+            using var reset = await api.PutAsJsonAsync("/v1/storefront/theme", new { });
+            using var removed = await api.DeleteAsync("/v1/storefront/theme/logo");
+        }
     }
 
     private static async Task Section(IPage page, int n, string name, string className, string price, int rows, int seatsPerRow)

@@ -32,6 +32,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<ResellerResolver>();
         builder.Services.AddScoped<BuyerSession>();
         builder.Services.AddScoped<ConsoleSession>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddScoped<StorefrontThemeProvider>();
         builder.Services.AddSingleton(TimeProvider.System);
         // the cell's API through service discovery (http://<cell>-api); no retries on writes: holds and payments are
         // the buyer's decisions, retried by the buyer with the same idempotency key

@@ -130,6 +130,19 @@ public sealed class ConsoleApi(HttpClient http)
     public Task<ApiResult<SupportTicketSummary>> CloseSupportTicketAsync(ConsoleCaller caller, Guid id, CancellationToken ct) =>
         SendAsync<SupportTicketSummary>(HttpMethod.Post, $"/v1/support/tickets/{id}/status", caller, new { status = "closed" }, ct);
 
+    public Task<ApiResult<StoredTheme>> StorefrontThemeAsync(ConsoleCaller caller, CancellationToken ct) =>
+        SendAsync<StoredTheme>(HttpMethod.Get, "/v1/storefront/theme", caller, null, ct);
+
+    public Task<ApiResult<StoredTheme>> UpdateStorefrontThemeAsync(ConsoleCaller caller, object body, CancellationToken ct) =>
+        SendAsync<StoredTheme>(HttpMethod.Put, "/v1/storefront/theme", caller, body, ct);
+
+    /// <summary>Uploads the logo: <paramref name="image"/> is the body, sent with its content type.</summary>
+    public Task<ApiResult<StoredLogo>> UploadStorefrontLogoAsync(ConsoleCaller caller, byte[] image, string contentType, CancellationToken ct) =>
+        SendAsync<StoredLogo>(HttpMethod.Put, "/v1/storefront/theme/logo", caller, new ByteArrayContent(image) { Headers = { ContentType = new(contentType) } }, ct);
+
+    public Task<ApiResult<object>> RemoveStorefrontLogoAsync(ConsoleCaller caller, CancellationToken ct) =>
+        SendAsync<object>(HttpMethod.Delete, "/v1/storefront/theme/logo", caller, null, ct);
+
     private static string Period(DateTimeOffset? from, DateTimeOffset? to) =>
         (from is { } f ? "&from=" + Uri.EscapeDataString(f.ToString("O", CultureInfo.InvariantCulture)) : "")
         + (to is { } t ? "&to=" + Uri.EscapeDataString(t.ToString("O", CultureInfo.InvariantCulture)) : "");
@@ -140,7 +153,7 @@ public sealed class ConsoleApi(HttpClient http)
         using var request = Request(method, path, caller);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: Json);
+            request.Content = body as HttpContent ?? JsonContent.Create(body, options: Json);
         }
 
         if (idempotencyKey is not null)

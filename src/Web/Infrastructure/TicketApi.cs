@@ -31,6 +31,10 @@ public sealed class TicketApi(HttpClient http)
     public Task<ApiResult<StorefrontRules>> RulesAsync(ResellerSite site, CancellationToken ct) =>
         SendAsync<StorefrontRules>(HttpMethod.Get, "/v1/rules", site, null, null, ct);
 
+    /// <summary>The theme the reseller set (anonymous; null fields are the defaults).</summary>
+    public Task<ApiResult<StoredTheme>> StorefrontThemeAsync(ResellerSite site, CancellationToken ct) =>
+        SendAsync<StoredTheme>(HttpMethod.Get, "/v1/storefront/theme", site, null, null, ct);
+
     public Task<ApiResult<EventDetail>> EventAsync(ResellerSite site, Guid id, CancellationToken ct) =>
         SendAsync<EventDetail>(HttpMethod.Get, $"/v1/events/{id}", site, null, null, ct);
 
