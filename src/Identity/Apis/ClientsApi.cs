@@ -104,8 +104,8 @@ public static class ClientsApi
         var request = context.Request;
         var validated = await new JsonWebTokenHandler().ValidateTokenAsync(header["Bearer ".Length..].Trim(), new TokenValidationParameters
         {
-            // a token of this very issuer: another reseller's is signed by the same key ring and refused here
-            ValidIssuer = $"{request.Scheme}://{request.Host}{request.PathBase}",
+            // the cell's key ring signs every issuer's tokens: whose issuer it is is checked below (403, not 401)
+            ValidateIssuer = false,
             ValidAudience = IdentityScopes.ApiAudience,
             ValidTypes = ["at+jwt"],
             IssuerSigningKeys = keys,
@@ -113,11 +113,12 @@ public static class ClientsApi
         });
         if (!validated.IsValid)
         {
-            return (null, Unauthorized(context, "The access token is not valid at this issuer."));
+            return (null, Unauthorized(context, "The access token is not valid (signature, type, audience or lifetime)."));
         }
 
         var claims = validated.ClaimsIdentity;
-        var admin = claims.FindFirst(TokenClaims.Kind)?.Value == TokenClaims.Integrator
+        var admin = validated.Issuer == $"{request.Scheme}://{request.Host}{request.PathBase}"
+            && claims.FindFirst(TokenClaims.Kind)?.Value == TokenClaims.Integrator
             && claims.FindFirst(TokenClaims.Reseller)?.Value == issuer.Reseller.Id
             && claims.FindFirst(Claims.ClientId)?.Value == ConsoleClaims.ConsoleClientOf(issuer.Reseller.Id)
             && Guid.TryParse(claims.FindFirst(Claims.Subject)?.Value, out var userId)
