@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using TicketAspire.Identity.Infrastructure;
 using TicketAspire.Identity.Infrastructure.Users;
@@ -24,6 +25,7 @@ namespace TicketAspire.Identity.Apis;
 public static class ClientsApi
 {
     private const string ProblemBase = "https://ticketaspire.dev/problems/";
+    private const int MaxClientIdLength = 100;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static IEndpointRouteBuilder MapClientsApi(this IEndpointRouteBuilder app)
@@ -43,7 +45,7 @@ public static class ClientsApi
             return refusal;
         }
 
-        return await services.GetRequiredService<ClientSecrets>().FindAsync(clientId, context.RequestAborted) is { } state
+        return clientId.Length <= MaxClientIdLength && await services.GetRequiredService<ClientSecrets>().FindAsync(clientId, context.RequestAborted) is { } state
             ? Results.Json(ClientResponse.Of(state), Json)
             : ClientMissing(clientId);
     }
@@ -57,7 +59,7 @@ public static class ClientsApi
         }
 
         var secrets = services.GetRequiredService<ClientSecrets>();
-        var state = await secrets.FindAsync(clientId, context.RequestAborted);
+        var state = clientId.Length > MaxClientIdLength ? null : await secrets.FindAsync(clientId, context.RequestAborted);
         if (state is null)
         {
             return ClientMissing(clientId);
@@ -74,7 +76,24 @@ public static class ClientsApi
         var status = StatusCodes.Status500InternalServerError;
         try
         {
-            var (after, secret) = (await secrets.RotateAsync(clientId, admin!.Email, context.RequestAborted))!.Value;
+            (ClientSecretState State, string Secret)? rotated;
+            try
+            {
+                rotated = await secrets.RotateAsync(clientId, admin!.Email, context.RequestAborted);
+            }
+            catch (OpenIddictExceptions.ConcurrencyException)
+            {
+                status = StatusCodes.Status409Conflict;
+                return Problem(status, "client.changed", "The client changed meanwhile",
+                    "Someone else changed the client at the same moment: look at it again before rotating.");
+            }
+
+            if (rotated is not var (after, secret))
+            {
+                status = StatusCodes.Status404NotFound;
+                return ClientMissing(clientId);
+            }
+
             status = StatusCodes.Status200OK;
             context.Response.Headers.CacheControl = "no-store";
             context.Response.Headers.Pragma = "no-cache";
@@ -143,7 +162,7 @@ public static class ClientsApi
     private static IResult Problem(int status, string code, string title, string detail) =>
         Results.Problem(detail, statusCode: status, title: title, type: ProblemBase + code, extensions: new Dictionary<string, object?> { ["code"] = code });
 
-    private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
+    private static string Truncate(string value) => value.Length <= MaxClientIdLength ? value : value[..MaxClientIdLength] + "…";
 }
 
 /// <summary>The reseller's administrator who called.</summary>
