@@ -80,6 +80,7 @@ public sealed class IntegratorSecretTests(PlatformFixture platform, ITestOutputH
         }
 
         // the administrator rotates: the new secret once (no-store), the old one refused at the token endpoint at once
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         using var rotated = await RotateAsync(identity, "acme", "acme-backend", admin);
         var body = await rotated.Content.ReadAsStringAsync();
         Assert.True(rotated.StatusCode == HttpStatusCode.OK, body);
@@ -100,7 +101,8 @@ public sealed class IntegratorSecretTests(PlatformFixture platform, ITestOutputH
         // who rotated, in acme's audit log (the person's id, the console's client; never the secret)
         var subject = Tokens.Read(admin).Subject;
         var audit = await api.GetJsonAsync("/v1/audit?action=RotateClientSecret");
-        var line = audit["entries"]!.AsArray().Single(e => (string?)e!["resource_id"] == "acme-backend" && (string?)e["subject"] == subject)!;
+        var line = audit["entries"]!.AsArray().Single(e => (string?)e!["resource_id"] == "acme-backend" && (string?)e["subject"] == subject
+            && DateTimeOffset.Parse((string)e["at"]!, System.Globalization.CultureInfo.InvariantCulture) >= before)!;
         Assert.Equal(("integrator", "acme-console", 200), ((string)line["actor_kind"]!, (string)line["client_id"]!, (int)line["status"]!));
         Assert.DoesNotContain(secret, audit.ToJsonString(), StringComparison.Ordinal);
     }
