@@ -26,6 +26,7 @@ app.MapDefaultEndpoints();
 app.MapTokenApi();
 app.MapAuthorizationApi();
 app.MapAccountApi();
+app.MapClientsApi();
 
 app.Run();
 return 0;

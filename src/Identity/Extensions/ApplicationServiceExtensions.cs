@@ -52,6 +52,9 @@ public static class ApplicationServiceExtensions
                     ?? throw new InvalidOperationException($"unknown reseller '{reseller}'")),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccountMail>();
+        // the reseller console's management of the reseller's clients (ClientsApi)
+        services.AddScoped<ClientSecrets>();
+        services.AddSingleton<ClientAudit>();
 
         // A context per request on the issuer's database: the reseller's own, or the catalog for the platform issuer (the
         // options lambda runs per scope). Not AddDbContextPool: pooled options are shared, and OpenIddict's stores must

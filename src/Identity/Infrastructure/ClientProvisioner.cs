@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using TicketAspire.Identity.Infrastructure.Users;
 using TicketAspire.Tenancy.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -9,16 +11,20 @@ namespace TicketAspire.Identity.Infrastructure;
 /// <summary>
 /// Creates or brings up to date the clients the cell migrator provisions in an issuer's database: each reseller's first
 /// integrator client (client credentials with a secret and/or <c>private_key_jwt</c>), its storefront (a public client on
-/// the authorization code flow with PKCE), and the platform issuer's staff clients. Secrets come from Aspire parameters;
-/// OpenIddict stores only a hash of them.
+/// the authorization code flow with PKCE), and the platform issuer's staff clients. Secrets come from Aspire parameters,
+/// applied when a client is created and again only when the parameter's value changed, so a secret rotated at run time
+/// (<see cref="ClientSecrets"/>) stays; OpenIddict stores only a hash of them.
 /// </summary>
 public sealed class ClientProvisioner : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
+    private readonly TimeProvider _time;
 
     /// <summary>Builds OpenIddict's core services over a database chosen per call.</summary>
-    public ClientProvisioner()
+    /// <param name="time">When secrets are recorded as set; the system clock by default.</param>
+    public ClientProvisioner(TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddScoped<Target>();
@@ -157,6 +163,13 @@ public sealed class ClientProvisioner : IAsyncDisposable
         return descriptor;
     }
 
+    /// <summary>
+    /// Creates the client, or brings its settings up to date. A confidential client's secret is set from
+    /// <paramref name="secret"/> when the client is created, and afterwards only when the parameter's value differs from
+    /// the one last applied (an Argon2id hash of it is kept in the client's properties): a secret rotated at run time
+    /// (<see cref="ClientSecrets.RotateAsync"/>) stays in force across restarts, and changing the parameter on purpose
+    /// resets it. Without a secret (a key-only client) none is kept.
+    /// </summary>
     private async Task<ClientProvisioning> EnsureAsync(string connectionString, OpenIddictApplicationDescriptor descriptor, string? secret, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
@@ -167,14 +180,58 @@ public sealed class ClientProvisioner : IAsyncDisposable
         var existing = await applications.FindByClientIdAsync(descriptor.ClientId!, ct);
         if (existing is null)
         {
+            if (secret is not null)
+            {
+                Applied(descriptor, secret);
+            }
+
             await applications.CreateAsync(descriptor, ct);
             return ClientProvisioning.Created;
         }
 
-        // the secret is only stored hashed: it is compared by validating it; a changed parameter rotates the secret
-        var secretChanged = secret is not null && !await applications.ValidateClientSecretAsync(existing, secret, ct);
+        // what the client holds now: its secret's hash and its properties (when and by whom the secret was set) carry over
+        var current = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(current, existing, ct);
+        foreach (var (name, value) in current.Properties)
+        {
+            descriptor.Properties.TryAdd(name, value);
+        }
+
+        var outcome = ClientProvisioning.Updated;
+        if (secret is null)
+        {
+            descriptor.Properties.Remove(ClientSecrets.AppliedParameterProperty);
+        }
+        else if (current.Properties.TryGetValue(ClientSecrets.AppliedParameterProperty, out var applied)
+            && applied.ValueKind == JsonValueKind.String && PasswordHasher.Verify(applied.GetString()!, secret))
+        {
+            descriptor.ClientSecret = current.ClientSecret;   // the parameter is unchanged: keep the secret in force (the same hash)
+        }
+        else
+        {
+            // a new parameter value (or none recorded yet): it becomes the secret; the secret is only stored hashed, so
+            // it is compared by validating it
+            if (!await applications.ValidateClientSecretAsync(existing, secret, ct))
+            {
+                outcome = ClientProvisioning.SecretChanged;
+                ClientSecrets.MarkSet(descriptor, ClientSecrets.ByProvisioning, _time.GetUtcNow());
+            }
+
+            Applied(descriptor, secret);
+        }
+
         await applications.UpdateAsync(existing, descriptor, ct);
-        return secretChanged ? ClientProvisioning.SecretChanged : ClientProvisioning.Updated;
+        return outcome;
+    }
+
+    /// <summary>Records <paramref name="secret"/> as the parameter value applied to <paramref name="descriptor"/>.</summary>
+    private void Applied(OpenIddictApplicationDescriptor descriptor, string secret)
+    {
+        descriptor.Properties[ClientSecrets.AppliedParameterProperty] = JsonSerializer.SerializeToElement(PasswordHasher.Hash(secret));
+        if (!descriptor.Properties.ContainsKey(ClientSecrets.SetAtProperty))
+        {
+            ClientSecrets.MarkSet(descriptor, ClientSecrets.ByProvisioning, _time.GetUtcNow());
+        }
     }
 
     private sealed class Target
@@ -186,12 +243,12 @@ public sealed class ClientProvisioner : IAsyncDisposable
 /// <summary>What <see cref="ClientProvisioner"/> did.</summary>
 public enum ClientProvisioning
 {
-    /// <summary>The client existed; its settings were brought up to date (same secret).</summary>
+    /// <summary>The client existed; its settings were brought up to date (its secret kept).</summary>
     Updated = 0,
 
     /// <summary>The client was created.</summary>
     Created = 1,
 
-    /// <summary>The client existed with another secret; it now has the given one.</summary>
+    /// <summary>The client existed with another secret and the parameter's value changed: it now has the given one.</summary>
     SecretChanged = 2,
 }

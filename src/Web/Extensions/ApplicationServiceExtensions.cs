@@ -50,6 +50,13 @@ public static class ApplicationServiceExtensions
             http.Timeout = TimeSpan.FromSeconds(60);
         }).AddServiceDiscovery();
 
+        // the reseller console's calls to the reseller's issuer (its clients), with the administrator's token
+        builder.Services.AddHttpClient<ConsoleClientsApi>(http =>
+        {
+            http.BaseAddress = new Uri((builder.Configuration["Identity:PublicOrigin"] ?? "http://localhost:5102").TrimEnd('/') + "/");
+            http.Timeout = TimeSpan.FromSeconds(30);
+        });
+
         // the support and operator console's calls, with the staff member's token (no retries on writes: refunds and
         // replays are staff decisions)
         builder.Services.AddHttpClient<OpsApi>(http =>

@@ -183,7 +183,7 @@ public sealed class ConsoleApi(HttpClient http)
         }
     }
 
-    private static async Task<ApiProblem> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<ApiProblem> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
         try
         {
