@@ -44,7 +44,7 @@ public sealed class AccountRegistrations(Func<ValueTask<NpgsqlDataSource>> datab
             }
         }
 
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = LinkTokens.New();
         var now = time.GetUtcNow();
         await using var insert = db.CreateCommand("""
             INSERT INTO pending_registrations (token_hash, email, email_normalized, display_name, password_hash, created_at, expires_at)
@@ -139,5 +139,5 @@ public sealed class AccountRegistrations(Func<ValueTask<NpgsqlDataSource>> datab
         return errors;
     }
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private static byte[] Hash(string token) => LinkTokens.Hash(token);
 }

@@ -26,7 +26,7 @@ public sealed class ConsoleInvitations(Func<ValueTask<NpgsqlDataSource>> databas
     public async Task<string> CreateAsync(string email, string invitedBy, Uri consoleUrl, CancellationToken ct)
     {
         var address = UserStore.NormalizeEmail(email) ?? throw new ArgumentException($"'{email}' is not an e-mail address.", nameof(email));
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = LinkTokens.New();
         var now = time.GetUtcNow();
         await using var insert = (await database()).CreateCommand("""
             INSERT INTO console_invitations (token_hash, email, email_normalized, role, invited_by, console_url, created_at, expires_at)
@@ -169,7 +169,7 @@ public sealed class ConsoleInvitations(Func<ValueTask<NpgsqlDataSource>> databas
         return InvitationAcceptance.Done(new EndUser(userId, email, displayName, ConsoleRoles.Admin), new Uri(consoleUrl));
     }
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private static byte[] Hash(string token) => LinkTokens.Hash(token);
 }
 
 /// <summary>Why an invitation was not accepted.</summary>
