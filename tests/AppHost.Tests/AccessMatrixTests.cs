@@ -123,6 +123,12 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
         // matrix's empty body is refused 400 and stores nothing
         ["ApplyAsReseller"] = new("POST", _ => "/v1/reseller-applications", _ => new { }, Access.Public, Reach.None, Tenant: false),
         ["GetRules"] = new("GET", _ => "/v1/rules", null, Access.Public, Reach.None),
+        ["GetStorefrontTheme"] = new("GET", _ => "/v1/storefront/theme", null, Access.Public, Reach.None),
+        ["UpdateStorefrontTheme"] = new("PUT", _ => "/v1/storefront/theme", _ => new { name = "Matrix" }, Access.InventoryWrite, Reach.None),
+        // the logo: 200 with one, 404 without (the reseller's choice)
+        ["GetStorefrontLogo"] = new("GET", _ => "/v1/storefront/theme/logo", null, Access.Public, Reach.None),
+        ["SetStorefrontLogo"] = new("PUT", _ => "/v1/storefront/theme/logo", _ => new { }, Access.InventoryWrite, Reach.None),
+        ["RemoveStorefrontLogo"] = new("DELETE", _ => "/v1/storefront/theme/logo", null, Access.InventoryWrite, Reach.None),
         ["SetTicketPolicy"] = new("PUT", r => $"/v1/events/{r.EventId}/ticket-policy", _ => new { resale_allowed = true }, Access.InventoryWrite, Reach.ById),
         ["GetTicket"] = new("GET", r => $"/v1/tickets/{r.TicketId}", null, Access.OrdersRead, Reach.ById),
         ["GetTicketQr"] = new("GET", r => $"/v1/tickets/{r.TicketId}/qr", null, Access.OrdersRead, Reach.ById),
@@ -257,7 +263,8 @@ public sealed class AccessMatrixTests(PlatformFixture platform)
             var isProtected = c.Access != Access.Public;
             // nobody: public endpoints answer, the rest want a token
             await Expect(name, "anonymous", acme, acmeHost, null,
-                s => isProtected ? s == HttpStatusCode.Unauthorized : s == HttpStatusCode.OK || (name == "ApplyAsReseller" && s == HttpStatusCode.BadRequest),
+                s => isProtected ? s == HttpStatusCode.Unauthorized : s == HttpStatusCode.OK || (name == "ApplyAsReseller" && s == HttpStatusCode.BadRequest)
+                    || (name == "GetStorefrontLogo" && s == HttpStatusCode.NotFound),
                 isProtected ? "401" : "200");
 
             if (c.Tenant)
