@@ -164,7 +164,8 @@ public sealed class ResellerConsoleTests(PlatformFixture platform, ITestOutputHe
         await page.GetByLabel("Description").FillAsync("Console test");
         await page.GetByLabel("order.confirmed").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
-        await Expect(page.GetByTestId("webhook-secret")).ToContainTextAsync("whsec_");
+        // the console waits up to 60 s for the API: on a machine running two platforms at once, seconds are common
+        await Expect(page.GetByTestId("webhook-secret")).ToContainTextAsync("whsec_", new() { Timeout = 60_000 });
         var first = await page.GetByTestId("webhook-secret").Locator("code").InnerTextAsync();
         await Expect(page.GetByTestId("webhook-endpoints")).ToContainTextAsync(hookUrl);
         var endpoint = page.GetByTestId("webhook-endpoints").Locator("li", new() { HasText = hookUrl });
