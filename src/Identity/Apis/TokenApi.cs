@@ -103,7 +103,8 @@ public static class TokenApi
         }
 
         var email = ((string?)request[GuestGrant.EmailParameter])?.Trim();
-        if (!GuestGrant.IsValidEmail(email))
+        // the same rule as an account's address
+        if (UserStore.NormalizeEmail(email) is null)
         {
             return Forbid(Errors.InvalidRequest, $"The guest's e-mail address (parameter '{GuestGrant.EmailParameter}', at most {GuestGrant.MaxEmailLength} characters) is missing or not an address.");
         }

@@ -18,36 +18,4 @@ public static class GuestGrant
 
     /// <summary>How long a guest token is valid: the hold, the payment and a look at the order afterwards.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(2);
-
-    /// <summary>True for a plausible e-mail address: one <c>@</c> with text on both sides, a dot in the domain, no spaces or controls.</summary>
-    public static bool IsValidEmail(string? email)
-    {
-        if (email is not { Length: > 0 and <= MaxEmailLength })
-        {
-            return false;
-        }
-
-        var at = email.IndexOf('@', StringComparison.Ordinal);
-        if (at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1)
-        {
-            return false;
-        }
-
-        var domain = email.AsSpan(at + 1);
-        var dot = domain.IndexOf('.');
-        if (dot <= 0 || dot == domain.Length - 1)
-        {
-            return false;
-        }
-
-        foreach (var c in email)
-        {
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or ',' or ';' or '\\')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

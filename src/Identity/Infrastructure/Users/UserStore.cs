@@ -73,7 +73,7 @@ public sealed class UserStore(Func<ValueTask<NpgsqlDataSource>> database, TimePr
     {
         var trimmed = email?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 254 || !MailAddress.TryCreate(trimmed, out var parsed)
-            || !string.Equals(parsed.Address, trimmed, StringComparison.Ordinal) || !parsed.Host.Contains('.', StringComparison.Ordinal))
+            || !string.Equals(parsed.Address, trimmed, StringComparison.Ordinal) || !parsed.Host.Contains('.', StringComparison.Ordinal) || parsed.Host.EndsWith('.'))
         {
             return null;
         }
